@@ -1,0 +1,45 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as character from './actions/character';
+import { router } from './actions/router';
+import * as video from './actions/video';
+import { searchModels, searchVideos } from './methods/listSearch';
+
+export class Sora implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sora',
+		name: 'sora',
+		icon: { light: 'file:../../icons/sora.svg', dark: 'file:../../icons/sora.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Generate videos with sound from text or images on any server that speaks the Sora 2 Videos API',
+		defaults: { name: 'Sora' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'soraApi', required: true }],
+		usableAsTool: true,
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Video', value: 'video' },
+					{ name: 'Character', value: 'character' },
+				],
+				default: 'video',
+			},
+			...video.description,
+			...character.description,
+		],
+	};
+
+	methods = { listSearch: { searchModels, searchVideos } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

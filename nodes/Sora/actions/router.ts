@@ -1,0 +1,104 @@
+/**
+ * Runs the chosen operation for every input item. Items are submitted concurrently (bounded), all
+ * jobs that must be waited for share one polling loop, and output items keep the input order.
+ * A failure never hides a job that was already paid for: its id is always reported.
+ */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { failedJobError, videoItem, videoJson } from '../helpers/output';
+import { waitForVideos } from '../helpers/polling';
+import { runPool } from '../helpers/pool';
+import type { SubmittedJob } from '../helpers/videoRequest';
+import * as character from './character';
+import * as video from './video';
+
+type OperationResult = INodeExecutionData[] | SubmittedJob;
+type Operation = { execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> };
+
+const resources: Record<string, Record<string, unknown>> = { video, character };
+
+/** Items in flight at once; polling and downloads share the same bound. */
+const CONCURRENCY = 10;
+
+function isJob(result: OperationResult): result is SubmittedJob {
+	return !Array.isArray(result) && result.kind === 'job';
+}
+
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = resources[resource]?.[operationName] as Operation | undefined;
+	if (!operation?.execute) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+	}
+	const continueOnFail = this.continueOnFail();
+	const results: INodeExecutionData[][] = new Array(items.length);
+	const errors: Array<NodeApiError | NodeOperationError> = [];
+	const jobs: SubmittedJob[] = [];
+	const optionsOf = (itemIndex: number) => jobs.find((job) => job.itemIndex === itemIndex)!.options;
+
+	const fail = (itemIndex: number, error: unknown, json: INodeExecutionData['json'] = {}) => {
+		const nodeError = asNodeError(this, error, itemIndex);
+		if (continueOnFail) {
+			results[itemIndex] = [
+				{ json: { error: nodeError.message, ...(nodeError.description ? { errorDescription: nodeError.description } : {}), ...json }, pairedItem: { item: itemIndex } },
+			];
+		} else {
+			errors[itemIndex] = nodeError;
+		}
+	};
+
+	await runPool(items.length, CONCURRENCY, async (itemIndex) => {
+		// Without Continue On Fail the first error ends the run: start no new paid jobs after it.
+		if (!continueOnFail && errors.length > 0) return;
+		try {
+			const result = await operation.execute.call(this, itemIndex);
+			if (!isJob(result)) {
+				results[itemIndex] = result;
+			} else if (result.options.wait) {
+				jobs.push(result);
+			} else {
+				results[itemIndex] = [{ json: videoJson(result.video), pairedItem: { item: itemIndex } }];
+			}
+		} catch (error) {
+			fail(itemIndex, error);
+		}
+	});
+
+	if (jobs.length > 0) {
+		await waitForVideos.call(this, jobs, {
+			onFinished: async (job, finished) => {
+				if (finished.status === 'failed') {
+					fail(job.itemIndex, failedJobError.call(this, finished, job.itemIndex), videoJson(finished));
+					return;
+				}
+				try {
+					results[job.itemIndex] = [await videoItem.call(this, finished, job.itemIndex, { download: true, ...optionsOf(job.itemIndex) })];
+				} catch (error) {
+					fail(job.itemIndex, error, videoJson(finished));
+				}
+			},
+			onError: async (job, error) => fail(job.itemIndex, error, videoJson(job.video)),
+		});
+	}
+
+	const firstError = errors.find(Boolean);
+	if (firstError) {
+		const otherJobs = jobs.filter((job) => job.itemIndex !== firstError.context.itemIndex).map((job) => job.video.id);
+		if (otherJobs.length) {
+			firstError.description = `${firstError.description ?? ''} Jobs of other items in this run were submitted and are not lost: ${otherJobs.join(', ')}.`.trim();
+		}
+		throw firstError;
+	}
+	return [results.flat().filter(Boolean)];
+}

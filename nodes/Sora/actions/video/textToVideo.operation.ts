@@ -1,0 +1,42 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import {
+	additionalBodyField,
+	charactersField,
+	modelField,
+	outputOptions,
+	promptField,
+	secondsField,
+	sizeField,
+	waitField,
+} from '../../helpers/fields';
+import type { SubmittedJob } from '../../helpers/videoRequest';
+import { jsonBody, readVideoRequest, submitJob } from '../../helpers/videoRequest';
+
+const properties: INodeProperties[] = [
+	promptField,
+	modelField,
+	secondsField,
+	sizeField,
+	charactersField,
+	waitField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...outputOptions, additionalBodyField],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['textToVideo'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<SubmittedJob> {
+	const request = readVideoRequest.call(this, itemIndex);
+	return await submitJob.call(this, itemIndex, '/videos', jsonBody(request));
+}

@@ -1,0 +1,159 @@
+/**
+ * Parameter blocks shared by several operations, so every create operation shows the same
+ * prompt, model, duration, size, characters and waiting options.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { ALL_SECONDS } from './models';
+
+export const promptField: INodeProperties = {
+	displayName: 'Prompt',
+	name: 'prompt',
+	type: 'string',
+	required: true,
+	default: '',
+	typeOptions: { rows: 4 },
+	placeholder: 'A red fox trots through fresh snow at dawn, cinematic, soft light',
+	description:
+		'What the video shows and sounds like (1–32,000 characters). Describe subject, action, camera, lighting and audio. Mention every character by its exact name.',
+};
+
+export const modelField: INodeProperties = {
+	displayName: 'Model',
+	name: 'model',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: 'sora-2' },
+	required: true,
+	description: 'The model that renders the video. Any model your server offers can be entered by its ID.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchModels', searchable: true },
+		},
+		{
+			displayName: 'ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. sora-2-pro or veo-3.1',
+		},
+	],
+};
+
+export const secondsField: INodeProperties = {
+	displayName: 'Duration (Seconds)',
+	name: 'seconds',
+	type: 'options',
+	default: '4',
+	description: 'Length of the clip. 16 and 20 seconds are not offered by every server.',
+	options: ALL_SECONDS.map((seconds) => ({ name: `${seconds} s`, value: seconds })),
+};
+
+const SIZE_OPTIONS = [
+	{ name: '720x1280 (Portrait 720p)', value: '720x1280' },
+	{ name: '1280x720 (Landscape 720p)', value: '1280x720' },
+	{ name: '1024x1792 (Portrait, Pro Models Only)', value: '1024x1792' },
+	{ name: '1792x1024 (Landscape, Pro Models Only)', value: '1792x1024' },
+	{ name: '1080x1920 (Portrait 1080p, Pro Models Only)', value: '1080x1920' },
+	{ name: '1920x1080 (Landscape 1080p, Pro Models Only)', value: '1920x1080' },
+];
+
+const SIZE_DESCRIPTION =
+	'Width x height of the video. sora-2 makes 720p only; the larger sizes need a sora-2-pro model.';
+
+export const sizeField: INodeProperties = {
+	displayName: 'Size',
+	name: 'size',
+	type: 'options',
+	default: '720x1280',
+	description: SIZE_DESCRIPTION,
+	options: SIZE_OPTIONS,
+};
+
+/** Image to Video can also take the size from the image itself. */
+export const imageSizeField: INodeProperties = {
+	displayName: 'Size',
+	name: 'size',
+	type: 'options',
+	default: 'matchImage',
+	description: SIZE_DESCRIPTION,
+	options: [{ name: 'Match Input Image', value: 'matchImage' }, ...SIZE_OPTIONS],
+};
+
+export const charactersField: INodeProperties = {
+	displayName: 'Characters',
+	name: 'characters',
+	type: 'fixedCollection',
+	placeholder: 'Add Character',
+	default: {},
+	typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Character' },
+	description:
+		'Up to two characters created with Character → Create. Each name must appear verbatim in the prompt.',
+	options: [
+		{
+			displayName: 'Character',
+			name: 'character',
+			values: [
+				{
+					displayName: 'Character ID',
+					name: 'id',
+					type: 'string',
+					default: '',
+					placeholder: 'char_123',
+					description: 'The ID returned by Character → Create',
+				},
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					description: 'The name as it appears in the prompt',
+				},
+			],
+		},
+	],
+};
+
+export const waitField: INodeProperties = {
+	displayName: 'Wait for Completion',
+	name: 'waitForCompletion',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to wait until the video is ready and output it as binary data. Turn off to return the job at once and pick it up later with Get, Download or the Sora Trigger.',
+};
+
+export const outputOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Wait (Minutes)',
+		name: 'maxWaitMinutes',
+		type: 'number',
+		default: 20,
+		typeOptions: { minValue: 1, maxValue: 720 },
+		description: 'How long to wait for the job before giving up (the job keeps running on the server)',
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyOutput',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field for the MP4',
+	},
+	{
+		displayName: 'Download Thumbnail',
+		name: 'downloadThumbnail',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to also download the WebP thumbnail into the binary field "thumbnail"',
+	},
+];
+
+export const additionalBodyField: INodeProperties = {
+	displayName: 'Additional Body Fields',
+	name: 'additionalBodyFields',
+	type: 'json',
+	default: '{}',
+	description:
+		'JSON merged into the request body, for options specific to your server (for example {"generate_audio": true} on a gateway). OpenAI rejects unknown fields.',
+};

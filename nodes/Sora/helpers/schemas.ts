@@ -1,0 +1,213 @@
+/**
+ * The one place where server responses are validated and normalised. Servers that speak the
+ * Sora 2 Videos API differ in the details (missing "required" fields, numeric seconds, extra
+ * status words, ISO timestamps), so decoding is lenient and the output shape is always the same.
+ */
+import { z } from 'zod';
+
+export type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
+
+const STATUS_WORDS: Record<string, VideoStatus> = {
+	queued: 'queued',
+	pending: 'queued',
+	submitted: 'queued',
+	not_started: 'queued',
+	in_progress: 'in_progress',
+	processing: 'in_progress',
+	running: 'in_progress',
+	generating: 'in_progress',
+	completed: 'completed',
+	succeeded: 'completed',
+	success: 'completed',
+	failed: 'failed',
+	failure: 'failed',
+	error: 'failed',
+	cancelled: 'failed',
+	canceled: 'failed',
+	expired: 'failed',
+};
+
+/** Unix seconds from a number, a numeric string or an ISO date; null when absent or unreadable. */
+const timestamp = z.preprocess((value) => {
+	if (typeof value === 'number') return value > 1e12 ? Math.floor(value / 1000) : value;
+	if (typeof value === 'string' && value !== '') {
+		if (/^\d+$/.test(value)) return Number(value);
+		const ms = Date.parse(value);
+		return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
+	}
+	return null;
+}, z.number().nullable());
+
+const optionalText = z.preprocess(
+	(value) => (value === undefined || value === null ? null : String(value)),
+	z.string().nullable(),
+);
+
+const errorObject = z
+	.object({
+		code: optionalText.optional(),
+		message: optionalText.optional(),
+	})
+	.passthrough();
+
+export const videoSchema = z
+	.object({
+		id: z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().min(1)),
+		model: optionalText.optional(),
+		status: z.string(),
+		progress: z.preprocess(
+			(value) => (value === undefined || value === null || value === '' ? null : Number(value)),
+			z.number().nullable(),
+		),
+		created_at: timestamp.optional(),
+		completed_at: timestamp.optional(),
+		expires_at: timestamp.optional(),
+		prompt: optionalText.optional(),
+		size: optionalText.optional(),
+		seconds: optionalText.optional(),
+		remixed_from_video_id: optionalText.optional(),
+		error: z.union([errorObject, z.string(), z.null()]).optional(),
+	})
+	.passthrough();
+
+export interface Video {
+	id: string;
+	object: 'video';
+	status: VideoStatus;
+	progress: number | null;
+	model: string | null;
+	prompt: string | null;
+	size: string | null;
+	seconds: string | null;
+	created_at: number | null;
+	completed_at: number | null;
+	expires_at: number | null;
+	remixed_from_video_id: string | null;
+	error: { code: string; message: string } | null;
+}
+
+function normaliseError(
+	status: string,
+	error: z.infer<typeof videoSchema>['error'],
+): Video['error'] {
+	if (typeof error === 'string') return { code: 'error', message: error };
+	if (error && (error.code || error.message)) {
+		return { code: error.code ?? 'error', message: error.message ?? String(error.code) };
+	}
+	if (status === 'cancelled' || status === 'canceled') {
+		return { code: 'cancelled', message: 'The server cancelled this video job.' };
+	}
+	if (status === 'expired') {
+		return { code: 'expired', message: 'The video job expired on the server before it finished.' };
+	}
+	return null;
+}
+
+/** Validates one video object from any compatible server and returns it in the official shape. */
+export function parseVideo(data: unknown): Video {
+	const raw = videoSchema.parse(data);
+	const rawStatus = raw.status.toLowerCase();
+	const status = STATUS_WORDS[rawStatus];
+	if (!status) throw new Error(`unknown video status "${raw.status}"`);
+	const error = status === 'failed' ? normaliseError(rawStatus, raw.error) : null;
+	return {
+		id: raw.id,
+		object: 'video',
+		status,
+		progress: status === 'completed' ? 100 : raw.progress,
+		model: raw.model ?? null,
+		prompt: raw.prompt ?? null,
+		size: raw.size ?? null,
+		seconds: raw.seconds ?? null,
+		created_at: raw.created_at ?? null,
+		completed_at: raw.completed_at ?? null,
+		expires_at: raw.expires_at ?? null,
+		remixed_from_video_id: raw.remixed_from_video_id ?? null,
+		error: status === 'failed' ? (error ?? { code: 'failed', message: 'The video job failed.' }) : null,
+	};
+}
+
+export const videoListSchema = z.object({
+	data: z.array(z.unknown()),
+	first_id: optionalText.optional(),
+	last_id: optionalText.optional(),
+	has_more: z.boolean().optional(),
+});
+
+export interface VideoList {
+	data: Video[];
+	last_id: string | null;
+	has_more: boolean;
+}
+
+export function parseVideoList(data: unknown): VideoList {
+	const raw = videoListSchema.parse(data);
+	const videos = raw.data.map(parseVideo);
+	return {
+		data: videos,
+		last_id: raw.last_id ?? videos[videos.length - 1]?.id ?? null,
+		has_more: raw.has_more ?? false,
+	};
+}
+
+const characterSchema = z
+	.object({
+		id: z.string().min(1),
+		name: optionalText.optional(),
+		created_at: timestamp.optional(),
+	})
+	.passthrough();
+
+export interface Character {
+	id: string;
+	object: 'character';
+	name: string | null;
+	created_at: number | null;
+}
+
+export function parseCharacter(data: unknown): Character {
+	const raw = characterSchema.parse(data);
+	return { id: raw.id, object: 'character', name: raw.name ?? null, created_at: raw.created_at ?? null };
+}
+
+const errorEnvelopeSchema = z.object({
+	error: z.union([
+		z
+			.object({
+				message: optionalText.optional(),
+				type: optionalText.optional(),
+				param: optionalText.optional(),
+				code: optionalText.optional(),
+			})
+			.passthrough(),
+		z.string(),
+	]),
+});
+
+export interface ApiErrorBody {
+	message: string;
+	type: string | null;
+	param: string | null;
+	code: string | null;
+}
+
+/** Reads OpenAI's error envelope (or a plain-string variant); undefined when the body is something else. */
+export function parseApiError(data: unknown): ApiErrorBody | undefined {
+	const parsed = errorEnvelopeSchema.safeParse(data);
+	if (!parsed.success) return undefined;
+	const error = parsed.data.error;
+	if (typeof error === 'string') return { message: error, type: null, param: null, code: null };
+	return {
+		message: error.message ?? error.code ?? 'Unknown error',
+		type: error.type ?? null,
+		param: error.param ?? null,
+		code: error.code ?? null,
+	};
+}
+
+const deletedSchema = z.object({ id: z.string(), deleted: z.boolean().optional() }).passthrough();
+
+export function parseDeleted(data: unknown): { id: string; deleted: boolean } {
+	const raw = deletedSchema.parse(data);
+	return { id: raw.id, deleted: raw.deleted ?? true };
+}

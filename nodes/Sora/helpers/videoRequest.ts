@@ -1,0 +1,222 @@
+/**
+ * Reads and checks what every create operation sends, then submits it. Everything that the API
+ * would reject is refused here, before a request is sent, so no money is spent on a doomed job.
+ */
+import { randomUUID } from 'crypto';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, jsonParse } from 'n8n-workflow';
+
+import { soraRequest } from '../transport';
+import { sizeProblem } from './models';
+import type { PendingJob } from './polling';
+import { parseVideo } from './schemas';
+import type { Video } from './schemas';
+
+export const MAX_PROMPT_LENGTH = 32_000;
+export const MAX_CHARACTERS = 2;
+
+export interface CharacterRef {
+	id: string;
+	name: string;
+}
+
+export interface VideoRequest {
+	prompt: string;
+	model: string;
+	seconds: string;
+	size: string;
+	characters: CharacterRef[];
+	additional: IDataObject;
+}
+
+export function readModel(this: IExecuteFunctions, itemIndex: number): string {
+	const model = String(this.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!model) {
+		throw new NodeOperationError(this.getNode(), 'No model is selected', {
+			itemIndex,
+			description: 'Pick a model from the list or enter the model id your server offers.',
+		});
+	}
+	return model;
+}
+
+export function readPrompt(this: IExecuteFunctions, itemIndex: number): string {
+	const prompt = String(this.getNodeParameter('prompt', itemIndex, '') ?? '');
+	if (!prompt.trim()) {
+		throw new NodeOperationError(this.getNode(), 'The prompt is empty', {
+			itemIndex,
+			description: 'Describe the video in the Prompt field (an expression that resolves to empty text counts as empty).',
+		});
+	}
+	if (prompt.length > MAX_PROMPT_LENGTH) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The prompt is ${prompt.length.toLocaleString('en-US')} characters long; the limit is 32,000`,
+			{ itemIndex, description: 'Shorten the prompt.' },
+		);
+	}
+	return prompt;
+}
+
+export function readCharacters(this: IExecuteFunctions, itemIndex: number, prompt: string): CharacterRef[] {
+	const collection = this.getNodeParameter('characters', itemIndex, {}) as {
+		character?: Array<{ id?: string; name?: string }>;
+	};
+	const characters = (collection.character ?? []).map((c) => ({
+		id: String(c.id ?? '').trim(),
+		name: String(c.name ?? '').trim(),
+	}));
+	if (characters.length > MAX_CHARACTERS) {
+		throw new NodeOperationError(this.getNode(), `${characters.length} characters were given; a video can star at most 2`, {
+			itemIndex,
+			description: 'Remove characters until two are left.',
+		});
+	}
+	for (const [index, character] of characters.entries()) {
+		if (!character.id) {
+			throw new NodeOperationError(this.getNode(), `Character ${index + 1} has no ID`, {
+				itemIndex,
+				description: 'Enter the ID returned by Character → Create (it starts with "char_" on OpenAI-style servers).',
+			});
+		}
+		if (!character.name) {
+			throw new NodeOperationError(this.getNode(), `Character ${character.id} has no name`, {
+				itemIndex,
+				description: 'Enter the character name exactly as the prompt mentions it.',
+			});
+		}
+		if (!prompt.includes(character.name)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The prompt does not mention the character "${character.name}"`,
+				{
+					itemIndex,
+					description: `Write the name "${character.name}" into the prompt exactly like this (same spelling and case); the server only keeps a character that the prompt names.`,
+				},
+			);
+		}
+	}
+	return characters;
+}
+
+export function readAdditionalFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const raw = options.additionalBodyFields ?? '{}';
+	let parsed: unknown = raw;
+	if (typeof raw === 'string') {
+		try {
+			parsed = raw.trim() ? jsonParse(raw) : {};
+		} catch {
+			parsed = undefined;
+		}
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw new NodeOperationError(this.getNode(), 'Additional Body Fields is not a JSON object', {
+			itemIndex,
+			description: 'Enter a JSON object such as {"generate_audio": true}, or {} for none.',
+		});
+	}
+	return parsed as IDataObject;
+}
+
+export function checkSize(this: IExecuteFunctions, itemIndex: number, model: string, size: string): void {
+	const problem = sizeProblem(model, size);
+	if (problem) {
+		throw new NodeOperationError(this.getNode(), problem, {
+			itemIndex,
+			description: 'Change the Size or the Model so that they fit together.',
+		});
+	}
+}
+
+/** Reads the parameters every create-from-prompt operation shares. `size` may still be "matchImage". */
+export function readVideoRequest(this: IExecuteFunctions, itemIndex: number): VideoRequest {
+	const prompt = readPrompt.call(this, itemIndex);
+	const model = readModel.call(this, itemIndex);
+	const seconds = String(this.getNodeParameter('seconds', itemIndex, '4'));
+	const size = String(this.getNodeParameter('size', itemIndex, '720x1280'));
+	const characters = readCharacters.call(this, itemIndex, prompt);
+	const additional = readAdditionalFields.call(this, itemIndex);
+	if (size !== 'matchImage') checkSize.call(this, itemIndex, model, size);
+	return { prompt, model, seconds, size, characters, additional };
+}
+
+/** The JSON body of a create request. */
+export function jsonBody(request: VideoRequest, extra: IDataObject = {}): IDataObject {
+	return {
+		prompt: request.prompt,
+		model: request.model,
+		seconds: request.seconds,
+		size: request.size,
+		...(request.characters.length ? { characters: request.characters.map(({ id }) => ({ id })) } : {}),
+		...extra,
+		...request.additional,
+	};
+}
+
+/** The same body as multipart form fields, for requests that carry a file. */
+export function formBody(request: VideoRequest): FormData {
+	const form = new FormData();
+	form.append('prompt', request.prompt);
+	form.append('model', request.model);
+	form.append('seconds', request.seconds);
+	form.append('size', request.size);
+	request.characters.forEach(({ id }, index) => form.append(`characters[${index}][id]`, id));
+	for (const [key, value] of Object.entries(request.additional)) {
+		form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+	}
+	return form;
+}
+
+export interface WaitOptions {
+	wait: boolean;
+	maxWaitMs: number;
+	binaryProperty: string;
+	downloadThumbnail: boolean;
+}
+
+export function readWaitOptions(this: IExecuteFunctions, itemIndex: number): WaitOptions {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const binaryProperty = String(options.binaryPropertyOutput ?? 'data').trim() || 'data';
+	return {
+		wait: this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
+		maxWaitMs: Number(options.maxWaitMinutes ?? 20) * 60_000,
+		binaryProperty,
+		downloadThumbnail: options.downloadThumbnail === true,
+	};
+}
+
+/** A job the router still has to wait for (or hand back at once when waiting is off). */
+export interface SubmittedJob extends PendingJob {
+	kind: 'job';
+	options: WaitOptions;
+}
+
+/**
+ * Sends one create request. The idempotency key lets servers that honour it answer a repeated
+ * request with the job they already started instead of charging for a second one.
+ */
+export async function submitJob(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	path: string,
+	body: IDataObject | FormData,
+): Promise<SubmittedJob> {
+	const options = readWaitOptions.call(this, itemIndex);
+	const submittedAt = Date.now();
+	const response = await soraRequest.call(this, 'POST', path, {
+		body,
+		itemIndex,
+		headers: { 'idempotency-key': `n8n-sora-${randomUUID()}` },
+	});
+	let video: Video;
+	try {
+		video = parseVideo(response.body);
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), `The server accepted the request but its answer is not a video job: ${(error as Error).message}`, {
+			itemIndex,
+			description: 'Check that the base URL points at a server that speaks the Sora 2 Videos API.',
+		});
+	}
+	return { kind: 'job', video, itemIndex, submittedAt, maxWaitMs: options.maxWaitMs, options };
+}
