@@ -1,0 +1,166 @@
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { findFinishedVideos } from './findFinishedVideos';
+import type { TriggerFilters, TriggerState } from './findFinishedVideos';
+import { videoItem, videoJson } from '../Sora/helpers/output';
+import type { Video } from '../Sora/helpers/schemas';
+
+/** n8n's durable scheduler gives a poll 45 s; stop starting downloads well before that. */
+const POLL_BUDGET_MS = 35_000;
+
+export class SoraTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sora Trigger',
+		name: 'soraTrigger',
+		icon: { light: 'file:../../icons/sora.svg', dark: 'file:../../icons/sora.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when a video job finishes, with the MP4 as binary data',
+		defaults: { name: 'Sora Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'soraApi', required: true }],
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: ['completed'],
+				options: [
+					{ name: 'Video Completed', value: 'completed', description: 'A video finished and can be downloaded' },
+					{ name: 'Video Failed', value: 'failed', description: 'A video job failed (for example blocked by moderation)' },
+				],
+			},
+			{
+				displayName: 'Only Videos Created After Activation',
+				name: 'onlyNew',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to ignore videos created before the workflow was activated. Turn off to also deliver earlier videos that still exist on the server.',
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{
+						displayName: 'Model',
+						name: 'model',
+						type: 'string',
+						default: '',
+						placeholder: 'sora-2-pro',
+						description: 'Only videos made by this model',
+					},
+					{
+						displayName: 'Prompt Contains',
+						name: 'promptContains',
+						type: 'string',
+						default: '',
+						description: 'Only videos whose prompt contains this text (case-insensitive)',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Download Video',
+						name: 'download',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to download the MP4 into binary data. Each poll may hold up to "Max Videos per Poll" videos.',
+					},
+					{
+						displayName: 'Download Thumbnail',
+						name: 'downloadThumbnail',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to also download the WebP thumbnail into the binary field "thumbnail"',
+					},
+					{
+						displayName: 'Put Output File in Field',
+						name: 'binaryPropertyOutput',
+						type: 'string',
+						default: 'data',
+						hint: 'The name of the output binary field for the MP4',
+					},
+					{
+						displayName: 'Max Videos per Poll',
+						name: 'maxPerPoll',
+						type: 'number',
+						default: 10,
+						typeOptions: { minValue: 1, maxValue: 100 },
+						description: 'The most videos one poll emits; the rest follow on the next polls, oldest first',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const started = Date.now();
+		const events = this.getNodeParameter('events', []) as string[];
+		const filters = this.getNodeParameter('filters', {}) as IDataObject;
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const manual = this.getMode() === 'manual';
+		const criteria: TriggerFilters = {
+			events: new Set(events),
+			model: String(filters.model ?? '').trim(),
+			promptContains: String(filters.promptContains ?? '').trim().toLowerCase(),
+		};
+		const staticData = this.getWorkflowStaticData('node') as { sora?: TriggerState };
+		const onlyNew = this.getNodeParameter('onlyNew', true) as boolean;
+		// Manual runs ("Fetch Test Event") use a throw-away state, so they neither read nor move the real one.
+		const state: TriggerState = manual ? { floor: 0, emitted: {} } : (staticData.sora ??= newState(onlyNew));
+		const found = await findFinishedVideos.call(this, state, criteria, {
+			limit: manual ? 1 : Number(options.maxPerPoll ?? 10),
+			newestOnly: manual,
+		});
+		const delivery = {
+			download: options.download !== false,
+			downloadThumbnail: options.downloadThumbnail === true,
+			binaryProperty: String(options.binaryPropertyOutput ?? 'data').trim() || 'data',
+		};
+		const items: INodeExecutionData[] = [];
+		for (const video of found.videos) {
+			// Out of time: what is left is handed back to the next poll.
+			if (Date.now() - started > POLL_BUDGET_MS) break;
+			items.push(await deliver.call(this, video, delivery));
+		}
+		found.commit(items.length);
+		return items.length ? [items] : null;
+	}
+}
+
+function newState(onlyNew: boolean): TriggerState {
+	return { floor: onlyNew ? Math.floor(Date.now() / 1000) : 0, emitted: {} };
+}
+
+/** One output item per video; an expired or undownloadable asset is flagged, never dropped. */
+async function deliver(
+	this: IPollFunctions,
+	video: Video,
+	delivery: { download: boolean; downloadThumbnail: boolean; binaryProperty: string },
+): Promise<INodeExecutionData> {
+	const expired = video.expires_at !== null && video.expires_at * 1000 < Date.now();
+	if (video.status !== 'completed' || !delivery.download || expired) {
+		return { json: { ...videoJson(video), ...(expired && video.status === 'completed' ? { asset_expired: true } : {}) } };
+	}
+	try {
+		const { json, binary } = await videoItem.call(this, video, 0, delivery);
+		return { json, binary };
+	} catch (error) {
+		return { json: { ...videoJson(video), download_error: (error as Error).message } };
+	}
+}

@@ -1,0 +1,111 @@
+/**
+ * Exactly-once discovery of finished videos for the Sora Trigger.
+ *
+ * State: `floor` is a creation time (unix s) below which every video has been handled, and
+ * `emitted` holds the ids emitted at or above it. Each poll walks the list newest-first and stops
+ * at the first video older than the floor, so an idle poll costs one request. A video still
+ * running holds the floor down until it finishes, so videos that finish out of order are caught;
+ * ids below the floor are pruned, so the state stays small.
+ */
+import type { IPollFunctions } from 'n8n-workflow';
+
+import type { Video } from '../Sora/helpers/schemas';
+import { parseVideoList } from '../Sora/helpers/schemas';
+import { soraRequest } from '../Sora/transport';
+
+export interface TriggerState {
+	floor: number;
+	emitted: Record<string, number>;
+}
+
+export interface TriggerFilters {
+	events: Set<string>;
+	model: string;
+	promptContains: string;
+}
+
+const PAGE_SIZE = 100;
+/** Listing stops here even with many new videos; the floor then stays put and the next poll goes on. */
+const LIST_BUDGET_MS = 15_000;
+
+function matches(video: Video, filters: TriggerFilters): boolean {
+	if (!filters.events.has(video.status)) return false;
+	if (filters.model && video.model !== filters.model) return false;
+	if (filters.promptContains && !(video.prompt ?? '').toLowerCase().includes(filters.promptContains)) return false;
+	return true;
+}
+
+/** Orders oldest first: the order in which the jobs were created. */
+function byCreation(a: Video, b: Video): number {
+	return (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export interface Discovery {
+	videos: Video[];
+	/**
+	 * Records that the first `delivered` videos went out. The rest are handed back to the next
+	 * poll, and the floor only rises past what is truly handled.
+	 */
+	commit(delivered: number): void;
+}
+
+export async function findFinishedVideos(
+	this: IPollFunctions,
+	state: TriggerState,
+	filters: TriggerFilters,
+	options: { limit: number; newestOnly: boolean },
+): Promise<Discovery> {
+	const started = Date.now();
+	const candidates: Video[] = [];
+	let oldestUnfinished = Infinity;
+	let newestSeen = -Infinity;
+	let after: string | undefined;
+	let complete = false;
+	while (Date.now() - started < LIST_BUDGET_MS) {
+		const response = await soraRequest.call(this, 'GET', '/videos', {
+			qs: { limit: PAGE_SIZE, order: 'desc', ...(after ? { after } : {}) },
+		});
+		const page = parseVideoList(response.body);
+		let reachedFloor = false;
+		for (const video of page.data) {
+			const created = video.created_at ?? 0;
+			if (created < state.floor) {
+				reachedFloor = true;
+				break;
+			}
+			newestSeen = Math.max(newestSeen, created);
+			const finished = video.status === 'completed' || video.status === 'failed';
+			if (!finished) oldestUnfinished = Math.min(oldestUnfinished, created);
+			else if (!(video.id in state.emitted) && matches(video, filters)) candidates.push(video);
+		}
+		if (options.newestOnly && candidates.length) break;
+		if (reachedFloor || !page.has_more || !page.last_id) {
+			complete = true;
+			break;
+		}
+		after = page.last_id;
+	}
+	if (options.newestOnly) return { videos: candidates.slice(0, 1), commit: () => {} };
+
+	candidates.sort(byCreation);
+	const videos = candidates.slice(0, options.limit);
+	// Reserve at once, so an overlapping poll on the same state does not pick the same videos.
+	for (const video of videos) state.emitted[video.id] = video.created_at ?? 0;
+
+	return {
+		videos,
+		commit(delivered: number) {
+			for (const video of videos.slice(delivered)) delete state.emitted[video.id];
+			if (!complete) return;
+			const carried = candidates[delivered];
+			const holdAt = Math.min(oldestUnfinished, carried?.created_at ?? Infinity);
+			const next = Number.isFinite(holdAt) ? holdAt : Number.isFinite(newestSeen) ? newestSeen : state.floor;
+			if (next > state.floor) {
+				state.floor = next;
+				for (const [id, created] of Object.entries(state.emitted)) {
+					if (created < state.floor) delete state.emitted[id];
+				}
+			}
+		},
+	};
+}

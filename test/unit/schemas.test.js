@@ -1,0 +1,46 @@
+const { parseVideo, parseVideoList, parseApiError, parseCharacter } = require('../../dist/nodes/Sora/helpers/schemas');
+
+describe('video schema', () => {
+	test('keeps the official shape and drops unknown fields', () => {
+		const video = parseVideo({
+			id: 'video_1', object: 'video', model: 'sora-2', status: 'in_progress', progress: 40,
+			created_at: 1700000000, completed_at: null, expires_at: null, prompt: 'x', size: '720x1280',
+			seconds: '8', remixed_from_video_id: null, error: null, quality: 'standard',
+		});
+		expect(video).toEqual({
+			id: 'video_1', object: 'video', status: 'in_progress', progress: 40, model: 'sora-2', prompt: 'x',
+			size: '720x1280', seconds: '8', created_at: 1700000000, completed_at: null, expires_at: null,
+			remixed_from_video_id: null, error: null,
+		});
+	});
+
+	test('normalises gateway dialects: numeric seconds, ISO dates, extra statuses, missing fields', () => {
+		expect(parseVideo({ id: 'task_1', status: 'processing', seconds: 8 })).toMatchObject({ status: 'in_progress', seconds: '8', progress: null, model: null });
+		expect(parseVideo({ id: 'a', status: 'succeeded', created_at: '2026-01-01T00:00:00Z' })).toMatchObject({ status: 'completed', progress: 100, created_at: 1767225600 });
+		expect(parseVideo({ id: 'b', status: 'pending' }).status).toBe('queued');
+		expect(parseVideo({ id: 'c', status: 'cancelled' })).toMatchObject({ status: 'failed', error: { code: 'cancelled' } });
+		expect(parseVideo({ id: 'd', status: 'expired' }).error.code).toBe('expired');
+		expect(parseVideo({ id: 'e', status: 'failed', error: 'boom' }).error).toEqual({ code: 'error', message: 'boom' });
+		expect(parseVideo({ id: 42, status: 'queued', created_at: 1767225600000 })).toMatchObject({ id: '42', created_at: 1767225600 });
+	});
+
+	test('keeps an in-band failure with its code and message', () => {
+		const video = parseVideo({ id: 'v', status: 'failed', error: { code: 'moderation_blocked', message: 'Blocked.' } });
+		expect(video.error).toEqual({ code: 'moderation_blocked', message: 'Blocked.' });
+	});
+
+	test('rejects what is not a video', () => {
+		expect(() => parseVideo({ status: 'queued' })).toThrow();
+		expect(() => parseVideo({ id: 'x', status: 'weird' })).toThrow(/unknown video status/);
+		expect(() => parseVideo('<html>')).toThrow();
+	});
+});
+
+test('list, character and error envelope', () => {
+	const list = parseVideoList({ data: [{ id: 'a', status: 'queued' }, { id: 'b', status: 'completed' }], has_more: true });
+	expect(list).toMatchObject({ last_id: 'b', has_more: true });
+	expect(parseCharacter({ id: 'char_1', name: 'Mo', created_at: 5, extra: 1 })).toEqual({ id: 'char_1', object: 'character', name: 'Mo', created_at: 5 });
+	expect(parseApiError({ error: { message: 'Bad', type: 'invalid_request_error', param: 'size', code: 'invalid_value' } })).toEqual({ message: 'Bad', type: 'invalid_request_error', param: 'size', code: 'invalid_value' });
+	expect(parseApiError({ error: 'plain' })).toMatchObject({ message: 'plain' });
+	expect(parseApiError('<html>502</html>')).toBeUndefined();
+});
