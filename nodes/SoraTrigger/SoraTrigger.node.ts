@@ -122,7 +122,9 @@ export class SoraTrigger implements INodeType {
 		const staticData = this.getWorkflowStaticData('node') as { sora?: TriggerState };
 		const onlyNew = this.getNodeParameter('onlyNew', true) as boolean;
 		// Manual runs ("Fetch Test Event") use a throw-away state, so they neither read nor move the real one.
-		const state: TriggerState = manual ? { floor: 0, emitted: {} } : (staticData.sora ??= newState(onlyNew));
+		// Active runs work on the live object, so an overlapping poll sees the videos this one reserved.
+		const state: TriggerState = manual ? { floor: 0, emitted: {} } : (staticData.sora ?? newState(onlyNew));
+		const before = JSON.stringify(staticData.sora ?? null);
 		const found = await findFinishedVideos.call(this, state, criteria, {
 			limit: manual ? 1 : Number(options.maxPerPoll ?? 10),
 			newestOnly: manual,
@@ -139,6 +141,10 @@ export class SoraTrigger implements INodeType {
 			items.push(await deliver.call(this, video, delivery));
 		}
 		found.commit(items.length);
+		if (!manual && JSON.stringify(state) !== before) {
+			// n8n saves static data only when a top-level key is assigned; nested edits go unseen.
+			staticData.sora = { floor: state.floor, emitted: { ...state.emitted } };
+		}
 		return items.length ? [items] : null;
 	}
 }

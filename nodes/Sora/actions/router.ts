@@ -50,8 +50,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const fail = (itemIndex: number, error: unknown, json: INodeExecutionData['json'] = {}) => {
 		const nodeError = asNodeError(this, error, itemIndex);
 		if (continueOnFail) {
+			// A failed job keeps its own { code, message } error; any other failure carries the message.
 			results[itemIndex] = [
-				{ json: { error: nodeError.message, ...(nodeError.description ? { errorDescription: nodeError.description } : {}), ...json }, pairedItem: { item: itemIndex } },
+				{
+					json: {
+						...json,
+						error: json.error ?? nodeError.message,
+						...(nodeError.description ? { errorDescription: nodeError.description } : {}),
+					},
+					pairedItem: { item: itemIndex },
+				},
 			];
 		} else {
 			errors[itemIndex] = nodeError;

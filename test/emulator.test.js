@@ -1,0 +1,822 @@
+'use strict';
+/* eslint-disable no-await-in-loop */
+// Tests for the local Sora 2 Videos API emulator (test/emulator). Run: npx jest test/emulator.test.js --rootDir .
+
+const zlib = require('node:zlib');
+const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
+const crypto = require('node:crypto');
+const { spawn, execFile } = require('node:child_process');
+const { request, FormData } = require('undici');
+const { startEmulator, MODERATION_WORD } = require('./emulator');
+
+jest.setTimeout(60000);
+
+const FFMPEG = require('@ffmpeg-installer/ffmpeg').path;
+const JOB_MS = 300;
+
+// ---------------------------------------------------------------- helpers
+
+let emu;
+
+async function call(method, p, { json, form, headers = {}, raw = false } = {}) {
+  const opts = { method, headers: { ...headers } };
+  if (json !== undefined) {
+    opts.body = typeof json === 'string' ? json : JSON.stringify(json);
+    opts.headers['content-type'] = 'application/json';
+  } else if (form) {
+    opts.body = form;
+  }
+  const url = p.startsWith('http') ? p : emu.baseUrl + p;
+  const res = await request(url, opts);
+  const buf = Buffer.from(await res.body.arrayBuffer());
+  const out = { status: res.statusCode, headers: res.headers, buffer: buf, text: buf.toString('utf8') };
+  if (!raw && String(res.headers['content-type'] || '').includes('json')) {
+    try { out.json = JSON.parse(out.text); } catch { out.json = undefined; }
+  }
+  return out;
+}
+const admin = (method, p, opts) => call(method, emu.origin + p, opts);
+
+async function create(body, headers) {
+  const r = await call('POST', '/videos', { json: body, headers });
+  if (r.status !== 200) throw new Error(`create failed ${r.status} ${r.text}`);
+  return r.json;
+}
+
+async function waitDone(id, timeoutMs = 30000) {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await call('GET', `/videos/${id}`);
+    if (r.status !== 200) throw new Error(`retrieve ${id}: ${r.status} ${r.text}`);
+    if (r.json.status === 'completed' || r.json.status === 'failed') return r.json;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timeout waiting for ${id}: ${r.text}`);
+    await sleep(60);
+  }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function expectApiError(r, status, code, msgPart) {
+  expect(r.status).toBe(status);
+  expect(r.json).toBeDefined();
+  expect(Object.keys(r.json)).toEqual(['error']);
+  expect(r.json.error).toEqual(expect.objectContaining({ type: expect.any(String), message: expect.any(String) }));
+  expect(r.json.error).toHaveProperty('param');
+  expect(r.json.error).toHaveProperty('code');
+  if (code !== undefined) expect(r.json.error.code).toBe(code);
+  if (msgPart) expect(r.json.error.message).toContain(msgPart);
+}
+
+// CRC32 + PNG builder (solid colour RGB)
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+function makePng(w, h) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+  const row = Buffer.alloc(1 + w * 3, 0x40); row[0] = 0;
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function ffprobe(file) {
+  return new Promise((resolve) => {
+    execFile(FFMPEG, ['-hide_banner', '-i', file, '-f', 'null', '-'], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      resolve({ ok: !err, stderr: String(stderr) });
+    });
+  });
+}
+
+function tmpFile(name, buf) {
+  const p = path.join(os.tmpdir(), `sora-emu-test-${process.pid}-${name}`);
+  fs.writeFileSync(p, buf);
+  return p;
+}
+
+async function completedVideo(body = {}) {
+  const v = await create({ prompt: 'a calico cat playing a piano', ...body });
+  const done = await waitDone(v.id);
+  expect(done.status).toBe('completed');
+  return done;
+}
+
+let mp4_4s; // an MP4 the emulator generated, 4 s, 720x1280
+let baseVideo; // a completed 4 s 720x1280 job
+
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, jobMs: JOB_MS, pollAfterMs: 250 });
+  baseVideo = await completedVideo();
+  const r = await call('GET', `/videos/${baseVideo.id}/content`, { raw: true });
+  expect(r.status).toBe(200);
+  mp4_4s = r.buffer;
+});
+
+afterAll(async () => {
+  if (emu) await emu.close();
+});
+
+/** Runs fn with the global `emu` swapped for a fresh emulator (for tests that need an empty job list). */
+async function withFreshEmulator(opts, fn) {
+  const prev = emu;
+  emu = await startEmulator({ port: 0, jobMs: JOB_MS, ...opts });
+  try { await fn(); } finally { await emu.close(); emu = prev; }
+}
+
+afterEach(() => {
+  emu.setConfig({ faults: {}, apiKey: null, maxRunning: Infinity, jobMs: JOB_MS, queuedMs: 0, assetTtlSeconds: 86400, acceptUnknownFields: false, padVideoBytes: 0, mediaMode: 'eager' });
+});
+
+// ---------------------------------------------------------------- create + lifecycle
+
+describe('create and lifecycle', () => {
+  test('JSON create returns a queued Video object with every spec field and a poll hint', async () => {
+    const r = await call('POST', '/videos', { json: { prompt: 'A calico cat playing a piano on stage', model: 'sora-2', seconds: '4', size: '1280x720' } });
+    expect(r.status).toBe(200);
+    expect(r.headers['openai-poll-after-ms']).toBe('250');
+    const v = r.json;
+    expect(Object.keys(v).sort()).toEqual(['completed_at', 'created_at', 'error', 'expires_at', 'id', 'model', 'object', 'progress', 'prompt', 'remixed_from_video_id', 'seconds', 'size', 'status'].sort());
+    expect(v).toMatchObject({ object: 'video', model: 'sora-2', status: 'queued', progress: 0, size: '1280x720', seconds: '4', completed_at: null, expires_at: null, remixed_from_video_id: null, error: null, prompt: 'A calico cat playing a piano on stage' });
+    expect(v.id).toMatch(/^video_[0-9a-f]+$/);
+    expect(Math.abs(v.created_at - Date.now() / 1000)).toBeLessThan(5);
+  });
+
+  test('defaults: sora-2, 4 s, 720x1280', async () => {
+    const v = await create({ prompt: 'defaults' });
+    expect(v).toMatchObject({ model: 'sora-2', seconds: '4', size: '720x1280' });
+  });
+
+  test('progress advances while in_progress, then completed with timestamps', async () => {
+    emu.setConfig({ jobMs: 1000 });
+    const v = await create({ prompt: 'progress' });
+    const seen = [];
+    for (;;) {
+      const r = await call('GET', `/videos/${v.id}`);
+      seen.push(r.json);
+      if (r.json.status === 'completed') break;
+      await sleep(100);
+    }
+    const inProg = seen.filter((x) => x.status === 'in_progress');
+    expect(inProg.length).toBeGreaterThan(2);
+    for (let i = 1; i < inProg.length; i++) expect(inProg[i].progress).toBeGreaterThanOrEqual(inProg[i - 1].progress);
+    expect(inProg.some((x) => x.progress > 0 && x.progress < 100)).toBe(true);
+    const done = seen[seen.length - 1];
+    expect(done.progress).toBe(100);
+    expect(Number.isInteger(done.completed_at)).toBe(true);
+    expect(done.expires_at).toBe(done.completed_at + 86400);
+  });
+
+  test('multipart create with a PNG input_reference of the right size; wrong size is rejected', async () => {
+    const form = new FormData();
+    form.append('prompt', 'first frame from image');
+    form.append('model', 'sora-2');
+    form.append('seconds', '4');
+    form.append('size', '720x1280');
+    form.append('input_reference', new Blob([makePng(720, 1280)], { type: 'image/png' }), 'ref.png');
+    const ok = await call('POST', '/videos', { form });
+    expect(ok.status).toBe(200);
+    expect(ok.json.status).toBe('queued');
+
+    const bad = new FormData();
+    bad.append('prompt', 'wrong size');
+    bad.append('size', '720x1280');
+    bad.append('input_reference', new Blob([makePng(64, 64)], { type: 'image/png' }), 'ref.png');
+    const r = await call('POST', '/videos', { form: bad });
+    expectApiError(r, 400, undefined, 'Inpaint image must match the requested width and height');
+    expect(r.json.error.type).toBe('invalid_request_error');
+    expect(r.json.error.param).toBe('input_reference');
+
+    const notImage = new FormData();
+    notImage.append('prompt', 'text file');
+    notImage.append('input_reference', new Blob([Buffer.from('hello world, not an image')], { type: 'text/plain' }), 'x.txt');
+    expectApiError(await call('POST', '/videos', { form: notImage }), 400, 'invalid_image_format');
+  });
+
+  test('JSON input_reference: data URL checked, https accepted, exactly one of image_url/file_id', async () => {
+    const good = 'data:image/png;base64,' + makePng(1280, 720).toString('base64');
+    const r1 = await call('POST', '/videos', { json: { prompt: 'x', size: '1280x720', input_reference: { image_url: good } } });
+    expect(r1.status).toBe(200);
+    const r2 = await call('POST', '/videos', { json: { prompt: 'x', size: '720x1280', input_reference: { image_url: good } } });
+    expectApiError(r2, 400, undefined, 'Inpaint image must match');
+    const r3 = await call('POST', '/videos', { json: { prompt: 'x', input_reference: { image_url: 'https://example.com/a.png' } } });
+    expect(r3.status).toBe(200);
+    const r4 = await call('POST', '/videos', { json: { prompt: 'x', input_reference: { file_id: 'file-123' } } });
+    expect(r4.status).toBe(200);
+    expectApiError(await call('POST', '/videos', { json: { prompt: 'x', input_reference: { image_url: 'https://e.com/a.png', file_id: 'file-1' } } }), 400, 'invalid_value');
+    expectApiError(await call('POST', '/videos', { json: { prompt: 'x', input_reference: {} } }), 400, 'invalid_value');
+    expectApiError(await call('POST', '/videos', { json: { prompt: 'x', input_reference: { image_url: 'ftp://e.com/a.png' } } }), 400, 'invalid_value');
+  });
+});
+
+describe('validation errors use the OpenAI envelope', () => {
+  test('numeric seconds', async () => {
+    const r = await call('POST', '/videos', { json: { prompt: 'x', seconds: 8 } });
+    expectApiError(r, 400, 'invalid_type', "Invalid type for 'seconds': expected one of");
+    expect(r.json.error.message).toContain('but got an integer instead.');
+    expect(r.json.error).toEqual({ message: expect.any(String), type: 'invalid_request_error', param: 'seconds', code: 'invalid_type' });
+  });
+  test('seconds outside the enum; 16 and 20 accepted', async () => {
+    expectApiError(await call('POST', '/videos', { json: { prompt: 'x', seconds: '5' } }), 400, 'invalid_value');
+    emu.setConfig({ mediaMode: 'lazy' });
+    expect((await create({ prompt: 'x', seconds: '20' })).seconds).toBe('20');
+    expect((await create({ prompt: 'x', seconds: '16' })).seconds).toBe('16');
+  });
+  test('pro-only size on sora-2 is rejected, allowed on sora-2-pro and on unknown (gateway) models', async () => {
+    emu.setConfig({ mediaMode: 'lazy' });
+    const r = await call('POST', '/videos', { json: { prompt: 'x', model: 'sora-2', size: '1792x1024' } });
+    expectApiError(r, 400, 'invalid_value');
+    expect(r.json.error.param).toBe('size');
+    expectApiError(await call('POST', '/videos', { json: { prompt: 'x', model: 'sora-2-2025-12-08', size: '1080x1920' } }), 400, 'invalid_value');
+    expect((await create({ prompt: 'x', model: 'sora-2-pro', size: '1792x1024' })).size).toBe('1792x1024');
+    expect((await create({ prompt: 'x', model: 'sora-2-pro-2025-10-06', size: '1920x1080' })).size).toBe('1920x1080');
+    expect((await create({ prompt: 'x', model: 'veo-3.1-fast', size: '1080x1920' })).model).toBe('veo-3.1-fast');
+    expectApiError(await call('POST', '/videos', { json: { prompt: 'x', model: 'sora-2-pro', size: '640x480' } }), 400, 'invalid_value');
+  });
+  test('more than 2 characters', async () => {
+    const r = await call('POST', '/videos', { json: { prompt: 'x', characters: [{ id: 'char_1' }, { id: 'char_2' }, { id: 'char_3' }] } });
+    expectApiError(r, 400, 'array_above_max_length');
+    expect(r.json.error.param).toBe('characters');
+  });
+  test('unknown character id', async () => {
+    expectApiError(await call('POST', '/videos', { json: { prompt: 'x', characters: [{ id: 'char_nope' }] } }), 400, 'character_not_found');
+  });
+  test('unknown parameter, unless acceptUnknownFields (gateway mode)', async () => {
+    const r = await call('POST', '/videos', { json: { prompt: 'x', seed: 42 } });
+    expectApiError(r, 400, 'unknown_parameter', "Unknown parameter: 'seed'.");
+    expect(r.json.error.param).toBe('seed');
+    emu.setConfig({ acceptUnknownFields: true });
+    expect((await call('POST', '/videos', { json: { prompt: 'x', seed: 42, generate_audio: true } })).status).toBe(200);
+  });
+  test('empty, missing, too long and non-string prompt; invalid JSON', async () => {
+    expectApiError(await call('POST', '/videos', { json: { prompt: '' } }), 400, 'string_below_min_length');
+    expectApiError(await call('POST', '/videos', { json: {} }), 400, 'missing_required_parameter');
+    expectApiError(await call('POST', '/videos', { json: { prompt: 'a'.repeat(32001) } }), 400, 'string_above_max_length');
+    expectApiError(await call('POST', '/videos', { json: { prompt: 5 } }), 400, 'invalid_type');
+    expectApiError(await call('POST', '/videos', { json: '{"prompt": "x"' }), 400);
+    expect((await call('POST', '/videos', { json: { prompt: 'a'.repeat(32000) } })).status).toBe(200);
+  });
+  test('unknown ids and routes → 404 envelope', async () => {
+    expectApiError(await call('GET', '/videos/video_doesnotexist'), 404, 'video_not_found');
+    expectApiError(await call('GET', '/videos/video_doesnotexist/content'), 404);
+    expectApiError(await call('GET', '/videos/characters/char_none'), 404);
+    expectApiError(await call('GET', '/nothing-here'), 404);
+  });
+});
+
+// ---------------------------------------------------------------- list / delete
+
+describe('list and delete', () => {
+  test('cursor pagination in both orders with has_more', () => withFreshEmulator({ mediaMode: 'lazy' }, async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await create({ prompt: `list ${i}` })).id);
+
+    const walk = async (order) => {
+      const seen = [];
+      let after;
+      let pages = 0;
+      for (;;) {
+        const q = new URLSearchParams({ limit: '2', order });
+        if (after) q.set('after', after);
+        const r = await call('GET', `/videos?${q}`);
+        expect(r.status).toBe(200);
+        expect(r.json.object).toBe('list');
+        pages++;
+        const { data, first_id, last_id, has_more } = r.json;
+        expect(data.length).toBeLessThanOrEqual(2);
+        expect(first_id).toBe(data[0].id);
+        expect(last_id).toBe(data[data.length - 1].id);
+        seen.push(...data.map((d) => d.id));
+        if (!has_more) break;
+        after = last_id;
+      }
+      expect(pages).toBe(3);
+      return seen;
+    };
+    expect(await walk('desc')).toEqual([...ids].reverse());
+    expect(await walk('asc')).toEqual(ids);
+
+    const def = await call('GET', '/videos');
+    expect(def.json.data.map((d) => d.id)).toEqual([...ids].reverse()); // default desc, limit 20
+    expect(def.json.has_more).toBe(false);
+    const empty = await call('GET', `/videos?after=${ids[0]}`);
+    expect(empty.json).toEqual({ object: 'list', data: [], first_id: null, last_id: null, has_more: false });
+    expectApiError(await call('GET', '/videos?limit=101'), 400);
+    expectApiError(await call('GET', '/videos?order=sideways'), 400, 'invalid_value');
+  }));
+
+  test('delete only completed/failed videos', async () => {
+    emu.setConfig({ jobMs: 5000, mediaMode: 'lazy' });
+    const running = await create({ prompt: 'still running' });
+    expectApiError(await call('DELETE', `/videos/${running.id}`), 400);
+    emu.setConfig({ jobMs: JOB_MS });
+    const done = await completedVideo();
+    const r = await call('DELETE', `/videos/${done.id}`);
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ id: done.id, object: 'video.deleted', deleted: true });
+    expectApiError(await call('GET', `/videos/${done.id}`), 404);
+    expectApiError(await call('DELETE', `/videos/${done.id}`), 404);
+  });
+});
+
+// ---------------------------------------------------------------- content
+
+describe('content download', () => {
+  test('video is a real H.264 + AAC MP4 of the requested size and duration', async () => {
+    const file = tmpFile('content.mp4', mp4_4s);
+    const { ok, stderr } = await ffprobe(file);
+    expect(ok).toBe(true);
+    expect(stderr).toMatch(/Video: h264/);
+    expect(stderr).toMatch(/Audio: aac/);
+    expect(stderr).toMatch(/720x1280/);
+    expect(stderr).toMatch(/Duration: 00:00:04\.0/);
+    fs.rmSync(file, { force: true });
+  });
+
+  test('variants, headers, sha256 admin endpoint', async () => {
+    const id = baseVideo.id;
+    const v = await call('GET', `/videos/${id}/content?variant=video`, { raw: true });
+    expect(v.status).toBe(200);
+    expect(v.headers['content-type']).toBe('video/mp4');
+    expect(v.headers['accept-ranges']).toBe('bytes');
+    expect(Number(v.headers['content-length'])).toBe(v.buffer.length);
+    expect(v.buffer.toString('latin1', 4, 8)).toBe('ftyp');
+    const sha = await admin('GET', `/__emulator/videos/${id}/sha256`);
+    expect(sha.json.sha256).toBe(crypto.createHash('sha256').update(v.buffer).digest('hex'));
+    expect(sha.json.bytes).toBe(v.buffer.length);
+
+    const t = await call('GET', `/videos/${id}/content?variant=thumbnail`, { raw: true });
+    expect(t.status).toBe(200);
+    expect(t.headers['content-type']).toBe('image/webp');
+    expect(t.buffer.toString('latin1', 0, 4)).toBe('RIFF');
+    expect(t.buffer.toString('latin1', 8, 12)).toBe('WEBP');
+    const s = await call('GET', `/videos/${id}/content?variant=spritesheet`, { raw: true });
+    expect(s.status).toBe(200);
+    expect(s.headers['content-type']).toBe('image/jpeg');
+    expect(s.buffer[0]).toBe(0xff);
+    expect(s.buffer[1]).toBe(0xd8);
+    expectApiError(await call('GET', `/videos/${id}/content?variant=gif`), 400, 'invalid_value');
+  });
+
+  test('Range requests: a-b, a-, suffix, unsatisfiable', async () => {
+    const id = baseVideo.id;
+    const total = mp4_4s.length;
+    const r1 = await call('GET', `/videos/${id}/content`, { headers: { range: 'bytes=0-99' }, raw: true });
+    expect(r1.status).toBe(206);
+    expect(r1.headers['content-range']).toBe(`bytes 0-99/${total}`);
+    expect(r1.buffer.equals(mp4_4s.subarray(0, 100))).toBe(true);
+    const r2 = await call('GET', `/videos/${id}/content`, { headers: { range: `bytes=${total - 1000}-` }, raw: true });
+    expect(r2.status).toBe(206);
+    expect(r2.headers['content-length']).toBe('1000');
+    expect(r2.buffer.equals(mp4_4s.subarray(total - 1000))).toBe(true);
+    const r3 = await call('GET', `/videos/${id}/content`, { headers: { range: 'bytes=-10' }, raw: true });
+    expect(r3.buffer.equals(mp4_4s.subarray(total - 10))).toBe(true);
+    const r4 = await call('GET', `/videos/${id}/content`, { headers: { range: `bytes=${total}-` }, raw: true });
+    expect(r4.status).toBe(416);
+    expect(r4.headers['content-range']).toBe(`bytes */${total}`);
+  });
+
+  test('content before completion is an error', async () => {
+    emu.setConfig({ jobMs: 5000, mediaMode: 'lazy' });
+    const v = await create({ prompt: 'not yet' });
+    expectApiError(await call('GET', `/videos/${v.id}/content`), 400, 'video_not_ready');
+  });
+
+  test('padVideoBytes serves a still-playable MP4 of exactly that size', async () => {
+    emu.setConfig({ padVideoBytes: 3 * 1024 * 1024 });
+    const r = await call('GET', `/videos/${baseVideo.id}/content`, { raw: true });
+    expect(r.buffer.length).toBe(3 * 1024 * 1024);
+    expect(r.headers['content-length']).toBe(String(3 * 1024 * 1024));
+    expect(r.buffer.subarray(0, mp4_4s.length).equals(mp4_4s)).toBe(true);
+    expect(r.buffer.toString('latin1', mp4_4s.length + 4, mp4_4s.length + 8)).toBe('free');
+    const sha = await admin('GET', `/__emulator/videos/${baseVideo.id}/sha256`);
+    expect(sha.json).toMatchObject({ bytes: r.buffer.length, sha256: crypto.createHash('sha256').update(r.buffer).digest('hex') });
+    const tail = await call('GET', `/videos/${baseVideo.id}/content`, { headers: { range: 'bytes=-16' }, raw: true });
+    expect(tail.buffer.equals(Buffer.alloc(16))).toBe(true);
+    const file = tmpFile('padded.mp4', r.buffer);
+    const { ok, stderr } = await ffprobe(file);
+    fs.rmSync(file, { force: true });
+    expect(ok).toBe(true);
+    expect(stderr).toMatch(/Video: h264/);
+  });
+
+  test('moderation: prompt with the magic word fails in band', async () => {
+    const v = await create({ prompt: `a scene ${MODERATION_WORD} here` });
+    expect(v.status).toBe('queued');
+    const done = await waitDone(v.id);
+    expect(done.status).toBe('failed');
+    expect(done.error).toEqual({ code: 'moderation_blocked', message: 'Your request was blocked by our moderation system.' });
+    expectApiError(await call('GET', `/videos/${v.id}/content`), 400);
+    expect((await call('DELETE', `/videos/${v.id}`)).status).toBe(200);
+  });
+
+  test('expiry: after assetTtlSeconds the content is gone', async () => {
+    emu.setConfig({ assetTtlSeconds: 1 });
+    const done = await completedVideo();
+    expect(done.expires_at).toBeGreaterThanOrEqual(done.completed_at);
+    expect(done.expires_at).toBeLessThanOrEqual(done.completed_at + 2);
+    await sleep(1100);
+    const r = await call('GET', `/videos/${done.id}/content`);
+    expectApiError(r, 404, 'video_expired');
+  });
+});
+
+// ---------------------------------------------------------------- remix / edit / extend
+
+describe('remix, edit, extend', () => {
+  test('remix creates a new job from a completed video', async () => {
+    const r = await call('POST', `/videos/${baseVideo.id}/remix`, { json: { prompt: 'now at night' } });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ status: 'queued', remixed_from_video_id: baseVideo.id, size: baseVideo.size, seconds: baseVideo.seconds, model: baseVideo.model, prompt: 'now at night' });
+    expect(r.json.id).not.toBe(baseVideo.id);
+    expectApiError(await call('POST', '/videos/video_nope/remix', { json: { prompt: 'x' } }), 404);
+    expectApiError(await call('POST', `/videos/${baseVideo.id}/remix`, { json: { prompt: '' } }), 400);
+    expectApiError(await call('POST', `/videos/${baseVideo.id}/remix`, { json: { prompt: 'x', size: '1280x720' } }), 400, 'unknown_parameter');
+    expect((await waitDone(r.json.id)).status).toBe('completed');
+  });
+
+  test('edit by id (JSON) and by uploaded MP4 (multipart with model)', async () => {
+    const r = await call('POST', '/videos/edits', { json: { prompt: 'make it blue', video: { id: baseVideo.id } } });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ status: 'queued', size: '720x1280', seconds: '4', remixed_from_video_id: baseVideo.id });
+    const form = new FormData();
+    form.append('prompt', 'make it red');
+    form.append('model', 'sora-2-pro');
+    form.append('video', new Blob([mp4_4s], { type: 'video/mp4' }), 'clip.mp4');
+    const m = await call('POST', '/videos/edits', { form });
+    expect(m.status).toBe(200);
+    expect(m.json).toMatchObject({ model: 'sora-2-pro', size: '720x1280', seconds: '4' });
+    const bad = new FormData();
+    bad.append('prompt', 'x');
+    bad.append('video', new Blob([makePng(8, 8)], { type: 'image/png' }), 'clip.png');
+    expectApiError(await call('POST', '/videos/edits', { form: bad }), 400, 'invalid_video_format');
+    expectApiError(await call('POST', '/videos/edits', { json: { prompt: 'x' } }), 400, 'missing_required_parameter');
+    expectApiError(await call('POST', '/videos/edits', { json: { prompt: 'x', video: { id: 'video_missing' } } }), 404);
+  });
+
+  test('extend adds seconds; total ≤ 120 s and ≤ 6 extensions; no characters', async () => {
+    emu.setConfig({ jobMs: 20, mediaMode: 'lazy' });
+    const ext = async (id, seconds) => call('POST', '/videos/extensions', { json: { prompt: 'and then', seconds, video: { id } } });
+    // total limit: 4 + 5×20 = 104, +20 = 124 refused
+    let cur = baseVideo.id;
+    for (let i = 0; i < 5; i++) {
+      const r = await ext(cur, '20');
+      expect(r.status).toBe(200);
+      expect(r.json.seconds).toBe(String(4 + 20 * (i + 1)));
+      cur = (await waitDone(r.json.id)).id;
+    }
+    expectApiError(await ext(cur, '20'), 400, 'duration_limit_exceeded');
+    expect((await ext(cur, '16')).json.seconds).toBe('120');
+    // count limit: 6 extensions of 4 s, the 7th refused
+    cur = baseVideo.id;
+    for (let i = 0; i < 6; i++) {
+      const r = await ext(cur, '4');
+      expect(r.status).toBe(200);
+      cur = (await waitDone(r.json.id)).id;
+    }
+    expect((await call('GET', `/videos/${cur}`)).json.seconds).toBe('28');
+    expectApiError(await ext(cur, '4'), 400, 'extension_limit_exceeded');
+    // source must be completed, seconds is required and a string, characters refused
+    emu.setConfig({ jobMs: 5000 });
+    const running = await create({ prompt: 'running' });
+    expectApiError(await ext(running.id, '4'), 400, 'invalid_video_status');
+    expectApiError(await call('POST', '/videos/extensions', { json: { prompt: 'x', video: { id: baseVideo.id } } }), 400, 'missing_required_parameter');
+    expectApiError(await ext(baseVideo.id, 4), 400, 'invalid_type');
+    expectApiError(await call('POST', '/videos/extensions', { json: { prompt: 'x', seconds: '4', video: { id: baseVideo.id }, characters: [{ id: 'char_1' }] } }), 400, 'unsupported_parameter');
+  });
+
+  test('a long (extended) clip is rendered with the stitched duration', async () => {
+    emu.setConfig({ jobMs: 20 });
+    const r = await call('POST', '/videos/extensions', { json: { prompt: 'longer', seconds: '4', video: { id: baseVideo.id } } });
+    const done = await waitDone(r.json.id);
+    expect(done.seconds).toBe('8');
+    const c = await call('GET', `/videos/${done.id}/content`, { raw: true });
+    expect(c.status).toBe(200);
+    const file = tmpFile('ext.mp4', c.buffer);
+    const { stderr } = await ffprobe(file);
+    fs.rmSync(file, { force: true });
+    expect(stderr).toMatch(/Duration: 00:00:08\.0/);
+  });
+});
+
+// ---------------------------------------------------------------- characters
+
+describe('characters', () => {
+  test('create from a 2–4 s MP4, get it, use it on create (JSON and multipart encodings)', async () => {
+    const form = new FormData();
+    form.append('name', 'Mochi the cat');
+    form.append('video', new Blob([mp4_4s], { type: 'video/mp4' }), 'mochi.mp4');
+    const r = await call('POST', '/videos/characters', { form });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ id: expect.stringMatching(/^char_[0-9a-f]+$/), name: 'Mochi the cat', created_at: expect.any(Number) });
+    const c = r.json;
+    const g = await call('GET', `/videos/characters/${c.id}`);
+    expect(g.status).toBe(200);
+    expect(g.json).toMatchObject({ id: c.id, name: 'Mochi the cat', created_at: c.created_at });
+
+    emu.setConfig({ mediaMode: 'lazy' });
+    expect((await call('POST', '/videos', { json: { prompt: 'Mochi the cat dances', characters: [{ id: c.id }] } })).status).toBe(200);
+    expect((await call('POST', '/videos', { json: { prompt: 'two', characters: [{ id: c.id }, { id: c.id }] } })).status).toBe(200);
+    for (const enc of [['characters[0][id]', c.id], ['characters[][id]', c.id], ['characters', JSON.stringify([{ id: c.id }])]]) {
+      const f = new FormData();
+      f.append('prompt', 'Mochi the cat sings');
+      f.append(enc[0], enc[1]);
+      const m = await call('POST', '/videos', { form: f });
+      expect(m.status).toBe(200);
+    }
+    const f3 = new FormData();
+    f3.append('prompt', 'three');
+    for (let i = 0; i < 3; i++) f3.append('characters[][id]', c.id);
+    expectApiError(await call('POST', '/videos', { form: f3 }), 400, 'array_above_max_length');
+    const fMissing = new FormData();
+    fMissing.append('prompt', 'x');
+    fMissing.append('characters[0][id]', 'char_unknown');
+    expectApiError(await call('POST', '/videos', { form: fMissing }), 400, 'character_not_found');
+  });
+
+  test('rejects wrong duration, non-MP4, JSON body, bad names', async () => {
+    const long = await completedVideo({ seconds: '8' });
+    const mp4_8s = (await call('GET', `/videos/${long.id}/content`, { raw: true })).buffer;
+    const f = new FormData();
+    f.append('name', 'too long');
+    f.append('video', new Blob([mp4_8s], { type: 'video/mp4' }), 'long.mp4');
+    const r = await call('POST', '/videos/characters', { form: f });
+    expectApiError(r, 400, 'invalid_video_duration', 'between 2 and 4 seconds');
+
+    const f2 = new FormData();
+    f2.append('name', 'png');
+    f2.append('video', new Blob([makePng(16, 16)], { type: 'image/png' }), 'x.png');
+    expectApiError(await call('POST', '/videos/characters', { form: f2 }), 400, 'invalid_video_format');
+
+    expectApiError(await call('POST', '/videos/characters', { json: { name: 'x', video: 'abc' } }), 400, 'invalid_content_type');
+
+    const f3 = new FormData();
+    f3.append('name', 'x'.repeat(81));
+    f3.append('video', new Blob([mp4_4s], { type: 'video/mp4' }), 'a.mp4');
+    expectApiError(await call('POST', '/videos/characters', { form: f3 }), 400, 'string_above_max_length');
+    const f4 = new FormData();
+    f4.append('video', new Blob([mp4_4s], { type: 'video/mp4' }), 'a.mp4');
+    expectApiError(await call('POST', '/videos/characters', { form: f4 }), 400, 'missing_required_parameter');
+  });
+});
+
+// ---------------------------------------------------------------- auth, idempotency, faults, concurrency
+
+describe('auth', () => {
+  test('Bearer or api-key required when apiKey is set; key never echoed', async () => {
+    const KEY = 'sk-emulator-secret-123';
+    emu.setConfig({ apiKey: KEY });
+    const none = await call('GET', '/videos');
+    expectApiError(none, 401, 'invalid_api_key', 'Incorrect API key provided.');
+    const wrong = await call('GET', '/videos', { headers: { authorization: 'Bearer sk-wrong-key-456' } });
+    expectApiError(wrong, 401, 'invalid_api_key');
+    expect(wrong.text).not.toContain('sk-wrong-key-456');
+    expect((await call('GET', '/videos', { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(200);
+    expect((await call('GET', '/videos', { headers: { 'api-key': KEY } })).status).toBe(200);
+    const cfg = await admin('GET', '/__emulator/config');
+    expect(cfg.text).not.toContain(KEY);
+    expect(cfg.json.apiKeySet).toBe(true);
+  });
+});
+
+describe('idempotency and stats', () => {
+  test('same Idempotency-Key returns the same job and is counted once', async () => {
+    emu.setConfig({ mediaMode: 'lazy' });
+    const before = emu.stats.acceptedCreates;
+    const key = 'idem-' + crypto.randomUUID();
+    const a = await create({ prompt: 'idempotent' }, { 'idempotency-key': key });
+    const b = await create({ prompt: 'idempotent' }, { 'idempotency-key': key });
+    expect(b.id).toBe(a.id);
+    expect(emu.stats.acceptedCreates).toBe(before + 1);
+    const c = await create({ prompt: 'idempotent' }, { 'idempotency-key': key + '-other' });
+    expect(c.id).not.toBe(a.id);
+    const s = await admin('GET', '/__emulator/stats');
+    expect(s.json.acceptedCreates).toBe(before + 2);
+    expect(s.json.requests.create).toBeGreaterThan(0);
+  });
+});
+
+describe('faults', () => {
+  test('429 with Retry-After and retry-after-ms, scoped to create', async () => {
+    emu.setConfig({ faults: { rate429: 1, scope: ['create'] } });
+    const r = await call('POST', '/videos', { json: { prompt: 'x' } });
+    expectApiError(r, 429, 'rate_limit_exceeded');
+    expect(r.headers['retry-after']).toBe('1');
+    expect(r.headers['retry-after-ms']).toBe('1000');
+    expect((await call('GET', '/videos')).status).toBe(200); // list is out of scope
+    expect(emu.stats.faultsInjected.rate429).toBe(1);
+  });
+
+  test('lost create response: job is created and counted, a retry with the same key does not double-charge', async () => {
+    emu.setConfig({ mediaMode: 'lazy', faults: { createLostResponse: 1, budget: 1 } });
+    const before = emu.stats.acceptedCreates;
+    const key = 'lost-' + crypto.randomUUID();
+    await expect(call('POST', '/videos', { json: { prompt: 'lost' }, headers: { 'idempotency-key': key } })).rejects.toThrow();
+    expect(emu.stats.acceptedCreates).toBe(before + 1);
+    expect(emu.stats.faultsInjected.createLostResponse).toBe(1);
+    const again = await create({ prompt: 'lost' }, { 'idempotency-key': key });
+    expect(emu.stats.acceptedCreates).toBe(before + 1);
+    const list = await call('GET', '/videos?limit=1');
+    expect(list.json.data[0].id).toBe(again.id);
+  });
+
+  test('5xx HTML, reset before body, malformed JSON, reset during content body, slow', async () => {
+    emu.setConfig({ faults: { rate5xx: 1, budget: 1 } });
+    const h = await call('GET', '/videos');
+    expect([500, 502, 503]).toContain(h.status);
+    expect(h.headers['content-type']).toContain('text/html');
+    expect(h.text).toContain('<html>');
+
+    emu.setConfig({ faults: { resetBeforeBody: 1, budget: 1 } });
+    await expect(call('GET', '/videos')).rejects.toThrow();
+
+    emu.setConfig({ faults: { malformedJson: 1, scope: ['retrieve'] } });
+    const m = await call('GET', `/videos/${baseVideo.id}`);
+    expect(m.status).toBe(200);
+    expect(() => JSON.parse(m.text)).toThrow();
+
+    emu.setConfig({ faults: { resetDuringBody: 1 } });
+    await expect(call('GET', `/videos/${baseVideo.id}/content`, { raw: true })).rejects.toThrow();
+
+    emu.setConfig({ faults: { slowMs: 400, rateSlow: 1, scope: ['list'] } });
+    const t0 = Date.now();
+    expect((await call('GET', '/videos?limit=1')).status).toBe(200);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(380);
+
+    const s = (await admin('GET', '/__emulator/stats')).json.faultsInjected;
+    expect(s).toMatchObject({ rate5xx: 1, resetBeforeBody: 1, malformedJson: 1, resetDuringBody: 1, slow: 1 });
+  });
+
+  test('admin config endpoint sets faults at runtime', async () => {
+    const r = await admin('POST', '/__emulator/config', { json: { faults: { rate429: 1, scope: ['list'] } } });
+    expect(r.status).toBe(200);
+    expectApiError(await call('GET', '/videos'), 429);
+    await admin('POST', '/__emulator/config', { json: { faults: {} } });
+    expect((await call('GET', '/videos')).status).toBe(200);
+  });
+});
+
+describe('maxRunning', () => {
+  test('at most N jobs in_progress, others stay queued until a slot frees', () => withFreshEmulator({ maxRunning: 1, jobMs: 400, mediaMode: 'lazy' }, async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await create({ prompt: `slot ${i}` })).id);
+    let maxSeen = 0;
+    let sawQueued = false;
+    const t0 = Date.now();
+    for (;;) {
+      const list = (await call('GET', '/videos?limit=100')).json.data.filter((d) => ids.includes(d.id));
+      const running = list.filter((d) => d.status === 'in_progress').length;
+      maxSeen = Math.max(maxSeen, running);
+      if (list.some((d) => d.status === 'queued')) sawQueued = true;
+      if (list.every((d) => d.status === 'completed')) break;
+      if (Date.now() - t0 > 10000) throw new Error('maxRunning jobs did not finish');
+      await sleep(50);
+    }
+    expect(maxSeen).toBe(1);
+    expect(sawQueued).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+  }));
+
+  test('queuedMs keeps a job queued first', async () => {
+    emu.setConfig({ queuedMs: 300, jobMs: 200, mediaMode: 'lazy' });
+    const v = await create({ prompt: 'queued first' });
+    expect((await call('GET', `/videos/${v.id}`)).json.status).toBe('queued');
+    expect((await waitDone(v.id)).status).toBe('completed');
+  });
+});
+
+// ---------------------------------------------------------------- official SDK
+
+describe('official openai SDK', () => {
+  const OpenAI = require('openai');
+  const { toFile } = require('openai');
+
+  test('every client.videos method works against the emulator', async () => {
+    emu.setConfig({ apiKey: 'sk-sdk' });
+    const client = new OpenAI({ apiKey: 'sk-sdk', baseURL: emu.baseUrl, maxRetries: 0 });
+
+    const created = await client.videos.create({ prompt: 'SDK cat', model: 'sora-2', seconds: '4', size: '720x1280' });
+    expect(created).toMatchObject({ object: 'video', status: 'queued' });
+    const withImage = await client.videos.create({
+      prompt: 'SDK image', size: '720x1280', input_reference: await toFile(makePng(720, 1280), 'ref.png', { type: 'image/png' }),
+    });
+    expect(withImage.status).toBe('queued');
+    await expect(client.videos.create({ prompt: 'x', seconds: '4', size: '1792x1024' })).rejects.toMatchObject({ status: 400 });
+
+    let v = await client.videos.retrieve(created.id);
+    expect(v.id).toBe(created.id);
+    for (let i = 0; i < 200 && v.status !== 'completed'; i++) { await sleep(50); v = await client.videos.retrieve(created.id); }
+    expect(v.status).toBe('completed');
+
+    const page = await client.videos.list({ limit: 1 });
+    expect(page.data.length).toBe(1);
+    const all = [];
+    for await (const item of client.videos.list({ limit: 2, order: 'asc' })) all.push(item.id);
+    expect(all).toContain(created.id);
+    expect(new Set(all).size).toBe(all.length);
+
+    const resp = await client.videos.downloadContent(created.id);
+    const bytes = Buffer.from(await resp.arrayBuffer());
+    expect(bytes.toString('latin1', 4, 8)).toBe('ftyp');
+    const sha = await admin('GET', `/__emulator/videos/${created.id}/sha256`);
+    expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(sha.json.sha256);
+    const thumb = await client.videos.downloadContent(created.id, { variant: 'thumbnail' });
+    expect(thumb.headers.get('content-type')).toBe('image/webp');
+
+    const remix = await client.videos.remix(created.id, { prompt: 'SDK remix' });
+    expect(remix.remixed_from_video_id).toBe(created.id);
+    const edit = await client.videos.edit({ prompt: 'SDK edit', video: { id: created.id } });
+    expect(edit.status).toBe('queued');
+    const editUpload = await client.videos.edit({ prompt: 'SDK edit upload', video: await toFile(bytes, 'in.mp4', { type: 'video/mp4' }) });
+    expect(editUpload.seconds).toBe('4');
+    const ext = await client.videos.extend({ prompt: 'SDK extend', seconds: '4', video: { id: created.id } });
+    expect(ext.seconds).toBe('8');
+
+    const character = await client.videos.createCharacter({ name: 'SDK Mochi', video: await toFile(bytes, 'mochi.mp4', { type: 'video/mp4' }) });
+    expect(character.id).toMatch(/^char_/);
+    const got = await client.videos.getCharacter(character.id);
+    expect(got).toMatchObject({ id: character.id, name: 'SDK Mochi' });
+    // characters travel as characters[][id] in the SDK's multipart encoding
+    const withChar = await client.videos.create({ prompt: 'SDK Mochi waves', characters: [{ id: character.id }] });
+    expect(withChar.status).toBe('queued');
+
+    const del = await client.videos.delete(created.id);
+    expect(del).toEqual({ id: created.id, object: 'video.deleted', deleted: true });
+    await expect(client.videos.retrieve(created.id)).rejects.toMatchObject({ status: 404 });
+
+    const badClient = new OpenAI({ apiKey: 'sk-wrong', baseURL: emu.baseUrl, maxRetries: 0 });
+    await expect(badClient.videos.list()).rejects.toMatchObject({ status: 401, code: 'invalid_api_key' });
+  });
+
+  test('SDK retries: a lost create response double-charges unless an Idempotency-Key header is sent; 429 is retried', async () => {
+    const client = new OpenAI({ apiKey: 'x', baseURL: emu.baseUrl, maxRetries: 2 });
+    // openai 7.57 sets no idempotency header by default: its automatic retry of a lost create makes a second job.
+    emu.setConfig({ mediaMode: 'lazy', faults: { createLostResponse: 1, budget: 1, scope: ['create'] } });
+    let before = emu.stats.acceptedCreates;
+    await client.videos.create({ prompt: 'retry me, no key' });
+    expect(emu.stats.acceptedCreates).toBe(before + 2);
+    expect(emu.stats.faultsInjected.createLostResponse).toBe(1);
+    // With an explicit Idempotency-Key header the retry is replayed, not charged again.
+    emu.setConfig({ mediaMode: 'lazy', faults: { createLostResponse: 1, budget: 1, scope: ['create'] } });
+    before = emu.stats.acceptedCreates;
+    const replaysBefore = emu.stats.idempotentReplays;
+    const v = await client.videos.create({ prompt: 'retry me' }, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
+    expect(v.status).toBe('queued');
+    expect(emu.stats.acceptedCreates).toBe(before + 1);
+    expect(emu.stats.idempotentReplays).toBe(replaysBefore + 1);
+
+    emu.setConfig({ faults: { rate429: 1, budget: 1, retryAfterMs: 100 } });
+    const r = await client.videos.retrieve(v.id);
+    expect(r.id).toBe(v.id);
+    expect(emu.stats.faultsInjected.rate429).toBeGreaterThanOrEqual(1);
+  });
+});
+
+// ---------------------------------------------------------------- admin + CLI
+
+describe('admin endpoints and CLI', () => {
+  test('reset clears jobs and stats', () => withFreshEmulator({ mediaMode: 'lazy' }, async () => {
+    await create({ prompt: 'to be reset' });
+    const r = await admin('POST', '/__emulator/reset');
+    expect(r.status).toBe(200);
+    const s = (await admin('GET', '/__emulator/stats')).json;
+    expect(s.acceptedCreates).toBe(0);
+    expect((await call('GET', '/videos')).json.data).toEqual([]);
+  }));
+
+  test('cli prints one line and exits cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'emulator', 'cli.js'), '--port', '0', '--job-ms', '100', '--api-key', 'k'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; if (out.includes('\n')) resolve(out); });
+      child.on('exit', (code) => reject(new Error('cli exited ' + code)));
+    });
+    expect(line).toMatch(/^Sora emulator listening on http:\/\/127\.0\.0\.1:\d+\/v1\n$/);
+    const base = line.trim().split(' on ')[1];
+    const r = await request(`${base}/videos`, { headers: { authorization: 'Bearer k' } });
+    expect(r.statusCode).toBe(200);
+    await r.body.dump();
+    const code = await new Promise((resolve) => { child.on('exit', (c) => resolve(c)); child.kill('SIGTERM'); });
+    expect(code).toBe(0);
+  });
+});

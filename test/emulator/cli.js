@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+'use strict';
+// node test/emulator/cli.js --port 4010 [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY]
+//   [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields]
+//   [--accept-numeric-seconds] [--media-dir DIR] [--faults '{json}'] [--verbose]
+const { startEmulator } = require('./index');
+
+function usage(msg) {
+  if (msg) console.error(msg);
+  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--media-dir DIR] [--faults JSON] [--verbose]');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { port: 4010 };
+  const num = (name, v) => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n)) usage(`--${name} needs a number`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let val;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) { val = a.slice(eq + 1); a = a.slice(0, eq); }
+    const next = () => (val !== undefined ? val : argv[++i]);
+    switch (a) {
+      case '--port': opts.port = num('port', next()); break;
+      case '--host': opts.host = next(); break;
+      case '--job-ms': opts.jobMs = num('job-ms', next()); break;
+      case '--queued-ms': opts.queuedMs = num('queued-ms', next()); break;
+      case '--api-key': opts.apiKey = next(); break;
+      case '--poll-after-ms': opts.pollAfterMs = num('poll-after-ms', next()); break;
+      case '--max-running': { const v = next(); opts.maxRunning = v === 'Infinity' ? Infinity : num('max-running', v); break; }
+      case '--ttl': case '--asset-ttl-seconds': opts.assetTtlSeconds = num('ttl', next()); break;
+      case '--pad-video-bytes': opts.padVideoBytes = num('pad-video-bytes', next()); break;
+      case '--accept-unknown-fields': opts.acceptUnknownFields = true; break;
+      case '--accept-numeric-seconds': opts.acceptNumericSeconds = true; break;
+      case '--media-dir': opts.mediaDir = next(); break;
+      case '--base-path': opts.basePath = next(); break;
+      case '--faults': {
+        const v = next();
+        try { opts.faults = JSON.parse(v); } catch { usage('--faults needs a JSON object'); }
+        break;
+      }
+      case '--verbose': opts.log = true; break;
+      case '-h': case '--help': usage(); break;
+      default: usage(`unknown argument: ${a}`);
+    }
+  }
+  return opts;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const emu = await startEmulator(opts);
+  process.stdout.write(`Sora emulator listening on ${emu.baseUrl}\n`);
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    emu.close().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`Sora emulator failed to start: ${err && err.message}`);
+  process.exit(1);
+});
