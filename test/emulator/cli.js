@@ -2,12 +2,12 @@
 'use strict';
 // node test/emulator/cli.js --port 4010 [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY]
 //   [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields]
-//   [--accept-numeric-seconds] [--media-dir DIR] [--faults '{json}'] [--verbose]
+//   [--accept-numeric-seconds] [--media-dir DIR] [--media-mode eager|lazy] [--faults '{json}'] [--verbose]
 const { startEmulator } = require('./index');
 
 function usage(msg) {
   if (msg) console.error(msg);
-  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--media-dir DIR] [--faults JSON] [--verbose]');
+  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose]');
   process.exit(2);
 }
 
@@ -37,6 +37,7 @@ function parseArgs(argv) {
       case '--accept-unknown-fields': opts.acceptUnknownFields = true; break;
       case '--accept-numeric-seconds': opts.acceptNumericSeconds = true; break;
       case '--media-dir': opts.mediaDir = next(); break;
+      case '--media-mode': opts.mediaMode = next(); break;
       case '--base-path': opts.basePath = next(); break;
       case '--faults': {
         const v = next();

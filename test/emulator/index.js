@@ -168,9 +168,10 @@ async function startEmulator(options = {}) {
     for (const job of jobs.values()) {
       if (running >= max) break;
       if (job.status !== 'queued' || !job.eligible) continue;
+      const duration = jobDuration(job); // the callback sees the job still queued
       job.status = 'in_progress';
       job.startedAtMs = Date.now();
-      job.durationMs = jobDuration(job);
+      job.durationMs = duration;
       running++;
       setTimer(job, job.durationMs, () => finish(job));
     }

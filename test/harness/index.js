@@ -23,19 +23,18 @@ const BINARY_DIR = path.join(TMP_ROOT, 'binary-data');
 fs.mkdirSync(BINARY_DIR, { recursive: true });
 
 function cleanup() {
-	console.log('CLEANUP', TMP_ROOT);
 	if (process.env.HARNESS_KEEP_TMP === '1') return;
 	try {
 		fs.rmSync(TMP_ROOT, { recursive: true, force: true, maxRetries: 3 });
 	} catch (error) {
-		if (DEBUG) console.error('[harness] temp cleanup failed', error); // eslint-disable-line no-console
+		if (DEBUG) console.error('[harness] temp cleanup failed', error);  
 	}
 }
 process.on('exit', cleanup);
 // Jest workers do not reliably run 'exit' listeners registered from inside a test file.
 if (typeof afterAll === 'function') {
 	try {
-		afterAll(cleanup); // eslint-disable-line no-undef
+		afterAll(cleanup);  
 	} catch {
 		/* required from inside a test: the 'exit' listener still applies */
 	}
@@ -94,7 +93,7 @@ function makeLogger(scope = []) {
 		(message, meta) => {
 			if (!DEBUG) return;
 			const tag = scope.length ? `[${scope.join(',')}] ` : '';
-			// eslint-disable-next-line no-console
+			 
 			console.error(`[harness:${level}] ${tag}${message}`, meta && Object.keys(meta).length ? meta : '');
 		};
 	const logger = Object.create(Logger.prototype);
@@ -112,7 +111,7 @@ function makeLogger(scope = []) {
 
 const logger = makeLogger();
 const errorReporter = Object.assign(Object.create(ErrorReporter.prototype), {
-	error: (e) => DEBUG && console.error('[harness:errorReporter]', e), // eslint-disable-line no-console
+	error: (e) => DEBUG && console.error('[harness:errorReporter]', e),  
 	warn: () => {},
 	info: () => {},
 	init: async () => {},

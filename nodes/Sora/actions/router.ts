@@ -6,7 +6,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { failedJobError, videoItem, videoJson } from '../helpers/output';
+import { assetUrls, failedJobError, videoItem, videoJson, warnIfRetiredServer } from '../helpers/output';
+import type { Video } from '../helpers/schemas';
 import { waitForVideos } from '../helpers/polling';
 import { runPool } from '../helpers/pool';
 import type { SubmittedJob } from '../helpers/videoRequest';
@@ -45,7 +46,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const errors: Array<NodeApiError | NodeOperationError> = [];
 	const jobs: SubmittedJob[] = [];
-	const optionsOf = (itemIndex: number) => jobs.find((job) => job.itemIndex === itemIndex)!.options;
+	const jobOf = (itemIndex: number) => jobs.find((job) => job.itemIndex === itemIndex)!;
+	// An AI agent cannot receive binary data: as a tool the node answers with ids and download URLs.
+	const toolMode = this.isToolExecution?.() === true;
+	const deliver = async (job: SubmittedJob, finished: Video, download: boolean) => {
+		const item = await videoItem.call(this, finished, job.itemIndex, { ...job.options, download: download && !toolMode });
+		item.json = { ...item.json, ...(job.extra ?? {}), ...(toolMode ? await assetUrls.call(this, finished) : {}) };
+		return item;
+	};
+	await warnIfRetiredServer.call(this);
 
 	const fail = (itemIndex: number, error: unknown, json: INodeExecutionData['json'] = {}) => {
 		const nodeError = asNodeError(this, error, itemIndex);
@@ -76,7 +85,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			} else if (result.options.wait) {
 				jobs.push(result);
 			} else {
-				results[itemIndex] = [{ json: videoJson(result.video), pairedItem: { item: itemIndex } }];
+				results[itemIndex] = [await deliver(result, result.video, false)];
 			}
 		} catch (error) {
 			fail(itemIndex, error);
@@ -91,7 +100,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					return;
 				}
 				try {
-					results[job.itemIndex] = [await videoItem.call(this, finished, job.itemIndex, { download: true, ...optionsOf(job.itemIndex) })];
+					results[job.itemIndex] = [await deliver(jobOf(job.itemIndex), finished, true)];
 				} catch (error) {
 					fail(job.itemIndex, error, videoJson(finished));
 				}

@@ -5,6 +5,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ALL_SECONDS } from './models';
+import { builderFields, promptModeField } from './promptBuilder';
 
 export const promptField: INodeProperties = {
 	displayName: 'Prompt',
@@ -14,6 +15,7 @@ export const promptField: INodeProperties = {
 	default: '',
 	typeOptions: { rows: 4 },
 	placeholder: 'A red fox trots through fresh snow at dawn, cinematic, soft light',
+	displayOptions: { show: { promptMode: ['text'] } },
 	description:
 		'What the video shows and sounds like (1–32,000 characters). Describe subject, action, camera, lighting and audio. Mention every character by its exact name.',
 };
@@ -157,3 +159,28 @@ export const additionalBodyField: INodeProperties = {
 	description:
 		'JSON merged into the request body, for options specific to your server (for example {"generate_audio": true} on a gateway). OpenAI rejects unknown fields.',
 };
+
+/** The prompt, written by hand or built from shots. */
+export const promptFields: INodeProperties[] = [promptModeField, promptField, ...builderFields];
+
+export const maxCostOption: INodeProperties = {
+	displayName: 'Max Estimated Cost per Execution (USD)',
+	name: 'maxCostPerExecution',
+	type: 'number',
+	default: 0,
+	typeOptions: { minValue: 0, numberPrecision: 2 },
+	description:
+		'Stop before submitting a job that would bring the estimated cost of this node run above this amount. 0 means no limit. Models without a known price are not counted.',
+};
+
+/** The Options collection of every operation that creates a video job. */
+export function createOptions(...extra: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...outputOptions, maxCostOption, ...extra],
+	};
+}

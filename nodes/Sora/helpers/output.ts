@@ -5,7 +5,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { openDownload } from '../transport';
+import { getServer, openDownload } from '../transport';
 import { estimateCost } from './models';
 import type { Video } from './schemas';
 
@@ -116,4 +116,28 @@ export function failedJobError(this: IExecuteFunctions | IPollFunctions, video: 
 			description: advice[code] ?? 'The server could not produce this video. Adjust the prompt or settings and try again.',
 		},
 	);
+}
+
+/** Where an agent (or a person) can fetch the assets of a finished video, with the API key. */
+export async function assetUrls(this: IExecuteFunctions, video: Video): Promise<IDataObject> {
+	if (video.status !== 'completed') return {};
+	const { baseUrl } = await getServer.call(this);
+	const content = `${baseUrl}/videos/${encodeURIComponent(video.id)}/content`;
+	return { download_url: content, thumbnail_url: `${content}?variant=thumbnail` };
+}
+
+/** OpenAI's own server is gone; say so where the user looks, instead of failing with a bare 404. */
+export async function warnIfRetiredServer(this: IExecuteFunctions): Promise<void> {
+	const baseUrl = await getServer.call(this).then(
+		(server) => server.baseUrl,
+		() => '', // a bad credential is reported by the first request, with its item
+	);
+	if (/^https?:\/\/api\.openai\.com(\/|$)/i.test(baseUrl)) {
+		this.addExecutionHints({
+			message:
+				'OpenAI retired its Videos API on 2026-09-24. Point the Sora API credential at a compatible server (LiteLLM proxy, Azure OpenAI, a gateway) or the bundled emulator.',
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
 }

@@ -7,7 +7,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
 import { soraRequest } from '../transport';
+import { reserveBudget } from './costGuard';
 import { sizeProblem } from './models';
+import { composePrompt } from './promptBuilder';
 import type { PendingJob } from './polling';
 import { parseVideo } from './schemas';
 import type { Video } from './schemas';
@@ -41,11 +43,22 @@ export function readModel(this: IExecuteFunctions, itemIndex: number): string {
 }
 
 export function readPrompt(this: IExecuteFunctions, itemIndex: number): string {
-	const prompt = String(this.getNodeParameter('prompt', itemIndex, '') ?? '');
+	const mode = this.getNodeParameter('promptMode', itemIndex, 'text') as string;
+	const prompt =
+		mode === 'builder'
+			? composePrompt({
+					style: this.getNodeParameter('style', itemIndex, '') as string,
+					shots: this.getNodeParameter('shots', itemIndex, {}) as IDataObject,
+					dialogue: this.getNodeParameter('dialogue', itemIndex, {}) as IDataObject,
+					soundEffects: this.getNodeParameter('soundEffects', itemIndex, '') as string,
+					ambience: this.getNodeParameter('ambience', itemIndex, '') as string,
+				})
+			: String(this.getNodeParameter('prompt', itemIndex, '') ?? '');
 	if (!prompt.trim()) {
 		throw new NodeOperationError(this.getNode(), 'The prompt is empty', {
 			itemIndex,
-			description: 'Describe the video in the Prompt field (an expression that resolves to empty text counts as empty).',
+			description:
+				'Describe the video in the Prompt field, or add at least one shot in the prompt builder (an expression that resolves to empty text counts as empty).',
 		});
 	}
 	if (prompt.length > MAX_PROMPT_LENGTH) {
@@ -141,6 +154,11 @@ export function readVideoRequest(this: IExecuteFunctions, itemIndex: number): Vi
 	return { prompt, model, seconds, size, characters, additional };
 }
 
+/** What the cost guard needs to know about a create request. */
+export function estimateOf(request: VideoRequest) {
+	return { model: request.model, size: request.size, seconds: Number(request.seconds) };
+}
+
 /** The JSON body of a create request. */
 export function jsonBody(request: VideoRequest, extra: IDataObject = {}): IDataObject {
 	return {
@@ -190,6 +208,8 @@ export function readWaitOptions(this: IExecuteFunctions, itemIndex: number): Wai
 export interface SubmittedJob extends PendingJob {
 	kind: 'job';
 	options: WaitOptions;
+	/** Extra JSON for the output item (for example an extension count). */
+	extra?: IDataObject;
 }
 
 /**
@@ -201,8 +221,10 @@ export async function submitJob(
 	itemIndex: number,
 	path: string,
 	body: IDataObject | FormData,
+	estimate?: { model: string; size: string; seconds: number },
 ): Promise<SubmittedJob> {
 	const options = readWaitOptions.call(this, itemIndex);
+	if (estimate) reserveBudget.call(this, itemIndex, estimate);
 	const submittedAt = Date.now();
 	const response = await soraRequest.call(this, 'POST', path, {
 		body,
@@ -219,4 +241,27 @@ export async function submitJob(
 		});
 	}
 	return { kind: 'job', video, itemIndex, submittedAt, maxWaitMs: options.maxWaitMs, options };
+}
+
+/** The current state of one video job. */
+export async function fetchVideo(this: IExecuteFunctions, itemIndex: number, id: string): Promise<Video> {
+	const response = await soraRequest.call(this, 'GET', `/videos/${encodeURIComponent(id)}`, { itemIndex });
+	return parseVideo(response.body);
+}
+
+/** Remix, edit and extend work on finished videos only; say so before paying for a doomed job. */
+export async function fetchCompletedSource(this: IExecuteFunctions, itemIndex: number, id: string, action: string): Promise<Video> {
+	const source = await fetchVideo.call(this, itemIndex, id);
+	if (source.status !== 'completed') {
+		throw new NodeOperationError(this.getNode(), `Video ${id} is ${source.status.replace('_', ' ')}; only a completed video can be ${action}`, {
+			itemIndex,
+			description: 'Wait until the video is completed (Wait for Completion, or the Sora Trigger), then run this step.',
+		});
+	}
+	return source;
+}
+
+/** The price of making another clip like `source` (same model and size), for the cost guard. */
+export function estimateLike(source: Video, seconds: number) {
+	return { model: source.model ?? '', size: source.size ?? '', seconds };
 }

@@ -6,8 +6,8 @@ import {
 	additionalBodyField,
 	charactersField,
 	modelField,
-	outputOptions,
-	promptField,
+	createOptions,
+	promptFields,
 	secondsField,
 	imageSizeField,
 	waitField,
@@ -15,13 +15,13 @@ import {
 import type { ImageInfo } from '../../helpers/media';
 import { detectImageFormat, readImageInfo } from '../../helpers/media';
 import type { SubmittedJob, VideoRequest } from '../../helpers/videoRequest';
-import { checkSize, formBody, jsonBody, readVideoRequest, submitJob } from '../../helpers/videoRequest';
+import { checkSize, estimateOf, formBody, jsonBody, readVideoRequest, submitJob } from '../../helpers/videoRequest';
 
 /** JPEG headers can sit behind large EXIF blocks; 512 KB covers real photos without reading the file. */
 const HEADER_BYTES = 512 * 1024;
 
 const properties: INodeProperties[] = [
-	promptField,
+	...promptFields,
 	{
 		displayName: 'Image Source',
 		name: 'imageSource',
@@ -66,14 +66,7 @@ const properties: INodeProperties[] = [
 	imageSizeField,
 	charactersField,
 	waitField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...outputOptions, additionalBodyField],
-	},
+	createOptions(additionalBodyField),
 ];
 
 export const description = updateDisplayOptions(
@@ -169,7 +162,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const image = await readBinaryBuffer.call(this, itemIndex, input);
 		const fileName = input.binary.fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`;
 		form.append('input_reference', new Blob([image], { type: info.mimeType }), fileName);
-		return await submitJob.call(this, itemIndex, '/videos', form);
+		return await submitJob.call(this, itemIndex, '/videos', form, estimateOf(request));
 	}
 
 	let reference: IDataObject;
@@ -204,5 +197,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 		reference = { file_id: fileId };
 	}
-	return await submitJob.call(this, itemIndex, '/videos', jsonBody(request, { input_reference: reference }));
+	return await submitJob.call(this, itemIndex, '/videos', jsonBody(request, { input_reference: reference }), estimateOf(request));
 }

@@ -1,11 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as deleteVideo from './delete.operation';
 import * as download from './download.operation';
+import * as edit from './edit.operation';
+import * as extend from './extend.operation';
 import * as get from './get.operation';
+import * as getMany from './getMany.operation';
 import * as imageToVideo from './imageToVideo.operation';
+import * as remix from './remix.operation';
 import * as textToVideo from './textToVideo.operation';
 
-export { download, get, imageToVideo, textToVideo };
+export { deleteVideo as delete, download, edit, extend, get, getMany, imageToVideo, remix, textToVideo };
 
 export const description: INodeProperties[] = [
 	{
@@ -16,16 +21,28 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['video'] } },
 		options: [
 			{
-				name: 'Text to Video',
-				value: 'textToVideo',
-				action: 'Generate a video from a prompt',
-				description: 'Turn a prompt into an MP4 with sound',
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a video',
+				description: 'Delete a finished video and its files from the server',
 			},
 			{
-				name: 'Image to Video',
-				value: 'imageToVideo',
-				action: 'Generate a video from an image',
-				description: 'Animate an image that becomes the first frame',
+				name: 'Download',
+				value: 'download',
+				action: 'Download a video',
+				description: 'Download the MP4, thumbnail or spritesheet of a finished video',
+			},
+			{
+				name: 'Edit',
+				value: 'edit',
+				action: 'Edit a video',
+				description: 'Apply one well-defined change to a finished or uploaded video',
+			},
+			{
+				name: 'Extend',
+				value: 'extend',
+				action: 'Extend a video',
+				description: 'Continue a finished video by up to 20 seconds (120 seconds and 6 extensions at most)',
 			},
 			{
 				name: 'Get',
@@ -34,16 +51,39 @@ export const description: INodeProperties[] = [
 				description: 'Get the status and details of a video job',
 			},
 			{
-				name: 'Download',
-				value: 'download',
-				action: 'Download a video',
-				description: 'Download the MP4, thumbnail or spritesheet of a finished video',
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many video jobs',
+				description: 'List video jobs, newest first, with filters',
+			},
+			{
+				name: 'Image to Video',
+				value: 'imageToVideo',
+				action: 'Generate a video from an image',
+				description: 'Animate an image that becomes the first frame',
+			},
+			{
+				name: 'Remix',
+				value: 'remix',
+				action: 'Remix a video',
+				description: 'Make a new video from a finished one with a changed prompt (servers without edits)',
+			},
+			{
+				name: 'Text to Video',
+				value: 'textToVideo',
+				action: 'Generate a video from a prompt',
+				description: 'Turn a prompt into an MP4 with sound',
 			},
 		],
 		default: 'textToVideo',
 	},
 	...textToVideo.description,
 	...imageToVideo.description,
+	...remix.description,
+	...edit.description,
+	...extend.description,
 	...get.description,
 	...download.description,
+	...getMany.description,
+	...deleteVideo.description,
 ];

@@ -5,30 +5,23 @@ import {
 	additionalBodyField,
 	charactersField,
 	modelField,
-	outputOptions,
-	promptField,
+	createOptions,
+	promptFields,
 	secondsField,
 	sizeField,
 	waitField,
 } from '../../helpers/fields';
 import type { SubmittedJob } from '../../helpers/videoRequest';
-import { jsonBody, readVideoRequest, submitJob } from '../../helpers/videoRequest';
+import { estimateOf, jsonBody, readVideoRequest, submitJob } from '../../helpers/videoRequest';
 
 const properties: INodeProperties[] = [
-	promptField,
+	...promptFields,
 	modelField,
 	secondsField,
 	sizeField,
 	charactersField,
 	waitField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...outputOptions, additionalBodyField],
-	},
+	createOptions(additionalBodyField),
 ];
 
 export const description = updateDisplayOptions(
@@ -38,5 +31,5 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<SubmittedJob> {
 	const request = readVideoRequest.call(this, itemIndex);
-	return await submitJob.call(this, itemIndex, '/videos', jsonBody(request));
+	return await submitJob.call(this, itemIndex, '/videos', jsonBody(request), estimateOf(request));
 }
