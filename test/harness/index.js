@@ -209,8 +209,52 @@ async function storeInputBinary(ctx, spec) {
 	return await ctx.helpers.prepareBinaryData(data, fileName, mimeType);
 }
 
+
+const AGENT_TYPE = 'n8n-nodes-base.harnessAgent';
+
+/**
+ * Stand-in for n8n's AI Agent: takes the tool connected to its ai_tool input (n8n-core builds it
+ * with createNodeAsTool, exactly as for a real agent) and invokes it once with the given args.
+ */
+class HarnessAgent {
+	constructor() {
+		this.description = {
+			displayName: 'Harness Agent',
+			name: 'harnessAgent',
+			group: ['transform'],
+			version: 1,
+			description: 'Invokes one connected tool',
+			defaults: { name: 'Agent' },
+			inputs: ['main', { type: 'ai_tool', displayName: 'Tools', required: true }],
+			outputs: ['main'],
+			properties: [{ displayName: 'Tool Args', name: 'toolArgs', type: 'json', default: '{}' }],
+		};
+	}
+
+	async execute() {
+		const tools = await this.getInputConnectionData('ai_tool', 0);
+		const tool = Array.isArray(tools) ? tools[0] : tools;
+		const args = this.getNodeParameter('toolArgs', 0);
+		const output = await tool.invoke(typeof args === 'string' ? JSON.parse(args) : args);
+		return [[{ json: { toolName: tool.name, toolDescription: tool.description, output } }]];
+	}
+}
+
+/** The `<name>Tool` variant n8n's loader derives from a node with `usableAsTool: true`. */
+function toolVariant(type) {
+	const description = { ...type.description, name: `${type.description.name}Tool`, displayName: `${type.description.displayName} Tool`, inputs: [], outputs: ['ai_tool'] };
+	description.properties = [
+		{ displayName: 'Description', name: 'toolDescription', type: 'string', default: type.description.description },
+		...type.description.properties,
+	];
+	const variant = Object.create(type);
+	variant.description = description;
+	return variant;
+}
+
 const harnessNodeTypes = {
 	[INPUT_TRIGGER_TYPE]: new HarnessManualTrigger(),
+	[AGENT_TYPE]: new HarnessAgent(),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -635,13 +679,27 @@ function startNode(options) {
 			credentials: credentialRefs(credentials),
 			...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 		};
-		const connections = {
+		let connections = {
 			Trigger: { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
 		};
+		const nodes = [triggerNode, testNode];
+		let resultNodeName = nodeName;
+		if (options.toolArgs) {
+			// Tool mode: Trigger → Agent, with the node under test plugged into the agent's ai_tool input.
+			const toolType = `${fullType}Tool`;
+			if (!allNodeTypes.byFullName.has(toolType)) allNodeTypes.byFullName.set(toolType, toolVariant(typeDef));
+			testNode.type = toolType;
+			nodes.push({ id: crypto.randomUUID(), name: 'Agent', type: AGENT_TYPE, typeVersion: 1, position: [400, 0], parameters: { toolArgs: JSON.stringify(options.toolArgs) } });
+			connections = {
+				Trigger: { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
+				[nodeName]: { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] },
+			};
+			resultNodeName = 'Agent';
+		}
 		const workflow = new Workflow({
 			id: workflowId,
 			name: 'Harness workflow',
-			nodes: [triggerNode, testNode],
+			nodes,
 			connections,
 			active: false,
 			nodeTypes: allNodeTypes,
@@ -653,7 +711,7 @@ function startNode(options) {
 		const hooks = new ExecutionLifecycleHooks('manual', executionId, {
 			id: workflowId,
 			name: workflow.name,
-			nodes: [triggerNode, testNode],
+			nodes,
 			connections,
 			active: false,
 			settings: workflow.settings,
@@ -685,7 +743,7 @@ function startNode(options) {
 					return settled ?? hookResult;
 				}),
 			]);
-			return buildResult(runResult, nodeName, credentialsHelper, workflow);
+			return buildResult(runResult, resultNodeName, credentialsHelper, workflow);
 		} finally {
 			clearTimeout(timer);
 			pendingInputs.delete(inputKey);
@@ -859,7 +917,32 @@ async function sha256OfBinary(binaryData) {
 	return { sha256: hash.digest('hex'), size };
 }
 
+/**
+ * Calls a node's listSearch method (a resource locator's "From List") through n8n-core's
+ * LoadOptionsContext, with the credential applied as in the editor.
+ */
+async function runListSearch({ pkg: pkgOption, nodeType, method, credentials = {}, parameters = {}, filter, paginationToken }) {
+	const pkg = await resolvePkg(pkgOption);
+	const fullType = pkg.fullType(nodeType);
+	const typeDef = allNodeTypes.getByName(fullType);
+	const node = {
+		id: crypto.randomUUID(),
+		name: 'Node Under Test',
+		type: fullType,
+		typeVersion: typeDef.description.version,
+		position: [0, 0],
+		parameters,
+		credentials: credentialRefs(credentials),
+	};
+	const workflow = new Workflow({ id: 'harness-list-search', nodes: [node], connections: {}, active: false, nodeTypes: allNodeTypes, settings: {} });
+	const credentialsHelper = new HarnessCredentialsHelper(JSON.parse(JSON.stringify(credentials)));
+	const additionalData = makeAdditionalData({ credentialsHelper, hooks: undefined, executionId: undefined, workflowId: workflow.id });
+	const ctx = new core.LoadOptionsContext(workflow, node, additionalData, 'parameters');
+	return await typeDef.methods.listSearch[method].call(ctx, filter, paginationToken);
+}
+
 module.exports = {
+	runListSearch,
 	loadPackage,
 	runNode,
 	startNode,

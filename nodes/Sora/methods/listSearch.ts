@@ -17,22 +17,32 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
 	};
 }
 
+/** With a filter, read a few pages at once so that matches further back still show up. */
+const MAX_PAGES_PER_SEARCH = 5;
+
 export async function searchVideos(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const response = await soraRequest.call(this, 'GET', '/videos', {
-		qs: { limit: 50, order: 'desc', ...(paginationToken ? { after: paginationToken } : {}) },
-	});
-	const list = parseVideoList(response.body);
 	const needle = (filter ?? '').toLowerCase();
-	const results = list.data
-		.filter((video) => !needle || video.id.toLowerCase().includes(needle) || (video.prompt ?? '').toLowerCase().includes(needle))
-		.map((video) => {
+	const results: INodeListSearchResult['results'] = [];
+	let after = paginationToken;
+	let more = true;
+	for (let page = 0; page < (needle ? MAX_PAGES_PER_SEARCH : 1) && more; page++) {
+		const response = await soraRequest.call(this, 'GET', '/videos', {
+			qs: { limit: 50, order: 'desc', ...(after ? { after } : {}) },
+		});
+		const list = parseVideoList(response.body);
+		for (const video of list.data) {
+			if (needle && !video.id.toLowerCase().includes(needle) && !(video.prompt ?? '').toLowerCase().includes(needle)) continue;
 			const when = video.created_at ? new Date(video.created_at * 1000).toISOString().slice(0, 16).replace('T', ' ') : '';
 			const prompt = (video.prompt ?? video.id).slice(0, 60);
-			return { name: `${prompt} — ${video.status}${when ? ` — ${when}` : ''}`, value: video.id };
-		});
-	return { results, paginationToken: list.has_more ? (list.last_id ?? undefined) : undefined };
+			results.push({ name: `${prompt} — ${video.status}${when ? ` — ${when}` : ''}`, value: video.id });
+		}
+		more = list.has_more && !!list.last_id;
+		after = list.last_id ?? undefined;
+		if (results.length >= 20) break;
+	}
+	return { results, paginationToken: more ? after : undefined };
 }
