@@ -358,6 +358,16 @@ async function loadPackage(packageDir) {
 	return pkg;
 }
 
+/** The loaded type of `<pkg>.<nodeType>` and the version to run: the given one, else the newest. */
+async function resolveNodeType(pkgOption, nodeType, typeVersion) {
+	const pkg = await resolvePkg(pkgOption);
+	const fullType = pkg.fullType(nodeType);
+	const typeDef = allNodeTypes.getByName(fullType);
+	const { version: declared, defaultVersion } = typeDef.description;
+	const version = typeVersion ?? typeDef.currentVersion ?? defaultVersion ?? (Array.isArray(declared) ? Math.max(...declared) : declared);
+	return { pkg, fullType, typeDef, version };
+}
+
 async function resolvePkg(pkg) {
 	if (typeof pkg === 'string') return await loadPackage(pkg);
 	if (!pkg || !pkg.name) throw new UnexpectedError('harness: pass `pkg` (loadPackage result or directory)');
@@ -645,16 +655,7 @@ function startNode(options) {
 			workflowStaticData,
 			settings = {},
 		} = options;
-		const pkg = await resolvePkg(options.pkg);
-		const fullType = pkg.fullType(nodeType);
-		const typeDef = allNodeTypes.getByName(fullType);
-		const version =
-			typeVersion ??
-			(typeDef.currentVersion ??
-				typeDef.description.defaultVersion ??
-				(Array.isArray(typeDef.description.version)
-					? Math.max(...typeDef.description.version)
-					: typeDef.description.version));
+		const { fullType, typeDef, version } = await resolveNodeType(options.pkg, nodeType, typeVersion);
 
 		const executionId = String(++executionCounter);
 		const workflowId = `harness-wf-${executionId}`;
@@ -815,16 +816,7 @@ async function runPollDetailed(options) {
 		nodeName = 'Poll Trigger',
 		activation,
 	} = options;
-	const pkg = await resolvePkg(options.pkg);
-	const fullType = pkg.fullType(nodeType);
-	const typeDef = allNodeTypes.getByName(fullType);
-	const version =
-		typeVersion ??
-		(typeDef.currentVersion ??
-			typeDef.description.defaultVersion ??
-			(Array.isArray(typeDef.description.version)
-				? Math.max(...typeDef.description.version)
-				: typeDef.description.version));
+	const { fullType, typeDef, version } = await resolveNodeType(options.pkg, nodeType, typeVersion);
 
 	const executionId = mode === 'manual' ? String(++executionCounter) : undefined;
 	const workflowId = options.workflowId ?? 'harness-poll-wf';
@@ -922,9 +914,7 @@ async function sha256OfBinary(binaryData) {
  * LoadOptionsContext, with the credential applied as in the editor.
  */
 async function runListSearch({ pkg: pkgOption, nodeType, method, credentials = {}, parameters = {}, filter, paginationToken }) {
-	const pkg = await resolvePkg(pkgOption);
-	const fullType = pkg.fullType(nodeType);
-	const typeDef = allNodeTypes.getByName(fullType);
+	const { fullType, typeDef } = await resolveNodeType(pkgOption, nodeType);
 	const node = {
 		id: crypto.randomUUID(),
 		name: 'Node Under Test',
