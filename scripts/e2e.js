@@ -1,0 +1,538 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * End-to-end test in a real n8n 2.x process (`npm run e2e`).
+ *
+ * 1. Ensures Node 24 + n8n (cached outside the repo), builds and packs this package and installs the
+ *    tarball as a community package into a fresh n8n user folder (out/e2e/n8n).
+ * 2. Starts a Sora server (the emulator in this process, jobs of 3 s) unless SORA_BASE_URL is set,
+ *    plus the examples' helper server (first-frame PNG + "publishing" endpoint).
+ * 3. Imports the "Sora API" credential and every workflow in examples/ with the n8n CLI. Each
+ *    Sora node that outputs an MP4 gets a "Read/Write Files from Disk" node attached (in the
+ *    imported copy only) that writes the MP4 to out/e2e/videos, where it is probed with ffmpeg.
+ * 4. Runs every Manual Trigger example with `n8n execute`.
+ * 5. Publishes the Sora Trigger example, starts `n8n start`, runs "submit without waiting", and
+ *    waits for the trigger's execution to deliver the MP4.
+ *
+ * Environment: SORA_BASE_URL, SORA_API_KEY, SORA_MODEL (smoke-test your own server),
+ * SORA_E2E_JOB_MS (emulator job time, default 3000), SORA_E2E_TRIGGER_TIMEOUT_S (default 150, 1200 on your server),
+ * SORA_E2E_ONLY (comma-separated example file prefixes, e.g. "01,03"), N8N_SORA_CACHE.
+ * Prints a summary table and its wall time; exits 1 when anything failed.
+ */
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const rt = require('./n8n-runtime');
+
+const T0 = Date.now();
+const OUT = path.join(rt.ROOT, 'out', 'e2e');
+const USER_FOLDER = path.join(OUT, 'n8n');
+const VIDEOS = path.join(OUT, 'videos');
+const PUBLISHED = path.join(OUT, 'published');
+const LOGS = path.join(OUT, 'logs');
+const TRIGGER_WORKFLOW = 'soraExample04trg';
+const SUBMIT_WORKFLOW = 'soraExample04sub';
+const OWNER = { email: 'e2e@example.com', password: 'SoraE2e12345' };
+/** How long the trigger may take to deliver: 150 s on the emulator, 20 min on a real server. */
+let TRIGGER_TIMEOUT_MS = 150_000;
+/** Allowed difference between the requested and the probed duration (encoders add a frame or so). */
+const DURATION_TOLERANCE = 0.5;
+
+const rows = [];
+const failures = [];
+
+function slug(text) {
+	return String(text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// MP4 probing with the ffmpeg binary of the devDependency @ffmpeg-installer/ffmpeg
+
+function ffmpegPath() {
+	try {
+		return require('@ffmpeg-installer/ffmpeg').path;
+	} catch (error) {
+		throw new Error(`@ffmpeg-installer/ffmpeg is not installed (npm ci first): ${error.message}`);
+	}
+}
+
+/** Container, size, duration and streams of a media file, read from `ffmpeg -i` stderr. */
+function probe(file) {
+	const bytes = fs.statSync(file).size;
+	const head = Buffer.alloc(12);
+	const fd = fs.openSync(file, 'r');
+	fs.readSync(fd, head, 0, 12, 0);
+	fs.closeSync(fd);
+	const result = spawnSync(ffmpegPath(), ['-hide_banner', '-nostdin', '-i', file], { encoding: 'utf8' });
+	const text = result.stderr || '';
+	const container = /Input #0, ([^\n]+?), from /.exec(text)?.[1] ?? null;
+	const brand = /major_brand\s*:\s*(\S+)/.exec(text)?.[1] ?? null;
+	const d = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(text);
+	const seconds = d ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : null;
+	const video = /Stream #\d+:\d+[^\n]*?: Video: (\w+)[^\n]*?, (\d{2,5})x(\d{2,5})/.exec(text);
+	const audio = /Stream #\d+:\d+[^\n]*?: Audio: (\w+)/.exec(text);
+	return {
+		bytes,
+		ftyp: head.subarray(4, 8).toString('latin1') === 'ftyp',
+		container,
+		brand,
+		seconds,
+		videoCodec: video?.[1] ?? null,
+		width: video ? Number(video[2]) : null,
+		height: video ? Number(video[3]) : null,
+		audioCodec: audio?.[1] ?? null,
+	};
+}
+
+/** Checks a probed MP4 against what the node asked for; returns a list of problems. */
+function checkMp4(info, expect) {
+	const problems = [];
+	if (!info.ftyp || !/mp4/.test(info.container || '')) problems.push(`not an MP4 (container ${info.container})`);
+	if (!info.bytes) problems.push('empty file');
+	if (!info.videoCodec) problems.push('no video stream');
+	if (!info.audioCodec) problems.push('no audio track');
+	if (expect.size && `${info.width}x${info.height}` !== expect.size) problems.push(`size ${info.width}x${info.height}, expected ${expect.size}`);
+	if (expect.seconds && (info.seconds === null || Math.abs(info.seconds - Number(expect.seconds)) > DURATION_TOLERANCE)) {
+		problems.push(`duration ${info.seconds} s, expected ${expect.seconds} s`);
+	}
+	if (expect.bytes !== undefined && expect.bytes !== info.bytes) problems.push(`${info.bytes} bytes on disk, n8n reported ${expect.bytes}`);
+	return problems;
+}
+
+function addRow(example, step, info, problems) {
+	const pass = problems.length === 0;
+	rows.push({
+		example,
+		step,
+		bytes: info?.bytes ?? '-',
+		size: info?.width ? `${info.width}x${info.height}` : '-',
+		seconds: info?.seconds ?? '-',
+		audio: info ? (info.audioCodec ? `yes (${info.audioCodec})` : 'no') : '-',
+		result: pass ? 'PASS' : 'FAIL',
+		note: problems.join('; '),
+	});
+	if (!pass) failures.push(`${example} / ${step}: ${problems.join('; ')}`);
+}
+
+function printTable() {
+	const headers = ['example', 'step', 'MP4 bytes', 'WxH', 'seconds', 'audio', 'result'];
+	const data = rows.map((r) => [r.example, r.step, String(r.bytes), r.size, String(r.seconds), r.audio, r.result]);
+	const widths = headers.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
+	const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+	console.log('');
+	console.log(line(headers));
+	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+	for (const d of data) console.log(line(d));
+	for (const r of rows.filter((row) => row.note)) console.log(`  ${r.result} ${r.example} / ${r.step}: ${r.note}`);
+	console.log('');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Preparing the imported copies of the examples
+
+const MP4_OPERATIONS = new Set(['textToVideo', 'imageToVideo']);
+
+/** The binary field an MP4-producing node writes, or undefined when the node yields no MP4. */
+function mp4Field(node) {
+	const p = node.parameters || {};
+	if (node.type === 'n8n-nodes-sora.soraTrigger') {
+		return p.options?.download === false ? undefined : p.options?.binaryPropertyOutput || 'data';
+	}
+	if (node.type !== 'n8n-nodes-sora.sora' || (p.resource ?? 'video') !== 'video') return undefined;
+	if (p.operation === 'download') return (p.variant ?? 'video') === 'video' ? p.binaryPropertyOutput || 'data' : undefined;
+	if (MP4_OPERATIONS.has(p.operation ?? 'textToVideo') && p.waitForCompletion !== false) return p.options?.binaryPropertyOutput || 'data';
+	return undefined;
+}
+
+function upstreamOf(workflow, nodeName) {
+	for (const [from, outputs] of Object.entries(workflow.connections)) {
+		for (const output of outputs.main || []) {
+			if ((output || []).some((c) => c.node === nodeName)) return workflow.nodes.find((n) => n.name === from);
+		}
+	}
+	return undefined;
+}
+
+/** What a video node asked for: its own size/seconds, or those of the job it downloads. */
+function expectationFor(workflow, node, examples) {
+	let source = node;
+	for (let guard = 0; source && guard < 10; guard++) {
+		const p = source.parameters || {};
+		if (source.type === 'n8n-nodes-sora.sora' && MP4_OPERATIONS.has(p.operation ?? 'textToVideo')) {
+			return { size: p.size === 'matchImage' ? undefined : p.size || '720x1280', seconds: p.seconds || '4' };
+		}
+		source = upstreamOf(workflow, source.name);
+	}
+	if (node.type === 'n8n-nodes-sora.soraTrigger') {
+		const submit = examples.find((e) => e.workflow.id === SUBMIT_WORKFLOW)?.workflow.nodes.find((n) => n.type === 'n8n-nodes-sora.sora');
+		if (submit) return { size: submit.parameters.size || '720x1280', seconds: submit.parameters.seconds || '4' };
+	}
+	return {};
+}
+
+/**
+ * Attaches a "Read/Write Files from Disk" node to every node that outputs an MP4, so the run
+ * leaves the file in VIDEOS as `<workflow id>--<node>--<video id>.mp4`. Returns the savers.
+ */
+function attachSavers(example, examples) {
+	const { workflow } = example;
+	const savers = [];
+	for (const node of [...workflow.nodes]) {
+		const field = mp4Field(node);
+		if (!field) continue;
+		const prefix = `${workflow.id}--${slug(node.name)}--`;
+		const saver = {
+			parameters: {
+				operation: 'write',
+				fileName: `={{ ${JSON.stringify(path.join(VIDEOS, prefix))} + $binary[${JSON.stringify(field)}].fileName }}`,
+				dataPropertyName: field,
+				options: {},
+			},
+			id: `e2e-saver-${savers.length}-${workflow.id}`,
+			name: `e2e: save ${node.name}`,
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1.1,
+			position: [node.position[0] + 40, node.position[1] + 220],
+		};
+		workflow.nodes.push(saver);
+		const outputs = (workflow.connections[node.name] ??= { main: [[]] });
+		outputs.main[0] = [...(outputs.main[0] || []), { node: saver.name, type: 'main', index: 0 }];
+		savers.push({ node: node.name, field, prefix, expect: expectationFor(workflow, node, examples) });
+	}
+	return savers;
+}
+
+/**
+ * n8n refuses poll intervals under a minute, but one node may have several poll times. The
+ * imported copy of the trigger example polls at seconds 0, 15, 30 and 45 of every minute so the
+ * test does not wait up to a minute for the next poll.
+ */
+function speedUpPolling(workflow) {
+	for (const node of workflow.nodes) {
+		if (node.type !== 'n8n-nodes-sora.soraTrigger') continue;
+		node.parameters.pollTimes = {
+			item: [0, 15, 30, 45].map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })),
+		};
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running examples
+
+/** The run data `n8n execute` logs (with N8N_LOG_OUTPUT=file it lands in the run's own log file). */
+function readRunResult(logFile) {
+	if (!fs.existsSync(logFile)) return undefined;
+	let result;
+	for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
+		if (!line.startsWith('{')) continue;
+		let entry;
+		try {
+			entry = JSON.parse(line);
+		} catch {
+			continue;
+		}
+		if (typeof entry.message !== 'string' || !entry.message.startsWith('{')) continue;
+		try {
+			const parsed = JSON.parse(entry.message);
+			if (parsed?.data?.resultData) result = parsed;
+		} catch {}
+	}
+	return result;
+}
+
+function logErrors(logFile) {
+	if (!fs.existsSync(logFile)) return '';
+	return fs
+		.readFileSync(logFile, 'utf8')
+		.split('\n')
+		.map((line) => {
+			try {
+				return JSON.parse(line);
+			} catch {
+				return null;
+			}
+		})
+		.filter((e) => e && e.level === 'error')
+		.map((e) => e.message)
+		.join(' | ')
+		.slice(0, 800);
+}
+
+async function executeWorkflow(runtime, workflow) {
+	const logFile = path.join(LOGS, `execute-${workflow.id}.log`);
+	fs.rmSync(logFile, { force: true });
+	const started = Date.now();
+	const cli = await rt.n8nCliAsync(runtime, USER_FOLDER, ['execute', `--id=${workflow.id}`, '--rawOutput'], {
+		allowFailure: true,
+		timeoutMs: 15 * 60_000,
+		env: {
+			N8N_LOG_OUTPUT: 'file',
+			N8N_LOG_FILE_LOCATION: logFile,
+			N8N_RUNNERS_BROKER_PORT: String(await rt.freePort()),
+			N8N_RESTRICT_FILE_ACCESS_TO: VIDEOS,
+		},
+	});
+	const run = readRunResult(logFile);
+	const error = run?.data?.resultData?.error;
+	const seconds = ((Date.now() - started) / 1000).toFixed(1);
+	if (cli.status !== 0 || !run || error || run.status !== 'success') {
+		const reason = error
+			? `${error.message}${error.description ? ` (${error.description})` : ''}`
+			: `n8n execute exited with ${cli.status}${run ? `, status ${run.status}` : ', no run data'}: ${logErrors(logFile) || (cli.stdout + cli.stderr).slice(-500)}`;
+		rt.log(`  ✗ "${workflow.name}" failed after ${seconds} s: ${reason}`);
+		return { ok: false, reason, run };
+	}
+	rt.log(`  ✓ "${workflow.name}" ran in ${seconds} s`);
+	return { ok: true, run };
+}
+
+function nodeOutput(run, nodeName) {
+	return run?.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0] ?? [];
+}
+
+function checkSavers(label, savers, run) {
+	for (const saver of savers) {
+		const files = fs.readdirSync(VIDEOS).filter((f) => f.startsWith(saver.prefix));
+		if (!files.length) {
+			addRow(label, saver.node, null, [`no MP4 was written for node "${saver.node}"`]);
+			continue;
+		}
+		for (const file of files) {
+			const reported = nodeOutput(run, saver.node).find((item) => file.endsWith(item.binary?.[saver.field]?.fileName ?? '\0'));
+			const bytes = reported?.binary?.[saver.field]?.bytes;
+			const info = probe(path.join(VIDEOS, file));
+			addRow(label, saver.node, info, checkMp4(info, { ...saver.expect, ...(typeof bytes === 'number' ? { bytes } : {}) }));
+		}
+	}
+}
+
+/** Example-specific checks beyond "the MP4s are fine". */
+function extraChecks(label, example, run, helper) {
+	const { workflow } = example;
+	const publish = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.httpRequest' && /\/publish$/.test(n.parameters.url || ''));
+	if (publish) {
+		const answer = nodeOutput(run, publish.name)[0]?.json;
+		const entry = helper.published.find((p) => p.id === answer?.id);
+		if (!entry) {
+			addRow(label, `${publish.name} (upload received)`, null, [`the publishing endpoint did not receive the video (node output: ${JSON.stringify(answer).slice(0, 200)})`]);
+		} else {
+			const generator = upstreamOf(workflow, publish.name);
+			const expect = generator ? expectationFor(workflow, generator, []) : {};
+			const info = probe(entry.path);
+			const problems = checkMp4(info, expect);
+			if (entry.mimeType !== 'video/mp4') problems.push(`uploaded as ${entry.mimeType}`);
+			addRow(label, `${publish.name} (upload received)`, info, problems);
+		}
+	}
+	const character = workflow.nodes.find((n) => n.type === 'n8n-nodes-sora.sora' && n.parameters.resource === 'character' && n.parameters.operation === 'create');
+	if (character) {
+		const created = nodeOutput(run, character.name)[0]?.json;
+		const starring = workflow.nodes.find((n) => n.parameters?.characters?.character?.length);
+		const used = nodeOutput(run, starring?.name)[0]?.json;
+		const problems = [];
+		if (!created?.id) problems.push('no character id');
+		if (created?.name !== character.parameters.name) problems.push(`character name ${created?.name}`);
+		if (starring && !(used?.prompt || '').includes(created?.name)) problems.push('the starring prompt does not name the character');
+		addRow(label, `${character.name} (${created?.id ?? 'no id'})`, null, problems);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main() {
+	rt.log(`e2e: real n8n ${rt.N8N_VERSION} with this package installed as a community package (cache ${rt.CACHE_DIR})`);
+	const runtime = await rt.ensureRuntime();
+
+	fs.rmSync(OUT, { recursive: true, force: true });
+	for (const dir of [USER_FOLDER, VIDEOS, PUBLISHED, LOGS]) fs.mkdirSync(dir, { recursive: true });
+	const pack = rt.buildAndPack(path.join(OUT, 'pack'));
+	const installed = rt.installPackage(USER_FOLDER, pack);
+
+	const sora = await rt.startSoraServer({ jobMs: Number(process.env.SORA_E2E_JOB_MS || 3000) });
+	if (!sora.emulated) rt.log(`using your Sora server ${sora.baseUrl} (model ${sora.model})`);
+	TRIGGER_TIMEOUT_MS = Number(process.env.SORA_E2E_TRIGGER_TIMEOUT_S || (sora.emulated ? 150 : 1200)) * 1000;
+	const helper = await rt.startExampleServer({ publishDir: PUBLISHED });
+	rt.log(`examples' helper server on ${helper.url} (frame.png, /publish)`);
+	let n8n;
+	try {
+		const only = (process.env.SORA_E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
+		const examples = rt
+			.loadExamples({ exampleServerUrl: helper.url, model: process.env.SORA_MODEL || undefined })
+			.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
+		const saversById = new Map(examples.map((e) => [e.workflow.id, attachSavers(e, examples)]));
+		for (const e of examples) if (e.workflow.id === TRIGGER_WORKFLOW) speedUpPolling(e.workflow);
+
+		rt.importCredentials(runtime, USER_FOLDER, [rt.soraCredential(sora)]);
+		rt.importWorkflows(runtime, USER_FOLDER, examples.map((e) => e.workflow));
+		rt.registerPackage(runtime, USER_FOLDER, installed);
+		checkInstalledNodes(runtime, installed);
+
+		// Manual Trigger examples, one `n8n execute` each.
+		const manual = examples.filter((e) => e.workflow.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger') && e.workflow.id !== SUBMIT_WORKFLOW);
+		for (const example of manual) {
+			const label = example.file.replace(/\.json$/, '');
+			rt.log(`running ${example.file} with n8n execute`);
+			const result = await executeWorkflow(runtime, example.workflow);
+			if (!result.ok) {
+				addRow(label, 'n8n execute', null, [result.reason]);
+				continue;
+			}
+			checkSavers(label, saversById.get(example.workflow.id), result.run);
+			extraChecks(label, example, result.run, helper);
+		}
+
+		// Trigger: publish it, start n8n, submit a job without waiting, wait for the delivery.
+		const trigger = examples.find((e) => e.workflow.id === TRIGGER_WORKFLOW);
+		const submit = examples.find((e) => e.workflow.id === SUBMIT_WORKFLOW);
+		if (trigger && submit) {
+			const label = `${submit.file.replace(/\.json$/, '')} + ${trigger.file.slice(0, 3)}`;
+			rt.n8nCli(runtime, USER_FOLDER, ['publish:workflow', `--id=${TRIGGER_WORKFLOW}`], { env: { N8N_LOG_OUTPUT: 'file', N8N_LOG_FILE_LOCATION: path.join(LOGS, 'publish.log') } });
+			const port = await rt.freePort();
+			rt.log(`published "${trigger.workflow.name}"; starting n8n on port ${port}`);
+			n8n = await rt.startN8n(runtime, USER_FOLDER, {
+				port,
+				logFile: path.join(LOGS, 'n8n-start.log'),
+				env: {
+					...rt.ownerEnv(runtime, OWNER),
+					N8N_RUNNERS_BROKER_PORT: String(await rt.freePort()),
+					N8N_RESTRICT_FILE_ACCESS_TO: VIDEOS,
+					// Debug level: the publication service reports trigger activation only there.
+					N8N_LOG_LEVEL: 'debug',
+					N8N_LOG_OUTPUT: 'console,file',
+					N8N_LOG_FILE_LOCATION: path.join(LOGS, 'n8n-start.jsonl'),
+				},
+			});
+			await checkLoadedByServer(n8n.url, installed);
+			const activation = await waitForActivation(path.join(LOGS, 'n8n-start.jsonl'), TRIGGER_WORKFLOW, 90_000);
+			if (activation !== 'completed') {
+				addRow(label, 'trigger activation', null, [`n8n did not activate the trigger workflow (${activation}); see ${path.join(LOGS, 'n8n-start.log')}`]);
+			} else {
+				rt.log('trigger workflow is active; running the submit example with n8n execute (Wait for Completion off)');
+				const submitted = await executeWorkflow(runtime, submit.workflow);
+				const job = submitted.ok ? nodeOutput(submitted.run, submit.workflow.nodes.find((n) => n.type === 'n8n-nodes-sora.sora').name)[0]?.json : undefined;
+				const submitProblems = submitted.ok ? [] : [submitted.reason];
+				if (submitted.ok && !(job?.id && ['queued', 'in_progress', 'completed'].includes(job.status))) {
+					submitProblems.push(`expected a job id with status queued/in_progress, got ${JSON.stringify(job).slice(0, 200)}`);
+				}
+				if (submitted.ok && submitted.run.data.resultData.runData && Object.values(submitted.run.data.resultData.runData).some((runs) => runs[0]?.data?.main?.[0]?.[0]?.binary)) {
+					submitProblems.push('the submit run already carried a binary');
+				}
+				addRow(label, `submit (job ${job?.id ?? '?'}, ${job?.status ?? '?'})`, null, submitProblems);
+				if (submitted.ok && job?.id) {
+					rt.log(`waiting for the Sora Trigger to deliver ${job.id} (polls at :00 :15 :30 :45)`);
+					const saver = saversById.get(TRIGGER_WORKFLOW)[0];
+					const deadline = Date.now() + TRIGGER_TIMEOUT_MS;
+					let file;
+					while (Date.now() < deadline && !file) {
+						file = fs.readdirSync(VIDEOS).find((f) => f.startsWith(saver.prefix) && f.includes(job.id));
+						if (!file) await rt.sleep(1000);
+					}
+					if (!file) {
+						addRow(label, saver.node, null, [`no execution delivered ${job.id} within ${TRIGGER_TIMEOUT_MS / 1000} s; see ${path.join(LOGS, 'n8n-start.log')}`]);
+					} else {
+						await waitForStableSize(path.join(VIDEOS, file));
+						rt.log(`  ✓ trigger delivered ${file} ${((Date.now() - deadline + TRIGGER_TIMEOUT_MS) / 1000).toFixed(1)} s after the submit finished`);
+						const info = probe(path.join(VIDEOS, file));
+						addRow(label, `${saver.node} (trigger)`, info, checkMp4(info, saver.expect));
+					}
+				}
+			}
+		}
+	} catch (error) {
+		failures.push(error.message);
+		console.error(error.stack || error);
+	} finally {
+		if (n8n) {
+			rt.log('stopping n8n');
+			await n8n.stop();
+		}
+		await helper.close();
+		await sora.close();
+	}
+
+	printTable();
+	const wall = ((Date.now() - T0) / 1000).toFixed(1);
+	const passed = rows.filter((r) => r.result === 'PASS').length;
+	console.log(`${passed} passed, ${rows.length - passed} failed`);
+	console.log(`e2e wall time: ${wall} s (outputs in ${path.relative(process.cwd(), OUT) || OUT})`);
+	if (failures.length || !rows.length) {
+		console.log(`e2e FAILED:\n  ${failures.join('\n  ') || 'nothing was checked'}`);
+		process.exitCode = 1;
+	}
+}
+
+/**
+ * n8n 2.x activates published workflows in the background (publication outbox); it logs, at debug
+ * level, when the record of a workflow was processed and with what result.
+ */
+async function waitForActivation(jsonLog, workflowId, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const text = fs.existsSync(jsonLog) ? fs.readFileSync(jsonLog, 'utf8') : '';
+		for (const line of text.split('\n')) {
+			if (!line.includes('Finished processing workflow publication outbox record')) continue;
+			try {
+				const entry = JSON.parse(line);
+				if (entry.metadata?.workflowId === workflowId) {
+					if (entry.metadata.result === 'completed') rt.log(`trigger workflow activated by n8n's publication service`);
+					return entry.metadata.result;
+				}
+			} catch {}
+		}
+		await rt.sleep(500);
+	}
+	return `no publication result within ${timeoutMs / 1000} s`;
+}
+
+/** The write node may still be flushing when the file first appears. */
+async function waitForStableSize(file) {
+	let last = -1;
+	for (let i = 0; i < 20; i++) {
+		const size = fs.statSync(file).size;
+		if (size === last && size > 0) return;
+		last = size;
+		await rt.sleep(250);
+	}
+}
+
+/** In `n8n start`: the editor knows both node types and the credential, and lists the community package. */
+async function checkLoadedByServer(baseUrl, installedDir) {
+	const manifest = rt.readJson(path.join(installedDir, 'package.json'));
+	const problems = [];
+	try {
+		const cookie = await rt.login(baseUrl, OWNER);
+		const headers = { cookie, 'browser-id': 'sora-scripts' };
+		const nodes = (await rt.httpGet(`${baseUrl}/types/nodes.json`, headers)).body.toString();
+		for (const type of ['n8n-nodes-sora.sora', 'n8n-nodes-sora.soraTrigger']) {
+			if (!nodes.includes(`"name":"${type}"`)) problems.push(`node type ${type} not known to the editor`);
+		}
+		const credentials = (await rt.httpGet(`${baseUrl}/types/credentials.json`, headers)).body.toString();
+		if (!credentials.includes('"name":"soraApi"')) problems.push('credential type soraApi not known to the editor');
+		const packages = (await rt.httpGet(`${baseUrl}/rest/community-packages`, headers)).json?.data ?? [];
+		const entry = packages.find((p) => p.packageName === manifest.name);
+		if (!entry) problems.push('not listed under Settings → Community nodes');
+		else if (entry.installedVersion !== manifest.version) problems.push(`listed as version ${entry.installedVersion}`);
+		else if ((entry.installedNodes || []).length !== manifest.n8n.nodes.length) problems.push(`lists ${(entry.installedNodes || []).length} nodes`);
+	} catch (error) {
+		problems.push(error.message);
+	}
+	addRow('install', 'loaded by n8n start (editor + community packages)', null, problems);
+}
+
+/** The installed package must be the packed one, with both nodes and the credential known to n8n. */
+function checkInstalledNodes(runtime, installedDir) {
+	const manifest = rt.readJson(path.join(installedDir, 'package.json'));
+	const problems = [];
+	for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) {
+		if (!fs.existsSync(path.join(installedDir, file))) problems.push(`${file} missing from the installed package`);
+	}
+	if (fs.existsSync(path.join(installedDir, 'src')) || fs.existsSync(path.join(installedDir, 'nodes'))) problems.push('sources shipped in the tarball');
+	addRow('install', `${manifest.name}@${manifest.version} in .n8n/nodes`, null, problems);
+}
+
+main().catch((error) => {
+	console.error(error.stack || error);
+	console.log(`e2e wall time: ${((Date.now() - T0) / 1000).toFixed(1)} s`);
+	process.exit(1);
+});
