@@ -19,6 +19,28 @@ export class SoraApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName: 'Server',
+			name: 'server',
+			type: 'options',
+			default: 'openai',
+			description: 'The kind of server. It sets the defaults below and how the nodes speak to it.',
+			options: [
+				{ name: 'OpenAI (or Any Server With Its Exact API)', value: 'openai' },
+				{ name: 'Azure OpenAI', value: 'azure' },
+				{ name: 'LiteLLM Proxy', value: 'litellm' },
+				{ name: 'OpenRouter', value: 'openrouter' },
+				{ name: 'Other Compatible Gateway (New-API)', value: 'newapi' },
+			],
+		},
+		{
+			displayName:
+				'OpenAI retired its own Videos API on 2026-09-24. Keep this setting for any server that speaks its exact API (for example the bundled emulator), and change the Base URL to that server.',
+			name: 'retiredNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { server: ['openai'] } },
+		},
+		{
 			displayName: 'API Key',
 			name: 'apiKey',
 			type: 'string',
@@ -35,6 +57,46 @@ export class SoraApi implements ICredentialType {
 			placeholder: 'https://my-litellm.example.com/v1',
 			description:
 				'The API root of a server that speaks the Sora 2 Videos API, ending before /videos. OpenAI retired its own server on 2026-09-24: use a compatible server (LiteLLM proxy, Azure OpenAI, a gateway) or the bundled emulator (http://localhost:4010/v1).',
+			displayOptions: { show: { server: ['openai'] } },
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://my-resource.openai.azure.com/openai/v1',
+			description: 'Your Azure OpenAI resource endpoint followed by /openai/v1',
+			displayOptions: { show: { server: ['azure'] } },
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'http://localhost:4000/v1',
+			description: 'The address of your LiteLLM proxy followed by /v1',
+			displayOptions: { show: { server: ['litellm'] } },
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://openrouter.ai/api/v1',
+			required: true,
+			description: "OpenRouter's API root",
+			displayOptions: { show: { server: ['openrouter'] } },
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://my-gateway.example.com/v1',
+			description: 'The API root of your gateway, ending in /v1 (as for its OpenAI-compatible chat API)',
+			displayOptions: { show: { server: ['newapi'] } },
 		},
 		{
 			displayName: 'Send Key As',
@@ -45,6 +107,39 @@ export class SoraApi implements ICredentialType {
 				{ name: 'Authorization: Bearer (OpenAI, LiteLLM, Gateways)', value: 'bearer' },
 				{ name: 'Api-Key Header (Azure OpenAI)', value: 'apiKey' },
 			],
+			displayOptions: { show: { server: ['openai', 'newapi', 'openrouter'] } },
+		},
+		{
+			displayName: 'Send Key As',
+			name: 'authHeader',
+			type: 'options',
+			default: 'apiKey',
+			options: [
+				{ name: 'Api-Key Header (Azure OpenAI Key)', value: 'apiKey' },
+				{ name: 'Authorization: Bearer (Microsoft Entra Token)', value: 'bearer' },
+			],
+			displayOptions: { show: { server: ['azure'] } },
+		},
+		{
+			displayName: 'Send Key As',
+			name: 'authHeader',
+			type: 'options',
+			default: 'bearer',
+			options: [
+				{ name: 'Authorization: Bearer', value: 'bearer' },
+				{ name: 'X-Litellm-Api-Key Header', value: 'litellmKey' },
+			],
+			displayOptions: { show: { server: ['litellm'] } },
+		},
+		{
+			displayName: 'LiteLLM Provider',
+			name: 'litellmProvider',
+			type: 'string',
+			default: '',
+			placeholder: 'openai',
+			description:
+				'The provider your video models run on (openai, azure, gemini, vertex_ai, …). LiteLLM needs it to list videos: for Get Many, the video picker and the Sora Trigger. Leave empty if you use none of them.',
+			displayOptions: { show: { server: ['litellm'] } },
 		},
 		{
 			displayName: 'Organization ID',
@@ -70,6 +165,7 @@ export class SoraApi implements ICredentialType {
 		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
 		const apiKey = String(credentials.apiKey ?? '');
 		if (credentials.authHeader === 'apiKey') headers['api-key'] = apiKey;
+		else if (credentials.authHeader === 'litellmKey') headers['x-litellm-api-key'] = apiKey;
 		else headers.Authorization = `Bearer ${apiKey}`;
 		if (credentials.organization) headers['OpenAI-Organization'] = String(credentials.organization);
 		if (credentials.project) headers['OpenAI-Project'] = String(credentials.project);
@@ -79,8 +175,9 @@ export class SoraApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/videos',
-			qs: { limit: 1 },
+			// A request every server of the preset answers with the key checked: OpenRouter and new-api
+			// gateways have no video list, and LiteLLM lists only for a provider.
+			url: '={{ $credentials.server === "openrouter" ? "/key" : $credentials.server === "newapi" || ($credentials.server === "litellm" && !$credentials.litellmProvider) ? "/models" : $credentials.server === "litellm" ? "/videos?limit=1&custom_llm_provider=" + $credentials.litellmProvider : "/videos?limit=1" }}',
 		},
 		rules: [
 			{

@@ -143,7 +143,7 @@ export class SoraTrigger implements INodeType {
 		found.commit(items.length);
 		if (!manual && JSON.stringify(state) !== before) {
 			// n8n saves static data only when a top-level key is assigned; nested edits go unseen.
-			staticData.sora = { floor: state.floor, emitted: { ...state.emitted } };
+			staticData.sora = { ...state, emitted: { ...state.emitted } };
 		}
 		return items.length ? [items] : null;
 	}

@@ -5,17 +5,21 @@
  * `emitted` holds the ids emitted at or above it. Each poll walks the list newest-first and stops
  * at the first video older than the floor, so an idle poll costs one request. A video still
  * running holds the floor down until it finishes, so videos that finish out of order are caught;
- * ids below the floor are pruned, so the state stays small.
+ * ids below the floor are pruned, so the state stays small. When nothing was held back, `stopAt`
+ * remembers the newest video of that poll: everything from it down was handled, so the next walk
+ * ends there even when more than a page of videos share the floor's second.
  */
 import type { IPollFunctions } from 'n8n-workflow';
 
 import type { Video } from '../Sora/helpers/schemas';
 import { parseVideoList } from '../Sora/helpers/schemas';
-import { soraRequest } from '../Sora/transport';
+import { listHeaders } from '../Sora/helpers/dialects';
+import { getServer, soraRequest } from '../Sora/transport';
 
 export interface TriggerState {
 	floor: number;
 	emitted: Record<string, number>;
+	stopAt?: string;
 }
 
 export interface TriggerFilters {
@@ -59,20 +63,25 @@ export async function findFinishedVideos(
 	const candidates: Video[] = [];
 	let oldestUnfinished = Infinity;
 	let newestSeen = -Infinity;
+	let newestId: string | undefined;
 	let after: string | undefined;
 	let complete = false;
+	// Servers without a list are refused here, before any request; LiteLLM lists per provider.
+	const headers = listHeaders(this, (await getServer.call(this)).dialect, 'the Sora Trigger');
 	while (Date.now() - started < LIST_BUDGET_MS) {
 		const response = await soraRequest.call(this, 'GET', '/videos', {
+			headers,
 			qs: { limit: PAGE_SIZE, order: 'desc', ...(after ? { after } : {}) },
 		});
 		const page = parseVideoList(response.body);
 		let reachedFloor = false;
 		for (const video of page.data) {
 			const created = video.created_at ?? 0;
-			if (created < state.floor) {
+			if (created < state.floor || video.id === state.stopAt) {
 				reachedFloor = true;
 				break;
 			}
+			newestId ??= video.id;
 			newestSeen = Math.max(newestSeen, created);
 			const finished = video.status === 'completed' || video.status === 'failed';
 			if (!finished) oldestUnfinished = Math.min(oldestUnfinished, created);
@@ -99,6 +108,7 @@ export async function findFinishedVideos(
 			if (!complete) return;
 			const carried = candidates[delivered];
 			const holdAt = Math.min(oldestUnfinished, carried?.created_at ?? Infinity);
+			state.stopAt = Number.isFinite(holdAt) ? undefined : (newestId ?? state.stopAt);
 			const next = Number.isFinite(holdAt) ? holdAt : Number.isFinite(newestSeen) ? newestSeen : state.floor;
 			if (next > state.floor) {
 				state.floor = next;

@@ -2,12 +2,13 @@
 'use strict';
 // node test/emulator/cli.js --port 4010 [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY]
 //   [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields]
-//   [--accept-numeric-seconds] [--media-dir DIR] [--media-mode eager|lazy] [--faults '{json}'] [--verbose]
+//   [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults '{json}'] [--verbose]
+//   [--dialect azure|litellm|newapi|openrouter] [--dialect-options '{json}']
 const { startEmulator } = require('./index');
 
 function usage(msg) {
   if (msg) console.error(msg);
-  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose]');
+  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON]');
   process.exit(2);
 }
 
@@ -36,9 +37,16 @@ function parseArgs(argv) {
       case '--pad-video-bytes': opts.padVideoBytes = num('pad-video-bytes', next()); break;
       case '--accept-unknown-fields': opts.acceptUnknownFields = true; break;
       case '--accept-numeric-seconds': opts.acceptNumericSeconds = true; break;
+      case '--ignore-idempotency-keys': opts.ignoreIdempotencyKeys = true; break;
       case '--media-dir': opts.mediaDir = next(); break;
       case '--media-mode': opts.mediaMode = next(); break;
       case '--base-path': opts.basePath = next(); break;
+      case '--dialect': opts.dialect = next(); break;
+      case '--dialect-options': {
+        const v = next();
+        try { opts.dialectOptions = JSON.parse(v); } catch { usage('--dialect-options needs a JSON object'); }
+        break;
+      }
       case '--faults': {
         const v = next();
         try { opts.faults = JSON.parse(v); } catch { usage('--faults needs a JSON object'); }

@@ -7,6 +7,7 @@ const crypto = require('node:crypto');
 const { pipeline } = require('node:stream');
 const media = require('./media');
 const { parseMultipart, formToObject } = require('./multipart');
+const { createDialect } = require('./dialects');
 
 const MODERATION_WORD = 'BLOCKED_BY_MODERATION';
 const SORA2_MODELS = ['sora-2', 'sora-2-2025-10-06', 'sora-2-2025-12-08'];
@@ -37,6 +38,7 @@ const DEFAULTS = Object.freeze({
   padVideoBytes: 0,
   acceptUnknownFields: false,
   acceptNumericSeconds: false,
+  ignoreIdempotencyKeys: false,
   faults: {},
   mediaDir: undefined,
   mediaMode: 'eager',
@@ -130,7 +132,9 @@ function normalizeConfig(partial) {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function startEmulator(options = {}) {
-  const config = { ...DEFAULTS, ...normalizeConfig(options) };
+  // Dialect mode (dialects.js): the same server, spoken like Azure, LiteLLM, a new-api gateway or OpenRouter.
+  const dialect = options.dialect ? createDialect(options.dialect, options.dialectOptions, ApiError) : null;
+  const config = { ...DEFAULTS, ...(dialect ? dialect.defaults : {}), ...normalizeConfig(options) };
   const mediaStore = media.createMediaStore({ mediaDir: config.mediaDir, ffmpegPath: config.ffmpegPath });
   let stats = emptyStats();
   const jobs = new Map(); // id -> job (insertion order = creation order)
@@ -295,9 +299,16 @@ async function startEmulator(options = {}) {
 
   function sendJson(res, status, obj, extraHeaders = {}, ctx = {}) {
     if (res.destroyed || res.headersSent) return;
+    if (dialect) ({ status, obj, headers: extraHeaders } = dialect.outgoing(ctx.route, status, obj, extraHeaders));
     let body = JSON.stringify(obj);
     if (ctx.lostResponse) {
       res.socket && res.socket.destroy();
+      return;
+    }
+    if (ctx.acceptedThen5xx) { // a proxy gave up after the upstream accepted the job
+      const html = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>';
+      res.writeHead(502, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(html) });
+      res.end(html);
       return;
     }
     if (status === 200 && ctx.route && rollFault('malformedJson', ctx.route)) {
@@ -326,8 +337,8 @@ async function startEmulator(options = {}) {
       req.on('data', (c) => {
         size += c.length;
         if (size > config.maxBodyBytes) {
+          // Answer 413 (the rest of the upload is drained, not kept) instead of resetting the connection.
           reject(new ApiError(413, `Request body too large (limit ${config.maxBodyBytes} bytes).`, { code: 'request_too_large' }));
-          req.destroy();
           return;
         }
         chunks.push(c);
@@ -337,8 +348,14 @@ async function startEmulator(options = {}) {
     });
   }
 
+  /** Parses the body, then lets a dialect translate its fields into the OpenAI spelling. */
+  async function parseBody(req, opts) {
+    const parsed = await parseBodyAsSent(req, opts);
+    return dialect ? dialect.body(req.soraRoute, parsed) : parsed;
+  }
+
   /** Parses JSON or multipart. Returns {kind:'json'|'multipart', fields, files, names} */
-  async function parseBody(req, { multipartOnly = false } = {}) {
+  async function parseBodyAsSent(req, { multipartOnly = false } = {}) {
     const ct = String(req.headers['content-type'] || '').toLowerCase();
     const raw = await readBody(req);
     if (ct.startsWith('multipart/form-data')) {
@@ -371,6 +388,7 @@ async function startEmulator(options = {}) {
   }
 
   function checkAuth(req) {
+    if (dialect) return dialect.checkAuth(req, config.apiKey);
     if (!config.apiKey) return;
     const auth = String(req.headers.authorization || '');
     const m = /^Bearer\s+(.+)$/i.exec(auth);
@@ -542,7 +560,7 @@ async function startEmulator(options = {}) {
   }
 
   function idempotent(req, route, fn) {
-    const key = req.headers['idempotency-key'];
+    const key = config.ignoreIdempotencyKeys ? undefined : req.headers['idempotency-key'];
     if (key) {
       const existing = idempotency.get(`${route}:${key}`);
       if (existing && jobs.has(existing)) {
@@ -789,6 +807,9 @@ async function startEmulator(options = {}) {
 
   // ---------------- admin ----------------
 
+  /** Admin endpoints take the emulator's own id or, in a dialect mode, the id the dialect hands out. */
+  const adminId = (id) => (dialect && !jobs.has(id) ? dialect.internalId(id) : id);
+
   async function admin(req, res, url) {
     const p = url.pathname.replace(/\/+$/, '');
     const json = (status, obj) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(obj)); };
@@ -811,7 +832,7 @@ async function startEmulator(options = {}) {
       }
       let m = /^\/__emulator\/videos\/([^/]+)\/sha256$/.exec(p);
       if (m && req.method === 'GET') {
-        const job = jobs.get(decodeURIComponent(m[1]));
+        const job = jobs.get(adminId(decodeURIComponent(m[1])));
         if (!job) return json(404, new ApiError(404, 'Video not found.', { code: 'video_not_found' }).toJSON());
         const variant = url.searchParams.get('variant') || 'video';
         if (!VARIANTS[variant]) return json(400, bad('Invalid variant.', 'variant', 'invalid_value').toJSON());
@@ -824,7 +845,7 @@ async function startEmulator(options = {}) {
       m = /^\/__emulator\/videos\/([^/]+)\/(complete|fail)$/.exec(p);
       if (m && req.method === 'POST') {
         const raw = await readBody(req);
-        const job = jobs.get(decodeURIComponent(m[1]));
+        const job = jobs.get(adminId(decodeURIComponent(m[1])));
         if (!job) return json(404, new ApiError(404, 'Video not found.', { code: 'video_not_found' }).toJSON());
         clearTimeout(job.timer);
         let b = {};
@@ -850,6 +871,17 @@ async function startEmulator(options = {}) {
 
   // ---------------- main handler ----------------
 
+  /** `faults.forceStatus`: what a server says with that status (403 no access, 413 too large, …). */
+  function forcedError(status) {
+    const known = {
+      403: ['You are not allowed to use the Videos API with this API key. Ask your organization owner for access.', 'permission_denied'],
+      413: ['Request entity too large.', 'request_too_large'],
+      404: ['Not found.', null],
+    };
+    const [message, code] = known[status] || [`The emulator was told to answer ${status}.`, 'forced_status'];
+    return new ApiError(status, message, { code, type: status >= 500 ? 'server_error' : 'invalid_request_error' });
+  }
+
   async function onRequest(req, res) {
     let url;
     try { url = new URL(req.url, 'http://emulator.local'); } catch { url = new URL('http://emulator.local/'); }
@@ -859,6 +891,8 @@ async function startEmulator(options = {}) {
     try {
       let route = null;
       if (url.pathname === base || url.pathname.startsWith(base + '/')) route = matchRoute(req.method, url.pathname.slice(base.length));
+      if (route && dialect) route = dialect.route(req, url, route);
+      req.soraRoute = route && route.name;
       const name = route ? route.name : 'unknown';
       stats.requests[name] = (stats.requests[name] || 0) + 1;
       if (!route) {
@@ -888,7 +922,9 @@ async function startEmulator(options = {}) {
         return;
       }
       checkAuth(req);
+      if (Number(f.forceStatus) >= 400 && rollFault('forceStatus', name, 1)) throw forcedError(Number(f.forceStatus));
       if (JOB_ROUTES.includes(name) && rollFault('createLostResponse', name)) ctx.lostResponse = true;
+      if (JOB_ROUTES.includes(name) && rollFault('acceptedThen5xx', name)) ctx.acceptedThen5xx = true;
       await handlers[name](req, res, ctx, route.params, url);
     } catch (err) {
       if (!res.headersSent && !res.destroyed) {
@@ -912,6 +948,21 @@ async function startEmulator(options = {}) {
   });
   const port = server.address().port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  if (dialect) {
+    await dialect.start({
+      host: config.host,
+      apiBase: `http://${hostForUrl}:${port}${config.basePath.replace(/\/+$/, '')}`,
+      // Serves a result URL's bytes exactly as GET /videos/{id}/content would.
+      async serveContent(req, res, id, variant) {
+        try {
+          await handlers.content(req, res, { route: 'content' }, { id }, new URL(`http://emulator.local/?variant=${variant}`));
+        } catch (err) {
+          if (!res.headersSent && !res.destroyed) sendError(res, err, {});
+          else if (!res.destroyed) res.destroy();
+        }
+      },
+    });
+  }
 
   const api = {
     baseUrl: `http://${hostForUrl}:${port}${config.basePath.replace(/\/+$/, '')}`,
@@ -922,6 +973,8 @@ async function startEmulator(options = {}) {
     config,
     mediaDir: mediaStore.dir,
     moderationWord: MODERATION_WORD,
+    /** Dialect mode: {name, options, stats, wireId(id), internalId(id), assetOrigin}, or null. */
+    dialect: dialect ? dialect.api : null,
     setConfig(partial) {
       const n = normalizeConfig(partial);
       delete n.port; delete n.host; delete n.basePath;
@@ -942,6 +995,7 @@ async function startEmulator(options = {}) {
     jobs() { return [...jobs.values()].map(view); },
     async close() {
       for (const j of jobs.values()) clearTimeout(j.timer);
+      if (dialect) await dialect.close();
       await new Promise((resolve) => {
         server.close(() => resolve());
         if (server.closeAllConnections) server.closeAllConnections();

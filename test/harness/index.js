@@ -87,10 +87,22 @@ function createDeferredPromise() {
 // Logger (silent unless HARNESS_DEBUG=1) and error reporter
 // ---------------------------------------------------------------------------------------------
 
+/** Functions that receive every log line n8n writes (see captureLogs). */
+const logSinks = new Set();
+
+/** Collects n8n's log lines (level, message, meta) until `stop()`; for tests that scan them. */
+function captureLogs() {
+	const lines = [];
+	const sink = (level, message, meta) => lines.push({ level, message: String(message), meta });
+	logSinks.add(sink);
+	return { lines, stop: () => logSinks.delete(sink) };
+}
+
 function makeLogger(scope = []) {
 	const print =
 		(level) =>
 		(message, meta) => {
+			for (const sink of logSinks) sink(level, message, meta);
 			if (!DEBUG) return;
 			const tag = scope.length ? `[${scope.join(',')}] ` : '';
 			 
@@ -942,6 +954,7 @@ module.exports = {
 	binaryStream,
 	binaryFilePath,
 	sha256OfBinary,
+	captureLogs,
 	boot,
 	cleanup,
 	INPUT_TRIGGER_TYPE,

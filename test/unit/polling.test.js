@@ -1,30 +1,107 @@
-const { nextPollDelay, MIN_POLL_GAP_MS, MAX_POLL_GAP_MS } = require('../../dist/nodes/Sora/helpers/polling');
+const {
+	nextPollDelay,
+	MIN_POLL_GAP_MS,
+	MAX_POLL_GAP_MS,
+	TARGET_LAG_MS,
+} = require('../../dist/nodes/Sora/helpers/polling');
+const { createLimiter, runPool, normaliseConcurrency, DEFAULT_CONCURRENCY, MAX_CONCURRENCY } = require('../../dist/nodes/Sora/helpers/pool');
 
-/** Simulates the scheduler against a job with linear progress and returns polls used and lag. */
-function simulate(durationMs, { queuedMs = 0, hintMs } = {}) {
-	const state = { submittedAt: 0, observations: [], hintMs };
-	let now = nextPollDelay(state, 0);
-	for (let polls = 1; polls < 200; polls++) {
-		const running = now - queuedMs;
-		if (running >= durationMs) return { polls, lag: now - queuedMs - durationMs };
-		const status = running < 0 ? 'queued' : 'in_progress';
-		const progress = status === 'queued' ? 0 : Math.floor((100 * running) / durationMs);
-		state.observations.push({ at: now, status, progress });
-		now += nextPollDelay(state, now);
-	}
-	throw new Error('never finished');
+/** A small deterministic random source, so every run simulates the same latencies. */
+function lcg(seed = 42) {
+	let state = seed;
+	return () => {
+		state = (state * 1103515245 + 12345) % 2147483648;
+		return state / 2147483648;
+	};
 }
 
+/**
+ * Simulates the scheduler against one job, in simulated time (no clock involved). The job is
+ * created at 0, waits `queuedMs`, then runs `durationMs`; `progress(t)` gives the reported
+ * progress after running t ms (linear by default, integer, capped at 99 like OpenAI's). Each
+ * request takes `latency()` ms and the server reads the status half way. Returns the polls
+ * used and the lag between completion and the answer that says so.
+ */
+function simulate(durationMs, { queuedMs = 0, hintMs, progress, latency = () => 20, maxPolls = 500 } = {}) {
+	const state = { submittedAt: 0, observations: [], hintMs };
+	const report = progress ?? ((t) => Math.min(99, Math.floor((100 * t) / durationMs)));
+	let now = nextPollDelay(state, 0);
+	for (let polls = 1; polls <= maxPolls; polls++) {
+		const took = latency();
+		const serverTime = now + took / 2;
+		const at = now + took;
+		const running = serverTime - queuedMs;
+		if (running >= durationMs) return { polls, lag: at - queuedMs - durationMs };
+		const status = running < 0 ? 'queued' : 'in_progress';
+		state.observations.push({ at, sentAt: now, status, progress: status === 'queued' ? 0 : report(running) });
+		if (state.observations.length > 20) state.observations.splice(1, 1);
+		const delay = nextPollDelay(state, at);
+		expect(delay).toBeGreaterThanOrEqual(MIN_POLL_GAP_MS);
+		expect(delay).toBeLessThanOrEqual(MAX_POLL_GAP_MS);
+		now = at + delay;
+	}
+	throw new Error('never saw the job finish');
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 describe('poll scheduler', () => {
-	test.each([8_000, 15_000, 25_000, 40_000])('a %i ms job is seen within a second using few requests', (duration) => {
+	test.each([8_000, 15_000, 25_000, 40_000])('a %i ms job is seen within the target lag using few requests', (duration) => {
 		const { polls, lag } = simulate(duration);
-		expect(lag).toBeLessThanOrEqual(1000);
-		expect(polls).toBeLessThanOrEqual(8);
+		expect(lag).toBeLessThanOrEqual(TARGET_LAG_MS + 100);
+		expect(polls).toBeLessThanOrEqual(6);
+	});
+
+	test('jobs of 8–40 s with jittery latency: lag under a second, a median of at most 6 requests', () => {
+		const random = lcg();
+		const lags = [];
+		const polls = [];
+		for (let i = 0; i < 400; i++) {
+			const duration = 8_000 + random() * 32_000;
+			const result = simulate(duration, { latency: () => 5 + random() * 80 });
+			lags.push(result.lag);
+			polls.push(result.polls);
+		}
+		expect(Math.max(...lags)).toBeLessThan(1000);
+		expect(median(polls)).toBeLessThanOrEqual(6);
+		expect(Math.max(...polls)).toBeLessThanOrEqual(8);
 	});
 
 	test('a job that waits in the queue first is still caught promptly', () => {
-		const { lag } = simulate(10_000, { queuedMs: 6_000 });
+		for (const duration of [4_000, 10_000, 30_000]) {
+			expect(simulate(duration, { queuedMs: 6_000 }).lag).toBeLessThanOrEqual(1000);
+		}
+	});
+
+	test('a start the scheduler never saw (queued briefly before the first poll) is caught by the second reading', () => {
+		for (const queuedMs of [300, 900, 1_500]) {
+			for (const duration of [3_000, 10_000, 30_000]) {
+				expect(simulate(duration, { queuedMs }).lag).toBeLessThanOrEqual(1000);
+			}
+		}
+	});
+
+	test('long jobs cost about what a fixed 10 s poller costs, never more than it lags', () => {
+		const { polls, lag } = simulate(300_000);
+		expect(polls).toBeLessThanOrEqual(36);
 		expect(lag).toBeLessThanOrEqual(1000);
+	});
+
+	test('progress that is not linear does not make it poll in a frenzy, and it still lags less than the cap', () => {
+		// Races to 99 % in 70 % of the time, then stands still.
+		const stall = simulate(40_000, { progress: (t) => Math.min(99, Math.floor((100 * t) / 28_000)) });
+		expect(stall.polls).toBeLessThanOrEqual(16);
+		expect(stall.lag).toBeLessThanOrEqual(MAX_POLL_GAP_MS);
+		// Fast first, slow later.
+		const sqrt = simulate(40_000, { progress: (t) => Math.min(99, Math.floor(100 * Math.sqrt(t / 40_000))) });
+		expect(sqrt.polls).toBeLessThanOrEqual(12);
+		expect(sqrt.lag).toBeLessThanOrEqual(2000);
+	});
+
+	test('a server that reports no progress is polled with a gentle back-off, at most the cap apart', () => {
+		const { polls, lag } = simulate(60_000, { progress: () => 0 });
+		expect(polls).toBeLessThanOrEqual(20);
+		expect(lag).toBeLessThanOrEqual(MAX_POLL_GAP_MS);
 	});
 
 	test('respects the server hint as a floor and never waits past the cap', () => {
@@ -32,5 +109,74 @@ describe('poll scheduler', () => {
 		expect(nextPollDelay(state, 1000)).toBeGreaterThanOrEqual(3000);
 		expect(nextPollDelay(state, 1000)).toBeLessThanOrEqual(MAX_POLL_GAP_MS);
 		expect(nextPollDelay({ submittedAt: 0, observations: [] }, 0)).toBeGreaterThanOrEqual(MIN_POLL_GAP_MS);
+		// A 1 s hint (OpenAI-style) costs little lag.
+		expect(simulate(25_000, { hintMs: 1000 }).lag).toBeLessThanOrEqual(1000);
+	});
+
+	test('a job deep in this run\'s own queue waits for the ones ahead of it', () => {
+		const state = { submittedAt: 0, observations: [{ at: 1000, status: 'queued', progress: 0 }] };
+		expect(nextPollDelay(state, 1000, { queuedAhead: 0 })).toBe(1000);
+		expect(nextPollDelay(state, 1000, { queuedAhead: 5 })).toBe(MAX_POLL_GAP_MS);
+		// After a long wait it is looked at rarely: once a minute at most.
+		const longWait = { submittedAt: 0, observations: [{ at: 600_000, status: 'queued', progress: 0 }] };
+		expect(nextPollDelay(longWait, 600_000, { queuedAhead: 5 })).toBe(60_000);
+		expect(nextPollDelay(longWait, 600_000, { queuedAhead: 1 })).toBe(MAX_POLL_GAP_MS);
+	});
+});
+
+describe('pool and limiter', () => {
+	test('the limiter never runs more than its limit and serves tasks in arrival order', async () => {
+		const limit = createLimiter(3);
+		let active = 0;
+		let peak = 0;
+		const started = [];
+		const gates = [];
+		const tasks = Array.from({ length: 10 }, (_, i) =>
+			limit(async () => {
+				active++;
+				peak = Math.max(peak, active);
+				started.push(i);
+				await new Promise((resolve) => gates.push(resolve));
+				active--;
+				return i;
+			}),
+		);
+		while (started.length < 10) {
+			await new Promise((resolve) => setImmediate(resolve));
+			gates.shift()?.();
+		}
+		while (gates.length) gates.shift()();
+		expect(await Promise.all(tasks)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+		expect(peak).toBe(3);
+		expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+	});
+
+	test('a failing task frees its slot', async () => {
+		const limit = createLimiter(1);
+		await expect(limit(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+		expect(await limit(async () => 'next')).toBe('next');
+	});
+
+	test('runPool visits every index once with bounded lanes', async () => {
+		const seen = [];
+		let active = 0;
+		let peak = 0;
+		await runPool(25, 4, async (index) => {
+			active++;
+			peak = Math.max(peak, active);
+			await new Promise((resolve) => setImmediate(resolve));
+			seen.push(index);
+			active--;
+		});
+		expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+		expect(peak).toBe(4);
+	});
+
+	test('the Concurrency option is a whole number from 1 to the maximum', () => {
+		expect(normaliseConcurrency(undefined)).toBe(DEFAULT_CONCURRENCY);
+		expect(normaliseConcurrency(0)).toBe(DEFAULT_CONCURRENCY);
+		expect(normaliseConcurrency(7.9)).toBe(7);
+		expect(normaliseConcurrency(5000)).toBe(MAX_CONCURRENCY);
+		expect(normaliseConcurrency('12')).toBe(12);
 	});
 });

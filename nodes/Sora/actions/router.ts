@@ -8,9 +8,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { assetUrls, failedJobError, videoItem, videoJson, warnIfRetiredServer } from '../helpers/output';
 import type { Video } from '../helpers/schemas';
-import { waitForVideos } from '../helpers/polling';
-import { runPool } from '../helpers/pool';
+import type { PendingJob } from '../helpers/polling';
+import { watchVideos } from '../helpers/polling';
+import { createLimiter, DEFAULT_CONCURRENCY, normaliseConcurrency, runPool } from '../helpers/pool';
 import type { SubmittedJob } from '../helpers/videoRequest';
+import { checkOperation } from '../helpers/dialects';
+import { getServer } from '../transport';
 import * as character from './character';
 import * as video from './video';
 
@@ -19,8 +22,14 @@ type Operation = { execute(this: IExecuteFunctions, itemIndex: number): Promise<
 
 const resources: Record<string, Record<string, unknown>> = { video, character };
 
-/** Items in flight at once; polling and downloads share the same bound. */
-const CONCURRENCY = 10;
+/**
+ * The "Concurrency" option (create operations; the default elsewhere): how many items are submitted,
+ * how many status requests and how many downloads are in flight at once. Every submitted job runs
+ * on the server side by side, as far as the server allows, followed by one polling loop.
+ */
+function readConcurrency(ctx: IExecuteFunctions): number {
+	return normaliseConcurrency(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
+}
 
 function isJob(result: OperationResult): result is SubmittedJob {
 	return !Array.isArray(result) && result.kind === 'job';
@@ -55,6 +64,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return item;
 	};
 	await warnIfRetiredServer.call(this);
+	// An operation the credential's server lacks is refused before any item sends anything.
+	const server = await getServer.call(this).catch(() => undefined); // a bad credential is reported per item
+	if (server) checkOperation(this, server.dialect, resource, operationName);
 
 	const fail = (itemIndex: number, error: unknown, json: INodeExecutionData['json'] = {}) => {
 		const nodeError = asNodeError(this, error, itemIndex);
@@ -75,7 +87,30 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	};
 
-	await runPool(items.length, CONCURRENCY, async (itemIndex) => {
+	// Submission, polling and downloads overlap: a job is watched from the moment it is accepted,
+	// and each finished video is downloaded while the others are still being polled.
+	const concurrency = readConcurrency(this);
+	const downloads = createLimiter(concurrency);
+	const watcher = watchVideos.call(
+		this,
+		{
+			onFinished: async (job: PendingJob, finished: Video) => {
+				if (finished.status === 'failed') {
+					fail(job.itemIndex, failedJobError.call(this, finished, job.itemIndex), videoJson(finished));
+					return;
+				}
+				try {
+					results[job.itemIndex] = [await downloads(async () => await deliver(jobOf(job.itemIndex), finished, true))];
+				} catch (error) {
+					fail(job.itemIndex, error, videoJson(finished));
+				}
+			},
+			onError: async (job: PendingJob, error: Error) => fail(job.itemIndex, error, videoJson(job.video)),
+		},
+		{ concurrency },
+	);
+
+	await runPool(items.length, concurrency, async (itemIndex) => {
 		// Without Continue On Fail the first error ends the run: start no new paid jobs after it.
 		if (!continueOnFail && errors.length > 0) return;
 		try {
@@ -84,6 +119,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				results[itemIndex] = result;
 			} else if (result.options.wait) {
 				jobs.push(result);
+				watcher.add(result);
 			} else {
 				results[itemIndex] = [await deliver(result, result.video, false)];
 			}
@@ -91,23 +127,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			fail(itemIndex, error);
 		}
 	});
-
-	if (jobs.length > 0) {
-		await waitForVideos.call(this, jobs, {
-			onFinished: async (job, finished) => {
-				if (finished.status === 'failed') {
-					fail(job.itemIndex, failedJobError.call(this, finished, job.itemIndex), videoJson(finished));
-					return;
-				}
-				try {
-					results[job.itemIndex] = [await deliver(jobOf(job.itemIndex), finished, true)];
-				} catch (error) {
-					fail(job.itemIndex, error, videoJson(finished));
-				}
-			},
-			onError: async (job, error) => fail(job.itemIndex, error, videoJson(job.video)),
-		});
-	}
+	await watcher.finish();
 
 	const firstError = errors.find(Boolean);
 	if (firstError) {

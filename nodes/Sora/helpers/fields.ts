@@ -5,6 +5,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ALL_SECONDS } from './models';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './pool';
 import { builderFields, promptModeField } from './promptBuilder';
 
 export const promptField: INodeProperties = {
@@ -173,6 +174,16 @@ export const maxCostOption: INodeProperties = {
 		'Stop before submitting a job that would bring the estimated cost of this node run above this amount. 0 means no limit. Models without a known price are not counted.',
 };
 
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	default: DEFAULT_CONCURRENCY,
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+	description:
+		'How many items are submitted, checked and downloaded at the same time. All submitted jobs then run on the server side by side (as far as the server allows) and share one polling loop. Lower it if the server rate-limits requests.',
+};
+
 /** The Options collection of every operation that creates a video job. */
 export function createOptions(...extra: INodeProperties[]): INodeProperties {
 	return {
@@ -181,6 +192,6 @@ export function createOptions(...extra: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...outputOptions, maxCostOption, ...extra],
+		options: [...outputOptions, maxCostOption, concurrencyOption, ...extra],
 	};
 }

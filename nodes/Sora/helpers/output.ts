@@ -5,9 +5,13 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getServer, openDownload } from '../transport';
+import { getServer, soraRequest } from '../transport';
+import type { AssetLocation } from './dialects';
+import { assetLocation, mayCarryResultUrl, requireFeature } from './dialects';
+import { downloadVerified } from './download';
 import { estimateCost } from './models';
 import type { Video } from './schemas';
+import { parseVideo } from './schemas';
 
 export type Variant = 'video' | 'thumbnail' | 'spritesheet';
 
@@ -17,65 +21,56 @@ const VARIANT_FILE: Record<Variant, { extension: string; mimeType: string }> = {
 	spritesheet: { extension: 'jpg', mimeType: 'image/jpeg' },
 };
 
-const DOWNLOAD_ATTEMPTS = 3;
-
 export interface DeliveryOptions {
 	download: boolean;
 	binaryProperty: string;
 	downloadThumbnail: boolean;
 }
 
-/** Size in bytes n8n stored for a binary, when the store can tell. */
-async function storedBytes(ctx: IExecuteFunctions | IPollFunctions, binary: IBinaryData): Promise<number | undefined> {
-	if (binary.id) return (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
-	if (binary.data) return Buffer.from(binary.data, 'base64').length;
-	return undefined;
-}
-
 /**
  * Downloads one asset of a video into binary data. A body shorter than its Content-Length (a
- * dropped connection) is never returned: the download is tried again, then reported by video id.
+ * dropped connection) is never returned: it is resumed or tried again, then reported by video id
+ * (see ./download).
  */
 export async function downloadAsset(
 	this: IExecuteFunctions | IPollFunctions,
 	videoId: string,
 	variant: Variant,
 	itemIndex: number,
+	video?: Video,
 ): Promise<IBinaryData> {
 	const file = VARIANT_FILE[variant];
-	let lastError: Error | undefined;
-	for (let attempt = 0; attempt < DOWNLOAD_ATTEMPTS; attempt++) {
-		try {
-			const body = await openDownload.call(this, `/videos/${encodeURIComponent(videoId)}/content`, {
-				qs: { variant },
-				itemIndex,
-			});
-			const binary = await this.helpers.prepareBinaryData(
-				body.stream,
-				`${videoId}.${file.extension}`,
-				body.mimeType && body.mimeType !== 'application/octet-stream' ? body.mimeType : file.mimeType,
-			);
-			const stored = await storedBytes(this, binary);
-			if (body.contentLength === undefined || stored === undefined || stored === body.contentLength) {
-				return binary;
-			}
-			lastError = new Error(`received ${stored} of ${body.contentLength} bytes`);
-		} catch (error) {
-			const failure = error as Error;
-			const status = Number((failure as { httpCode?: string }).httpCode);
-			// 4xx answers (expired, not found) will not change on a retry.
-			if (status >= 400 && status < 500 && status !== 408 && status !== 429) throw failure;
-			lastError = failure;
-		}
-	}
-	throw new NodeOperationError(
-		this.getNode(),
-		`Could not download the ${variant} of video ${videoId}: ${lastError?.message ?? 'unknown error'}`,
-		{
-			itemIndex,
-			description: `The video itself is safe on the server until it expires. Fetch it later with Video → Download using id ${videoId}.`,
-		},
+	const location = await locateAsset.call(this, videoId, variant, itemIndex, video);
+	return await downloadVerified.call(
+		this,
+		videoId,
+		variant,
+		itemIndex,
+		{ fileName: `${videoId}.${file.extension}`, mimeType: file.mimeType },
+		location,
 	);
+}
+
+/**
+ * Where an asset lives on the credential's server (helpers/dialects): /content, OpenRouter's
+ * ?index=0, or a result URL the video carries (fetched without the key on another origin). A
+ * server without thumbnails is refused before any request.
+ */
+async function locateAsset(
+	this: IExecuteFunctions | IPollFunctions,
+	videoId: string,
+	variant: Variant,
+	itemIndex: number,
+	video?: Video,
+): Promise<AssetLocation> {
+	const { dialect } = await getServer.call(this, itemIndex);
+	if (variant !== 'video') requireFeature(this, dialect, variant, undefined, itemIndex);
+	let source = video;
+	if (!source && variant === 'video' && mayCarryResultUrl(dialect)) {
+		const response = await soraRequest.call(this, 'GET', `/videos/${encodeURIComponent(videoId)}`, { itemIndex });
+		source = parseVideo(response.body);
+	}
+	return assetLocation(dialect, videoId, variant, source);
 }
 
 /** The JSON every video item carries: the normalised Video plus its estimated cost. */
@@ -94,7 +89,7 @@ export async function videoItem(
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: videoJson(video), pairedItem: { item: itemIndex } };
 	if (video.status !== 'completed' || !options.download) return item;
-	item.binary = { [options.binaryProperty]: await downloadAsset.call(this, video.id, 'video', itemIndex) };
+	item.binary = { [options.binaryProperty]: await downloadAsset.call(this, video.id, 'video', itemIndex, video) };
 	if (options.downloadThumbnail) {
 		item.binary.thumbnail = await downloadAsset.call(this, video.id, 'thumbnail', itemIndex);
 	}
@@ -121,6 +116,7 @@ export function failedJobError(this: IExecuteFunctions | IPollFunctions, video: 
 /** Where an agent (or a person) can fetch the assets of a finished video, with the API key. */
 export async function assetUrls(this: IExecuteFunctions, video: Video): Promise<IDataObject> {
 	if (video.status !== 'completed') return {};
+	if (video.urls?.length) return { download_url: video.urls[0] };
 	const { baseUrl } = await getServer.call(this);
 	const content = `${baseUrl}/videos/${encodeURIComponent(video.id)}/content`;
 	return { download_url: content, thumbnail_url: `${content}?variant=thumbnail` };

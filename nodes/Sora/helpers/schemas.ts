@@ -50,15 +50,42 @@ const errorObject = z
 	})
 	.passthrough();
 
-export const videoSchema = z
+/** Gateways name fields their own way: new-api's task_id, duration, progress "45%" and url. */
+function gatewayFields(value: unknown): unknown {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+	const raw = value as Record<string, unknown>;
+	return {
+		...raw,
+		id: raw.id ?? raw.task_id,
+		seconds: raw.seconds ?? raw.duration,
+		size: raw.size ?? openRouterSize(raw.resolution, raw.aspect_ratio),
+	};
+}
+
+/** OpenRouter's resolution + aspect ratio ("720p", "16:9") back to WIDTHxHEIGHT. */
+function openRouterSize(resolution: unknown, aspectRatio: unknown): string | undefined {
+	const lines = Number(String(resolution ?? '').replace(/p$/i, ''));
+	const [w, h] = String(aspectRatio ?? '').split(':').map(Number);
+	if (!lines || !w || !h) return undefined;
+	const long = Math.round((lines * Math.max(w, h)) / Math.min(w, h));
+	return w >= h ? `${long}x${lines}` : `${lines}x${long}`;
+}
+
+const urlList = z.preprocess(
+	(value) => (typeof value === 'string' ? [value] : Array.isArray(value) ? value : []),
+	z.array(z.unknown()).transform((urls) => urls.filter((url): url is string => typeof url === 'string' && /^https?:\/\//i.test(url))),
+);
+
+const videoObject = z
 	.object({
 		id: z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().min(1)),
 		model: optionalText.optional(),
 		status: z.string(),
-		progress: z.preprocess(
-			(value) => (value === undefined || value === null || value === '' ? null : Number(value)),
-			z.number().nullable(),
-		),
+		progress: z.preprocess((value) => {
+			if (value === undefined || value === null || value === '') return null;
+			const progress = typeof value === 'string' ? parseFloat(value) : Number(value);
+			return Number.isFinite(progress) ? progress : null;
+		}, z.number().nullable()),
 		created_at: timestamp.optional(),
 		completed_at: timestamp.optional(),
 		expires_at: timestamp.optional(),
@@ -67,8 +94,14 @@ export const videoSchema = z
 		seconds: optionalText.optional(),
 		remixed_from_video_id: optionalText.optional(),
 		error: z.union([errorObject, z.string(), z.null()]).optional(),
+		/** A result URL: OpenRouter's signed `urls` first, then its content proxy, then new-api's `url`. */
+		urls: urlList.optional(),
+		unsigned_urls: urlList.optional(),
+		url: urlList.optional(),
 	})
 	.passthrough();
+
+export const videoSchema = z.preprocess(gatewayFields, videoObject);
 
 export interface Video {
 	id: string;
@@ -84,13 +117,17 @@ export interface Video {
 	expires_at: number | null;
 	remixed_from_video_id: string | null;
 	error: { code: string; message: string } | null;
+	/** Where the finished MP4 can be fetched, when the server says so (OpenRouter, new-api gateways). */
+	urls?: string[];
 }
 
 function normaliseError(
 	status: string,
-	error: z.infer<typeof videoSchema>['error'],
+	error: z.infer<typeof videoObject>['error'],
 ): Video['error'] {
-	if (typeof error === 'string') return { code: 'error', message: error };
+	if (typeof error === 'string') {
+		return { code: status === 'cancelled' || status === 'canceled' || status === 'expired' ? status : 'error', message: error };
+	}
 	if (error && (error.code || error.message)) {
 		return { code: error.code ?? 'error', message: error.message ?? String(error.code) };
 	}
@@ -110,6 +147,7 @@ export function parseVideo(data: unknown): Video {
 	const status = STATUS_WORDS[rawStatus];
 	if (!status) throw new Error(`unknown video status "${raw.status}"`);
 	const error = status === 'failed' ? normaliseError(rawStatus, raw.error) : null;
+	const urls = [...(raw.urls ?? []), ...(raw.unsigned_urls ?? []), ...(raw.url ?? [])];
 	return {
 		id: raw.id,
 		object: 'video',
@@ -124,6 +162,7 @@ export function parseVideo(data: unknown): Video {
 		expires_at: raw.expires_at ?? null,
 		remixed_from_video_id: raw.remixed_from_video_id ?? null,
 		error: status === 'failed' ? (error ?? { code: 'failed', message: 'The video job failed.' }) : null,
+		...(status === 'completed' && urls.length ? { urls } : {}),
 	};
 }
 

@@ -2,14 +2,16 @@
  * Reads and checks what every create operation sends, then submits it. Everything that the API
  * would reject is refused here, before a request is sent, so no money is spent on a doomed job.
  */
-import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
-import { soraRequest } from '../transport';
+import { getServer, soraRequest } from '../transport';
 import { reserveBudget } from './costGuard';
+import type { Dialect } from './dialects';
+import { OPENAI_DIALECT, checkCreate, checkSize as checkDialectSize, createForm, createJson } from './dialects';
 import { sizeProblem } from './models';
 import { composePrompt } from './promptBuilder';
+import { createJobOnce } from './safeCreate';
 import type { PendingJob } from './polling';
 import { parseVideo } from './schemas';
 import type { Video } from './schemas';
@@ -29,6 +31,8 @@ export interface VideoRequest {
 	size: string;
 	characters: CharacterRef[];
 	additional: IDataObject;
+	/** How the credential's server spells the request. */
+	dialect?: Dialect;
 }
 
 export function readModel(this: IExecuteFunctions, itemIndex: number): string {
@@ -132,7 +136,7 @@ export function readAdditionalFields(this: IExecuteFunctions, itemIndex: number)
 	return parsed as IDataObject;
 }
 
-export function checkSize(this: IExecuteFunctions, itemIndex: number, model: string, size: string): void {
+export function checkSize(this: IExecuteFunctions, itemIndex: number, model: string, size: string, dialect?: Dialect): void {
 	const problem = sizeProblem(model, size);
 	if (problem) {
 		throw new NodeOperationError(this.getNode(), problem, {
@@ -140,10 +144,14 @@ export function checkSize(this: IExecuteFunctions, itemIndex: number, model: str
 			description: 'Change the Size or the Model so that they fit together.',
 		});
 	}
+	if (dialect) checkDialectSize(this, itemIndex, dialect, size);
 }
 
-/** Reads the parameters every create-from-prompt operation shares. `size` may still be "matchImage". */
-export function readVideoRequest(this: IExecuteFunctions, itemIndex: number): VideoRequest {
+/**
+ * Reads the parameters every create-from-prompt operation shares and checks them against the
+ * credential's server. `size` may still be "matchImage".
+ */
+export async function readVideoRequest(this: IExecuteFunctions, itemIndex: number): Promise<VideoRequest> {
 	const prompt = readPrompt.call(this, itemIndex);
 	const model = readModel.call(this, itemIndex);
 	const seconds = String(this.getNodeParameter('seconds', itemIndex, '4'));
@@ -151,7 +159,10 @@ export function readVideoRequest(this: IExecuteFunctions, itemIndex: number): Vi
 	const characters = readCharacters.call(this, itemIndex, prompt);
 	const additional = readAdditionalFields.call(this, itemIndex);
 	if (size !== 'matchImage') checkSize.call(this, itemIndex, model, size);
-	return { prompt, model, seconds, size, characters, additional };
+	const { dialect } = await getServer.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	checkCreate(this, itemIndex, dialect, { seconds, size, characters, downloadThumbnail: options.downloadThumbnail === true });
+	return { prompt, model, seconds, size, characters, additional, dialect };
 }
 
 /** What the cost guard needs to know about a create request. */
@@ -159,31 +170,14 @@ export function estimateOf(request: VideoRequest) {
 	return { model: request.model, size: request.size, seconds: Number(request.seconds) };
 }
 
-/** The JSON body of a create request. */
+/** The JSON body of a create request, in the dialect of the credential's server (helpers/dialects). */
 export function jsonBody(request: VideoRequest, extra: IDataObject = {}): IDataObject {
-	return {
-		prompt: request.prompt,
-		model: request.model,
-		seconds: request.seconds,
-		size: request.size,
-		...(request.characters.length ? { characters: request.characters.map(({ id }) => ({ id })) } : {}),
-		...extra,
-		...request.additional,
-	};
+	return createJson(request.dialect ?? OPENAI_DIALECT, request, extra);
 }
 
 /** The same body as multipart form fields, for requests that carry a file. */
 export function formBody(request: VideoRequest): FormData {
-	const form = new FormData();
-	form.append('prompt', request.prompt);
-	form.append('model', request.model);
-	form.append('seconds', request.seconds);
-	form.append('size', request.size);
-	request.characters.forEach(({ id }, index) => form.append(`characters[${index}][id]`, id));
-	for (const [key, value] of Object.entries(request.additional)) {
-		form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
-	}
-	return form;
+	return createForm(request.dialect ?? OPENAI_DIALECT, request);
 }
 
 export interface WaitOptions {
@@ -225,21 +219,8 @@ export async function submitJob(
 ): Promise<SubmittedJob> {
 	const options = readWaitOptions.call(this, itemIndex);
 	if (estimate) reserveBudget.call(this, itemIndex, estimate);
-	const submittedAt = Date.now();
-	const response = await soraRequest.call(this, 'POST', path, {
-		body,
-		itemIndex,
-		headers: { 'idempotency-key': `n8n-sora-${randomUUID()}` },
-	});
-	let video: Video;
-	try {
-		video = parseVideo(response.body);
-	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `The server accepted the request but its answer is not a video job: ${(error as Error).message}`, {
-			itemIndex,
-			description: 'Check that the base URL points at a server that speaks the Sora 2 Videos API.',
-		});
-	}
+	// Retried with one idempotency key and checked against the job list: never two paid jobs (./safeCreate).
+	const { video, submittedAt } = await createJobOnce.call(this, itemIndex, path, body);
 	return { kind: 'job', video, itemIndex, submittedAt, maxWaitMs: options.maxWaitMs, options };
 }
 

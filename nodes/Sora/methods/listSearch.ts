@@ -2,7 +2,8 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { KNOWN_MODELS } from '../helpers/models';
 import { parseVideoList } from '../helpers/schemas';
-import { soraRequest } from '../transport';
+import { listHeaders } from '../helpers/dialects';
+import { getServer, soraRequest } from '../transport';
 
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').toLowerCase();
@@ -29,8 +30,10 @@ export async function searchVideos(
 	const results: INodeListSearchResult['results'] = [];
 	let after = paginationToken;
 	let more = true;
+	const headers = listHeaders(this, (await getServer.call(this)).dialect, 'the video list');
 	for (let page = 0; page < (needle ? MAX_PAGES_PER_SEARCH : 1) && more; page++) {
 		const response = await soraRequest.call(this, 'GET', '/videos', {
+			headers,
 			qs: { limit: 50, order: 'desc', ...(after ? { after } : {}) },
 		});
 		const list = parseVideoList(response.body);

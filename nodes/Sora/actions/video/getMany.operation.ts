@@ -3,7 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { videoJson } from '../../helpers/output';
 import { parseVideoList } from '../../helpers/schemas';
-import { soraRequest } from '../../transport';
+import { listHeaders } from '../../helpers/dialects';
+import { getServer, soraRequest } from '../../transport';
 
 const PAGE_SIZE = 100;
 
@@ -78,10 +79,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const statuses = (filters.status as string[] | undefined) ?? [];
 	const model = String(filters.model ?? '').trim();
 	const output: INodeExecutionData[] = [];
+	const headers = listHeaders(this, (await getServer.call(this, itemIndex)).dialect, 'Get Many');
 	let after: string | undefined;
 	do {
 		const response = await soraRequest.call(this, 'GET', '/videos', {
 			itemIndex,
+			headers,
 			qs: { limit: PAGE_SIZE, order, ...(after ? { after } : {}) },
 		});
 		const page = parseVideoList(response.body);

@@ -13,6 +13,7 @@ import {
 	waitField,
 } from '../../helpers/fields';
 import type { ImageInfo } from '../../helpers/media';
+import { requireFeature, takesMultipart } from '../../helpers/dialects';
 import { detectImageFormat, readImageInfo } from '../../helpers/media';
 import type { SubmittedJob, VideoRequest } from '../../helpers/videoRequest';
 import { checkSize, estimateOf, formBody, jsonBody, readVideoRequest, submitJob } from '../../helpers/videoRequest';
@@ -83,7 +84,7 @@ function fitSize(this: IExecuteFunctions, itemIndex: number, request: VideoReque
 	const imageSize = `${info.width}x${info.height}`;
 	if (request.size === 'matchImage') {
 		request.size = imageSize;
-		checkSize.call(this, itemIndex, request.model, imageSize);
+		checkSize.call(this, itemIndex, request.model, imageSize, request.dialect);
 	}
 	if (imageSize !== request.size) {
 		throw imageError.call(
@@ -150,7 +151,7 @@ async function fetchUrlHead(this: IExecuteFunctions, url: string): Promise<Buffe
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<SubmittedJob> {
-	const request = readVideoRequest.call(this, itemIndex);
+	const request = await readVideoRequest.call(this, itemIndex);
 	const source = this.getNodeParameter('imageSource', itemIndex) as string;
 
 	if (source === 'binary') {
@@ -158,8 +159,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const head = await readBinaryHead.call(this, itemIndex, input, HEADER_BYTES);
 		const info = checkImageHead.call(this, itemIndex, head, `binary field "${input.field}"`);
 		fitSize.call(this, itemIndex, request, info);
-		const form = formBody(request);
 		const image = await readBinaryBuffer.call(this, itemIndex, input);
+		if (request.dialect && !takesMultipart(request.dialect)) {
+			// JSON-only servers (OpenRouter) take the first frame as a data: URL.
+			const dataUrl = `data:${info.mimeType};base64,${image.toString('base64')}`;
+			return await submitJob.call(this, itemIndex, '/videos', jsonBody(request, { input_reference: { image_url: dataUrl } }), estimateOf(request));
+		}
+		const form = formBody(request);
 		const fileName = input.binary.fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`;
 		form.append('input_reference', new Blob([image], { type: info.mimeType }), fileName);
 		return await submitJob.call(this, itemIndex, '/videos', form, estimateOf(request));
@@ -185,6 +191,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fitSize.call(this, itemIndex, request, checkImageHead.call(this, itemIndex, head, 'the URL'));
 		reference = { image_url: url };
 	} else {
+		if (request.dialect) requireFeature(this, request.dialect, 'fileId', undefined, itemIndex);
 		const fileId = String(this.getNodeParameter('fileId', itemIndex, '')).trim();
 		if (!fileId) throw imageError.call(this, itemIndex, 'The file ID is empty', 'Enter the ID of an uploaded image file.');
 		if (request.size === 'matchImage') {

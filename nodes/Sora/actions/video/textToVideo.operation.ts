@@ -30,6 +30,6 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<SubmittedJob> {
-	const request = readVideoRequest.call(this, itemIndex);
+	const request = await readVideoRequest.call(this, itemIndex);
 	return await submitJob.call(this, itemIndex, '/videos', jsonBody(request), estimateOf(request));
 }

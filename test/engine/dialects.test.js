@@ -1,0 +1,318 @@
+/**
+ * The nodes against every server dialect of API-NOTES §9, inside n8n's engine over real HTTP: the
+ * emulator speaks Azure OpenAI, LiteLLM proxy, a new-api gateway or OpenRouter on the wire
+ * (test/emulator/dialects.js), and the credential's server preset picks the node's dialect
+ * (nodes/Sora/helpers/dialects.ts). What a server lacks is refused before any request.
+ */
+const { startEmulator } = require('../emulator');
+const { PKG, API_KEY, model, byId, runSora, expectNoKey, harness } = require('./setup');
+const { clip, image, probe } = require('../fixtures/media');
+
+const MODES = ['azure', 'litellm', 'newapi', 'openrouter'];
+
+/** What the operations matrix expects of each server. */
+const HAS = {
+	azure: { list: true, remix: true, edit: false, characters: true, thumbnail: true },
+	litellm: { list: true, remix: true, edit: true, characters: true, thumbnail: true },
+	newapi: { list: false, remix: true, edit: false, characters: true, thumbnail: false },
+	openrouter: { list: false, remix: false, edit: false, characters: false, thumbnail: false },
+};
+
+const ID_SHAPES = {
+	azure: /^video_[0-9a-f]+$/,
+	litellm: /^video_[A-Za-z0-9+/=]+$/, // opaque base64, with characters that need URL encoding
+	newapi: /^task_[0-9a-f]+$/,
+	openrouter: /^job-[0-9a-f]+$/,
+};
+
+async function startDialect(dialect, options = {}) {
+	const emulator = await startEmulator({ port: 0, jobMs: 800, pollAfterMs: 200, apiKey: API_KEY, dialect, ...options });
+	// Only the preset: the auth header and everything else follow from it.
+	const soraApi = { apiKey: API_KEY, baseUrl: emulator.baseUrl, server: dialect, ...(dialect === 'litellm' ? { litellmProvider: 'openai' } : {}) };
+	return { emulator, credentials: { soraApi } };
+}
+
+const totalRequests = (emulator) => Object.values(emulator.stats.requests).reduce((a, b) => a + b, 0);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function sha256Served(emulator, id) {
+	return (await (await fetch(`${emulator.origin}/__emulator/videos/${encodeURIComponent(id)}/sha256`)).json()).sha256;
+}
+
+const textToVideo = (overrides = {}) => ({
+	resource: 'video',
+	operation: 'textToVideo',
+	prompt: 'A lighthouse beam sweeps across a stormy sea, waves crash',
+	model: model('sora-2'),
+	seconds: '4',
+	size: '1280x720',
+	...overrides,
+});
+
+describe.each(MODES)('%s dialect', (dialect) => {
+	let server;
+	let finished; // a completed video made by Text to Video
+	beforeAll(async () => {
+		server = await startDialect(dialect);
+	});
+	afterAll(async () => server.emulator.close());
+
+	test('Text to Video: the dialect on the wire, the MP4 into binary, the key never shown', async () => {
+		const assetsBefore = server.emulator.dialect.stats.assetRequests;
+		const result = await runSora(server.credentials, textToVideo());
+		expect(result.error).toBeUndefined();
+		const [item] = result.items;
+		finished = item.json;
+		expect(item.json).toMatchObject({ object: 'video', status: 'completed', progress: 100, error: null });
+		expect(item.json.id).toMatch(ID_SHAPES[dialect]);
+		if (dialect !== 'openrouter') {
+			// OpenRouter's job object carries no model, size or duration; the others are normalised.
+			expect(item.json).toMatchObject({ model: 'sora-2', size: '1280x720', seconds: '4', estimated_cost_usd: 0.4 });
+		}
+		const binary = item.binary.data;
+		expect(binary).toMatchObject({ mimeType: 'video/mp4', fileName: `${item.json.id}.mp4` });
+		const media = probe(await harness.readBinary(binary));
+		expect(media).toMatchObject({ videoCodec: 'h264', width: 1280, height: 720, audioCodec: 'aac' });
+		expect(media.seconds).toBeCloseTo(4, 0);
+		expect((await harness.sha256OfBinary(binary)).sha256).toBe(await sha256Served(server.emulator, item.json.id));
+		// new-api and OpenRouter hand out a signed URL on another origin: fetched, and without the key.
+		const signed = dialect === 'newapi' || dialect === 'openrouter';
+		expect(server.emulator.dialect.stats.assetRequests - assetsBefore).toBe(signed ? 1 : 0);
+		expect(server.emulator.dialect.stats.assetRequestsWithCredentials).toBe(0);
+		if (signed) expect(item.json.urls[0]).toMatch(new RegExp(`^${server.emulator.dialect.assetOrigin}/signed/`));
+		expectNoKey(result);
+	});
+
+	test('Image to Video: the first frame in the dialect (multipart, or a data: URL in frame_images on OpenRouter)', async () => {
+		const result = await runSora(
+			server.credentials,
+			{ ...textToVideo({ operation: 'imageToVideo', size: 'matchImage' }), imageSource: 'binary', binaryPropertyName: 'data' },
+			{ inputItems: [{ json: {}, binary: { data: { buffer: image('png', 720, 1280), mimeType: 'image/png', fileName: 'frame.png' } } }] },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.status).toBe('completed');
+		expect(probe(await harness.readBinary(result.items[0].binary.data))).toMatchObject({ width: 720, height: 1280 });
+		const job = server.emulator.jobs().find((j) => server.emulator.dialect.wireId(j.id) === result.items[0].json.id);
+		expect(job).toMatchObject({ size: '720x1280', seconds: '4' }); // the server understood size, duration and image
+	});
+
+	test('Get follows a job submitted without waiting; Download fetches its MP4', async () => {
+		const submitted = await runSora(server.credentials, textToVideo({ waitForCompletion: false }));
+		expect(submitted.error).toBeUndefined();
+		const job = submitted.items[0].json;
+		expect(['queued', 'in_progress']).toContain(job.status);
+		let status;
+		for (let i = 0; i < 50; i++) {
+			const got = await runSora(server.credentials, { resource: 'video', operation: 'get', videoId: byId(job.id) });
+			expect(got.error).toBeUndefined();
+			status = got.items[0].json;
+			if (status.status === 'completed') break;
+			await sleep(150);
+		}
+		expect(status).toMatchObject({ id: job.id, status: 'completed', progress: 100 });
+		const out = await runSora(server.credentials, { resource: 'video', operation: 'download', videoId: byId(job.id), variant: 'video', binaryPropertyOutput: 'file' });
+		expect(out.error).toBeUndefined();
+		expect(out.items[0].binary.file).toMatchObject({ mimeType: 'video/mp4', fileName: `${job.id}.mp4` });
+		expect((await harness.sha256OfBinary(out.items[0].binary.file)).sha256).toBe(await sha256Served(server.emulator, job.id));
+		expect(server.emulator.dialect.stats.assetRequestsWithCredentials).toBe(0);
+	});
+
+	test('an in-band failure keeps its code', async () => {
+		const result = await runSora(server.credentials, textToVideo({ prompt: 'BLOCKED_BY_MODERATION storm' }));
+		expect(result.error.message).toMatch(/failed: Your request was blocked by our moderation system\./);
+	});
+
+	test(HAS[dialect].list ? 'the Sora Trigger emits the finished video with its MP4' : 'the Sora Trigger is refused before any request', async () => {
+		const parameters = { events: ['completed'], onlyNew: false, options: { maxPerPoll: 100 } };
+		const poll = () => harness.runPoll({ pkg: PKG, nodeType: 'soraTrigger', credentials: server.credentials, parameters, staticData: {} });
+		const before = totalRequests(server.emulator);
+		if (!HAS[dialect].list) {
+			await expect(poll()).rejects.toThrow(dialect === 'openrouter' ? 'OpenRouter has no video list, so the Sora Trigger cannot run against it' : 'The new-api gateway has no video list, so the Sora Trigger cannot run against it');
+			expect(totalRequests(server.emulator)).toBe(before);
+			return;
+		}
+		const items = (await poll())[0];
+		const emitted = items.find((i) => i.json.id === finished.id);
+		expect(emitted.json).toMatchObject({ status: 'completed', size: '1280x720' });
+		expect(emitted.binary.data.mimeType).toBe('video/mp4');
+		expectNoKey(items);
+		if (dialect === 'litellm') expect(server.emulator.dialect.stats.listProviders.openai).toBeGreaterThan(0);
+	});
+
+	test(HAS[dialect].list ? 'Get Many lists the jobs' : 'Get Many is refused before any request', async () => {
+		const before = totalRequests(server.emulator);
+		const result = await runSora(server.credentials, { resource: 'video', operation: 'getMany', returnAll: true, order: 'desc' });
+		if (!HAS[dialect].list) {
+			expect(result.error.message).toMatch(/has no video list, so Get Many cannot run against it$/);
+			expect(result.error.description).toMatch(/Video → Get/);
+			expect(totalRequests(server.emulator)).toBe(before);
+			return;
+		}
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.json.id)).toContain(finished.id);
+	});
+
+	test(HAS[dialect].remix ? 'Remix makes a new job from a finished one' : 'Remix is refused before any request', async () => {
+		const before = totalRequests(server.emulator);
+		const result = await runSora(server.credentials, { resource: 'video', operation: 'remix', videoId: byId(finished.id), prompt: 'The same lighthouse at dawn' });
+		if (!HAS[dialect].remix) {
+			expect(result.error.message).toBe('OpenRouter has no remix, so Remix cannot run against it');
+			expect(totalRequests(server.emulator)).toBe(before);
+			return;
+		}
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ status: 'completed', remixed_from_video_id: finished.id });
+		expect(result.items[0].binary.data.mimeType).toBe('video/mp4');
+	});
+
+	test(HAS[dialect].edit ? 'Edit and Extend reach the server' : 'Edit and Extend are refused before any request', async () => {
+		const before = totalRequests(server.emulator);
+		const edit = await runSora(server.credentials, { resource: 'video', operation: 'edit', source: 'videoId', videoId: byId(finished.id), prompt: 'Add gulls', waitForCompletion: false });
+		const extend = await runSora(server.credentials, { resource: 'video', operation: 'extend', videoId: byId(finished.id), prompt: 'The storm clears', seconds: '4', waitForCompletion: false });
+		if (!HAS[dialect].edit) {
+			const name = { azure: 'Azure OpenAI', newapi: 'The new-api gateway', openrouter: 'OpenRouter' }[dialect];
+			expect(edit.error.message).toBe(`${name} has no video edits, so Edit cannot run against it`);
+			expect(extend.error.message).toBe(`${name} has no video extensions, so Extend cannot run against it`);
+			expect(totalRequests(server.emulator)).toBe(before);
+			return;
+		}
+		expect(edit.error).toBeUndefined();
+		expect(extend.error).toBeUndefined();
+		expect(extend.items[0].json.seconds).toBe('8');
+	});
+
+	test(HAS[dialect].characters ? 'Character → Create and Get reach the server' : 'characters are refused before any request', async () => {
+		const before = totalRequests(server.emulator);
+		const created = await runSora(
+			server.credentials,
+			{ resource: 'character', operation: 'create', name: 'Keeper Kit', binaryPropertyName: 'data' },
+			{ inputItems: [{ json: {}, binary: { data: { buffer: clip(1280, 720, 3), mimeType: 'video/mp4', fileName: 'kit.mp4' } } }] },
+		);
+		if (!HAS[dialect].characters) {
+			expect(created.error.message).toBe('OpenRouter has no characters, so Character → Create cannot run against it');
+			const starring = await runSora(
+				server.credentials,
+				textToVideo({ prompt: 'Keeper Kit waves', characters: { character: [{ id: 'char_1', name: 'Keeper Kit' }] } }),
+			);
+			expect(starring.error.message).toBe('OpenRouter has no characters, so a video with characters cannot run against it');
+			expect(totalRequests(server.emulator)).toBe(before);
+			return;
+		}
+		expect(created.error).toBeUndefined();
+		const got = await runSora(server.credentials, { resource: 'character', operation: 'get', characterId: created.items[0].json.id });
+		expect(got.items[0].json).toMatchObject({ id: created.items[0].json.id, name: 'Keeper Kit' });
+	});
+
+	test(HAS[dialect].thumbnail ? 'the thumbnail downloads' : 'thumbnails are refused before any request', async () => {
+		const before = totalRequests(server.emulator);
+		const out = await runSora(server.credentials, { resource: 'video', operation: 'download', videoId: byId(finished.id), variant: 'thumbnail', binaryPropertyOutput: 'file' });
+		const withThumb = await runSora(server.credentials, textToVideo({ options: { downloadThumbnail: true } }));
+		if (!HAS[dialect].thumbnail) {
+			const name = dialect === 'openrouter' ? 'OpenRouter' : 'The new-api gateway';
+			expect(out.error.message).toBe(`${name} serves only the MP4 of a video, no thumbnail`);
+			expect(withThumb.error.message).toBe(`${name} serves only the MP4 of a video, no thumbnail, so Download Thumbnail cannot run against it`);
+			expect(totalRequests(server.emulator)).toBe(before);
+			return;
+		}
+		expect(out.error).toBeUndefined();
+		expect(out.items[0].binary.file.mimeType).toBe('image/webp');
+		expect(withThumb.items[0].binary.thumbnail.mimeType).toBe('image/webp');
+	});
+});
+
+describe('dialect specifics', () => {
+	test('Azure: 720p and 4/8/12 s only, refused before any request; the preset sends the api-key header', async () => {
+		const server = await startDialect('azure');
+		try {
+			const before = totalRequests(server.emulator);
+			const long = await runSora(server.credentials, textToVideo({ seconds: '16' }));
+			expect(long.error.message).toBe('Azure OpenAI cannot make 16 s videos; it makes 4, 8 or 12 seconds');
+			const big = await runSora(server.credentials, textToVideo({ model: model('sora-2-pro'), size: '1920x1080' }));
+			expect(big.error.message).toBe('Azure OpenAI cannot make 1920x1080 videos; it makes 720x1280 and 1280x720 only');
+			expect(totalRequests(server.emulator)).toBe(before);
+			// A key sent as Bearer is refused by Azure: the preset's default header is what makes it work.
+			const bearer = { soraApi: { ...server.credentials.soraApi, authHeader: 'bearer' } };
+			const refused = await runSora(bearer, { resource: 'video', operation: 'get', videoId: byId('video_x') });
+			expect(refused.error.httpCode).toBe('401');
+		} finally {
+			await server.emulator.close();
+		}
+	});
+
+	test('LiteLLM: listing needs the provider; without it the node says so before any request', async () => {
+		const server = await startDialect('litellm');
+		try {
+			const { litellmProvider, ...withoutProvider } = server.credentials.soraApi;
+			expect(litellmProvider).toBe('openai');
+			const before = totalRequests(server.emulator);
+			const result = await runSora({ soraApi: withoutProvider }, { resource: 'video', operation: 'getMany', returnAll: true, order: 'desc' });
+			expect(result.error.message).toBe('LiteLLM proxy needs a provider to list videos, so Get Many cannot run yet');
+			expect(result.error.description).toMatch(/LiteLLM Provider/);
+			expect(totalRequests(server.emulator)).toBe(before);
+			// The x-litellm-api-key header works as well as Bearer.
+			const keyHeader = { soraApi: { ...server.credentials.soraApi, authHeader: 'litellmKey' } };
+			const listed = await runSora(keyHeader, { resource: 'video', operation: 'getMany', returnAll: true, order: 'desc' });
+			expect(listed.error).toBeUndefined();
+		} finally {
+			await server.emulator.close();
+		}
+	});
+
+	test('OpenRouter: sizes it cannot express and file ids are refused; the content proxy and ?index=0 work without signed URLs', async () => {
+		const server = await startDialect('openrouter');
+		try {
+			const before = totalRequests(server.emulator);
+			const odd = await runSora(server.credentials, textToVideo({ model: model('openai/sora-2-pro'), size: '1792x1024' }));
+			expect(odd.error.message).toBe('OpenRouter cannot make 1792x1024 videos; it takes 720p or 1080p in 16:9 or 9:16');
+			const fileId = await runSora(server.credentials, { ...textToVideo({ operation: 'imageToVideo' }), imageSource: 'fileId', fileId: 'file-1' });
+			expect(fileId.error.message).toBe('OpenRouter cannot take an uploaded file ID as the first frame');
+			const deleted = await runSora(server.credentials, { resource: 'video', operation: 'delete', videoId: byId('job-1') });
+			expect(deleted.error.message).toBe('OpenRouter cannot delete videos, so Delete cannot run against it');
+			expect(totalRequests(server.emulator)).toBe(before);
+
+			for (const resultUrls of ['proxy', 'none']) {
+				server.emulator.dialect.options.resultUrls = resultUrls;
+				const assets = server.emulator.dialect.stats.assetRequests;
+				const contentBefore = server.emulator.stats.requests.content ?? 0;
+				const result = await runSora(server.credentials, textToVideo({ model: model('google/veo-3.1'), size: '1920x1080' }));
+				expect(result.error).toBeUndefined();
+				expect(probe(await harness.readBinary(result.items[0].binary.data))).toMatchObject({ width: 1920, height: 1080 });
+				expect(server.emulator.dialect.stats.assetRequests).toBe(assets);
+				expect((server.emulator.stats.requests.content ?? 0) - contentBefore).toBe(1);
+			}
+		} finally {
+			await server.emulator.close();
+		}
+	});
+
+	test('OpenRouter: a cancelled job is an item error with code cancelled', async () => {
+		const server = await startDialect('openrouter', { jobMs: 60_000 });
+		try {
+			const submitted = await runSora(server.credentials, textToVideo({ waitForCompletion: false }));
+			const id = submitted.items[0].json.id;
+			await fetch(`${server.emulator.origin}/__emulator/videos/${id}/fail`, { method: 'POST', body: JSON.stringify({ code: 'cancelled', message: 'Cancelled by the provider.' }) });
+			const got = await runSora(server.credentials, { resource: 'video', operation: 'get', videoId: byId(id) });
+			expect(got.items[0].json).toMatchObject({ status: 'failed', error: { code: 'cancelled', message: 'Cancelled by the provider.' } });
+		} finally {
+			await server.emulator.close();
+		}
+	});
+
+	test('new-api: integer duration and seconds both on the wire, progress "45%" and task_id read back', async () => {
+		const server = await startDialect('newapi', { jobMs: 60_000 });
+		try {
+			const submitted = await runSora(server.credentials, textToVideo({ seconds: '8', waitForCompletion: false }));
+			expect(submitted.error).toBeUndefined();
+			const job = submitted.items[0].json;
+			expect(job).toMatchObject({ seconds: '8', size: '1280x720', status: 'queued' });
+			expect(job.id).toMatch(/^task_/);
+			await sleep(300);
+			const got = (await runSora(server.credentials, { resource: 'video', operation: 'get', videoId: byId(job.id) })).items[0].json;
+			expect(got).toMatchObject({ id: job.id, status: 'in_progress', seconds: '8' });
+			expect(typeof got.progress).toBe('number');
+		} finally {
+			await server.emulator.close();
+		}
+	});
+});

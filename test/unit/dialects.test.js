@@ -1,0 +1,104 @@
+const { NodeHelpers } = require('n8n-workflow');
+const dialects = require('../../dist/nodes/Sora/helpers/dialects');
+const { parseVideo } = require('../../dist/nodes/Sora/helpers/schemas');
+const { SoraApi } = require('../../dist/credentials/SoraApi.credentials');
+
+const fields = { prompt: 'p', model: 'm', seconds: '8', size: '1280x720', characters: [], additional: { seed: 7 } };
+const dialect = (server, extra = {}) => dialects.dialectFromCredentials({ server, ...extra });
+
+describe('credential presets', () => {
+	const credential = new SoraApi();
+	const resolve = (data) => NodeHelpers.getNodeParameters(credential.properties, data, true, false, null, null);
+
+	test('a credential saved before presets keeps its fields and speaks OpenAI', () => {
+		const old = resolve({ apiKey: 'k', baseUrl: 'http://old/v1', authHeader: 'apiKey' });
+		expect(old).toMatchObject({ server: 'openai', baseUrl: 'http://old/v1', authHeader: 'apiKey' });
+		expect(dialects.dialectFromCredentials(old).server).toBe('openai');
+		expect(resolve({ apiKey: 'k' })).toMatchObject({ server: 'openai', baseUrl: 'https://api.openai.com/v1', authHeader: 'bearer' });
+	});
+
+	test('each preset sets its defaults', () => {
+		expect(resolve({ server: 'azure' })).toMatchObject({ baseUrl: '', authHeader: 'apiKey' });
+		expect(resolve({ server: 'openrouter' })).toMatchObject({ baseUrl: 'https://openrouter.ai/api/v1', authHeader: 'bearer' });
+		expect(resolve({ server: 'litellm' })).toMatchObject({ authHeader: 'bearer', litellmProvider: '' });
+		expect(resolve({ server: 'newapi' }).litellmProvider).toBeUndefined();
+	});
+
+	test('authenticate sends the header the preset asks for', async () => {
+		const headers = async (data) => (await credential.authenticate(resolve({ apiKey: 'k', ...data }), { headers: {} })).headers;
+		expect(await headers({ server: 'azure' })).toEqual({ 'api-key': 'k' });
+		expect(await headers({ server: 'openrouter' })).toEqual({ Authorization: 'Bearer k' });
+		expect(await headers({ server: 'litellm', authHeader: 'litellmKey' })).toEqual({ 'x-litellm-api-key': 'k' });
+	});
+});
+
+describe('create bodies per dialect', () => {
+	test('OpenAI, Azure and LiteLLM: seconds as a string, size, input_reference', () => {
+		for (const server of ['openai', 'azure', 'litellm']) {
+			expect(dialects.createJson(dialect(server), fields, { input_reference: { image_url: 'https://x/a.png' } })).toEqual({
+				prompt: 'p', model: 'm', seconds: '8', size: '1280x720', input_reference: { image_url: 'https://x/a.png' }, seed: 7,
+			});
+		}
+	});
+
+	test('new-api: an integer duration besides seconds, in JSON and multipart', () => {
+		expect(dialects.createJson(dialect('newapi'), fields)).toMatchObject({ seconds: '8', duration: 8, size: '1280x720' });
+		const form = dialects.createForm(dialect('newapi'), fields);
+		expect(form.get('duration')).toBe('8');
+		expect(form.get('seconds')).toBe('8');
+		expect(dialects.createForm(dialect('openai'), fields).get('duration')).toBeNull();
+	});
+
+	test('OpenRouter: duration, resolution + aspect_ratio and frame_images', () => {
+		const body = dialects.createJson(dialect('openrouter'), { ...fields, size: '1080x1920' }, { input_reference: { image_url: 'data:image/png;base64,AA' } });
+		expect(body).toEqual({
+			prompt: 'p',
+			model: 'm',
+			duration: 8,
+			resolution: '1080p',
+			aspect_ratio: '9:16',
+			frame_images: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AA' }, frame_type: 'first_frame' }],
+			seed: 7,
+		});
+		expect(dialects.takesMultipart(dialect('openrouter'))).toBe(false);
+	});
+
+	test('what each server lacks', () => {
+		const lacks = (server) => ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'].filter((f) => !dialects.supports(dialect(server), f));
+		expect(lacks('openai')).toEqual([]);
+		expect(lacks('litellm')).toEqual([]);
+		expect(lacks('azure')).toEqual(['edit', 'extend']);
+		expect(lacks('newapi')).toEqual(['list', 'delete', 'edit', 'extend', 'thumbnail', 'spritesheet']);
+		expect(lacks('openrouter')).toEqual(['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId']);
+	});
+
+	test('LiteLLM lists with its provider header', () => {
+		const node = { getNode: () => ({ name: 'Sora' }) };
+		expect(dialects.listHeaders(node, dialect('litellm', { litellmProvider: ' gemini ' }), 'Get Many')).toEqual({ 'custom-llm-provider': 'gemini' });
+		expect(() => dialects.listHeaders(node, dialect('litellm'), 'Get Many')).toThrow('LiteLLM proxy needs a provider to list videos, so Get Many cannot run yet');
+		expect(dialects.listHeaders(node, dialect('azure'), 'Get Many')).toEqual({});
+	});
+});
+
+describe('results and gateway fields', () => {
+	test('where the bytes are', () => {
+		expect(dialects.assetLocation(dialect('openai'), 'v/1', 'thumbnail')).toEqual({ path: '/videos/v%2F1/content', qs: { variant: 'thumbnail' } });
+		expect(dialects.assetLocation(dialect('openrouter'), 'j', 'video')).toEqual({ path: '/videos/j/content', qs: { index: 0 } });
+		expect(dialects.assetLocation(dialect('newapi'), 't', 'video', { urls: ['https://cdn/x.mp4'] })).toEqual({ path: 'https://cdn/x.mp4' });
+	});
+
+	test('new-api: task_id, integer duration, "45%" progress, succeeded and url', () => {
+		expect(parseVideo({ task_id: 'task_1', status: 'in_progress', progress: '45%', duration: 8 })).toMatchObject({ id: 'task_1', progress: 45, seconds: '8' });
+		const done = parseVideo({ task_id: 'task_1', status: 'succeeded', url: 'https://cdn.example/v.mp4' });
+		expect(done).toMatchObject({ status: 'completed', urls: ['https://cdn.example/v.mp4'] });
+	});
+
+	test('OpenRouter: pending, signed urls before the content proxy, resolution + aspect ratio, cancelled with a string error', () => {
+		expect(parseVideo({ id: 'job-1', polling_url: '/api/v1/videos/job-1', status: 'pending' })).toMatchObject({ status: 'queued', size: null });
+		const done = parseVideo({ id: 'job-1', status: 'completed', unsigned_urls: ['https://or/api/v1/videos/job-1/content?index=0'], urls: ['https://bucket/s.mp4?sig=1'], resolution: '720p', aspect_ratio: '9:16' });
+		expect(done.urls).toEqual(['https://bucket/s.mp4?sig=1', 'https://or/api/v1/videos/job-1/content?index=0']);
+		expect(done.size).toBe('720x1280');
+		expect(parseVideo({ id: 'job-2', status: 'cancelled', error: 'Cancelled by the provider.' }).error).toEqual({ code: 'cancelled', message: 'Cancelled by the provider.' });
+		expect(parseVideo({ id: 'v', status: 'queued', url: 'https://x' }).urls).toBeUndefined(); // only finished videos carry a result
+	});
+});
