@@ -4,5 +4,7 @@ module.exports = {
 	testMatch: ['<rootDir>/test/**/*.test.js'],
 	testTimeout: 120_000,
 	maxWorkers: 1,
+	// A failed test can leave an emulator socket open; never let that hang CI past its results.
+	forceExit: true,
 	modulePathIgnorePatterns: ['<rootDir>/dist/package.json'],
 };
