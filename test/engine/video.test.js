@@ -105,6 +105,15 @@ describe('Video → Text to Video', () => {
 		expect(mixed.items.map((i) => i.pairedItem.item)).toEqual([0, 1, 2]);
 	});
 
+	test('without Continue On Fail, the error names the jobs other items already started', async () => {
+		const result = await runSora(server.credentials, textToVideo({ prompt: '={{ $json.prompt }}', waitForCompletion: false, options: { concurrency: 1 } }), {
+			inputItems: [{ json: { prompt: 'A paid clip' } }, { json: { prompt: '' } }],
+		});
+		expect(result.error.message).toBe('The prompt is empty');
+		expect(result.error.itemIndex).toBe(1);
+		expect(result.error.description).toMatch(/Jobs of other items in this run were submitted and are not lost: video_\w+\.$/);
+	});
+
 	test('a wrong key is a 401 with advice and the key is never shown', async () => {
 		const credentials = { soraApi: { ...server.credentials.soraApi, apiKey: 'sk-wrong-key-which-must-not-leak' } };
 		const result = await runSora(credentials, textToVideo());

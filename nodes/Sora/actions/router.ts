@@ -55,6 +55,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const errors: Array<NodeApiError | NodeOperationError> = [];
 	const jobs: SubmittedJob[] = [];
+	const submitted: SubmittedJob[] = [];
 	const jobOf = (itemIndex: number) => jobs.find((job) => job.itemIndex === itemIndex)!;
 	// An AI agent cannot receive binary data: as a tool the node answers with ids and download URLs.
 	const toolMode = this.isToolExecution?.() === true;
@@ -117,7 +118,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const result = await operation.execute.call(this, itemIndex);
 			if (!isJob(result)) {
 				results[itemIndex] = result;
-			} else if (result.options.wait) {
+				return;
+			}
+			submitted.push(result);
+			if (result.options.wait) {
 				jobs.push(result);
 				watcher.add(result);
 			} else {
@@ -131,7 +135,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const firstError = errors.find(Boolean);
 	if (firstError) {
-		const otherJobs = jobs.filter((job) => job.itemIndex !== firstError.context.itemIndex).map((job) => job.video.id);
+		const otherJobs = submitted.filter((job) => job.itemIndex !== firstError.context.itemIndex).map((job) => job.video.id);
 		if (otherJobs.length) {
 			firstError.description = `${firstError.description ?? ''} Jobs of other items in this run were submitted and are not lost: ${otherJobs.join(', ')}.`.trim();
 		}
