@@ -195,3 +195,8 @@ export function createOptions(...extra: INodeProperties[]): INodeProperties {
 		options: [...outputOptions, maxCostOption, concurrencyOption, ...extra],
 	};
 }
+
+/** What Text to Video and Image to Video share after their prompt and input: model to options. */
+export function generationFields(size: INodeProperties): INodeProperties[] {
+	return [modelField, secondsField, size, charactersField, waitField, createOptions(additionalBodyField)];
+}

@@ -2,16 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { getBinaryInput, readBinaryBuffer, readBinaryHead } from '../../helpers/binaryInput';
-import {
-	additionalBodyField,
-	charactersField,
-	modelField,
-	createOptions,
-	promptFields,
-	secondsField,
-	imageSizeField,
-	waitField,
-} from '../../helpers/fields';
+import { generationFields, imageSizeField, promptFields } from '../../helpers/fields';
 import type { ImageInfo } from '../../helpers/media';
 import { requireFeature, takesMultipart } from '../../helpers/dialects';
 import { detectImageFormat, readImageInfo } from '../../helpers/media';
@@ -62,12 +53,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'file-abc123',
 		displayOptions: { show: { imageSource: ['fileId'] } },
 	},
-	modelField,
-	secondsField,
-	imageSizeField,
-	charactersField,
-	waitField,
-	createOptions(additionalBodyField),
+	...generationFields(imageSizeField),
 ];
 
 export const description = updateDisplayOptions(

@@ -1,27 +1,13 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	additionalBodyField,
-	charactersField,
-	modelField,
-	createOptions,
-	promptFields,
-	secondsField,
-	sizeField,
-	waitField,
-} from '../../helpers/fields';
+import { generationFields, promptFields, sizeField } from '../../helpers/fields';
 import type { SubmittedJob } from '../../helpers/videoRequest';
 import { estimateOf, jsonBody, readVideoRequest, submitJob } from '../../helpers/videoRequest';
 
 const properties: INodeProperties[] = [
 	...promptFields,
-	modelField,
-	secondsField,
-	sizeField,
-	charactersField,
-	waitField,
-	createOptions(additionalBodyField),
+	...generationFields(sizeField),
 ];
 
 export const description = updateDisplayOptions(
