@@ -13,10 +13,18 @@
  * 4. Runs every Manual Trigger example with `n8n execute`.
  * 5. Publishes the Sora Trigger example, starts `n8n start`, runs "submit without waiting", and
  *    waits for the trigger's execution to deliver the MP4.
+ * 6. Dialect modes (issue #8): for each of azure, litellm, newapi and openrouter, an emulator in that
+ *    mode, a credential with that Server preset and copies of the examples the server supports bound
+ *    to it (01, 02 everywhere; 03 characters except OpenRouter; the 04 trigger where the server lists videos).
+ * 7. Credential test (issue #2): n8n's own `POST /rest/credentials/test`, as the editor's "Test"
+ *    button calls it, for every preset: a good key, a wrong key (401), a base URL with a typo (404)
+ *    and a key without video access (403), each expecting the credential's sentence.
  *
  * Environment: SORA_BASE_URL, SORA_API_KEY, SORA_MODEL (smoke-test your own server),
  * SORA_E2E_JOB_MS (emulator job time, default 3000), SORA_E2E_TRIGGER_TIMEOUT_S (default 150, 1200 on your server),
- * SORA_E2E_ONLY (comma-separated example file prefixes, e.g. "01,03"), N8N_SORA_CACHE.
+ * SORA_E2E_ONLY (comma-separated example file prefixes, e.g. "01,03"), N8N_SORA_CACHE,
+ * SORA_E2E_DIALECTS (all | none | comma-separated modes; default all with the emulator, none with SORA_BASE_URL),
+ * SORA_E2E_DIALECT_JOB_MS (job time of the dialect emulators, default 1000).
  * Prints a summary table and its wall time; exits 1 when anything failed.
  */
 const fs = require('fs');
@@ -34,6 +42,21 @@ const LOGS = path.join(OUT, 'logs');
 const TRIGGER_WORKFLOW = 'soraExample04trg';
 const SUBMIT_WORKFLOW = 'soraExample04sub';
 const OWNER = { email: 'e2e@example.com', password: 'SoraE2e12345' };
+const DIALECTS = ['azure', 'litellm', 'newapi', 'openrouter'];
+/** Workflow and credential id suffix of each dialect's copies. */
+const DIALECT_SUFFIX = { azure: 'Az', litellm: 'Ll', newapi: 'Na', openrouter: 'Or' };
+/**
+ * The examples each dialect mode runs (file prefixes), by what the server has (nodes/Sora/helpers/dialects.ts):
+ * "04" is the 04a + 04b trigger pair, which needs a video list; OpenRouter has no characters.
+ */
+const DIALECT_EXAMPLES = {
+	azure: ['01', '02', '03', '04'],
+	litellm: ['01', '02', '03', '04'],
+	newapi: ['01', '02', '03'],
+	openrouter: ['01', '02'],
+};
+/** A key the emulators know but that may not use videos (403). */
+const NO_VIDEO_ACCESS_KEY = 'sk-no-video-access';
 /** How long the trigger may take to deliver: 150 s on the emulator, 20 min on a real server. */
 let TRIGGER_TIMEOUT_MS = 150_000;
 /** Allowed difference between the requested and the probed duration (encoders add a frame or so). */
@@ -100,10 +123,11 @@ function checkMp4(info, expect) {
 	return problems;
 }
 
-function addRow(example, step, info, problems) {
+function addRow(example, step, info, problems, dialect = 'openai') {
 	const pass = problems.length === 0;
 	rows.push({
 		example,
+		dialect,
 		step,
 		bytes: info?.bytes ?? '-',
 		size: info?.width ? `${info.width}x${info.height}` : '-',
@@ -112,19 +136,19 @@ function addRow(example, step, info, problems) {
 		result: pass ? 'PASS' : 'FAIL',
 		note: problems.join('; '),
 	});
-	if (!pass) failures.push(`${example} / ${step}: ${problems.join('; ')}`);
+	if (!pass) failures.push(`${example} [${dialect}] / ${step}: ${problems.join('; ')}`);
 }
 
 function printTable() {
-	const headers = ['example', 'step', 'MP4 bytes', 'WxH', 'seconds', 'audio', 'result'];
-	const data = rows.map((r) => [r.example, r.step, String(r.bytes), r.size, String(r.seconds), r.audio, r.result]);
+	const headers = ['example', 'dialect', 'step', 'MP4 bytes', 'WxH', 'seconds', 'audio', 'result'];
+	const data = rows.map((r) => [r.example, r.dialect, r.step, String(r.bytes), r.size, String(r.seconds), r.audio, r.result]);
 	const widths = headers.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
 	const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 	console.log('');
 	console.log(line(headers));
 	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 	for (const d of data) console.log(line(d));
-	for (const r of rows.filter((row) => row.note)) console.log(`  ${r.result} ${r.example} / ${r.step}: ${r.note}`);
+	for (const r of rows.filter((row) => row.note)) console.log(`  ${r.result} ${r.example} [${r.dialect}] / ${r.step}: ${r.note}`);
 	console.log('');
 }
 
@@ -291,38 +315,38 @@ function nodeOutput(run, nodeName) {
 	return run?.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0] ?? [];
 }
 
-function checkSavers(label, savers, run) {
+function checkSavers(label, savers, run, dialect) {
 	for (const saver of savers) {
 		const files = fs.readdirSync(VIDEOS).filter((f) => f.startsWith(saver.prefix));
 		if (!files.length) {
-			addRow(label, saver.node, null, [`no MP4 was written for node "${saver.node}"`]);
+			addRow(label, saver.node, null, [`no MP4 was written for node "${saver.node}"`], dialect);
 			continue;
 		}
 		for (const file of files) {
 			const reported = nodeOutput(run, saver.node).find((item) => file.endsWith(item.binary?.[saver.field]?.fileName ?? '\0'));
 			const bytes = reported?.binary?.[saver.field]?.bytes;
 			const info = probe(path.join(VIDEOS, file));
-			addRow(label, saver.node, info, checkMp4(info, { ...saver.expect, ...(typeof bytes === 'number' ? { bytes } : {}) }));
+			addRow(label, saver.node, info, checkMp4(info, { ...saver.expect, ...(typeof bytes === 'number' ? { bytes } : {}) }), dialect);
 		}
 	}
 }
 
 /** Example-specific checks beyond "the MP4s are fine". */
-function extraChecks(label, example, run, helper) {
+function extraChecks(label, example, run, helper, dialect) {
 	const { workflow } = example;
 	const publish = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.httpRequest' && /\/publish$/.test(n.parameters.url || ''));
 	if (publish) {
 		const answer = nodeOutput(run, publish.name)[0]?.json;
 		const entry = helper.published.find((p) => p.id === answer?.id);
 		if (!entry) {
-			addRow(label, `${publish.name} (upload received)`, null, [`the publishing endpoint did not receive the video (node output: ${JSON.stringify(answer).slice(0, 200)})`]);
+			addRow(label, `${publish.name} (upload received)`, null, [`the publishing endpoint did not receive the video (node output: ${JSON.stringify(answer).slice(0, 200)})`], dialect);
 		} else {
 			const generator = upstreamOf(workflow, publish.name);
 			const expect = generator ? expectationFor(workflow, generator, []) : {};
 			const info = probe(entry.path);
 			const problems = checkMp4(info, expect);
 			if (entry.mimeType !== 'video/mp4') problems.push(`uploaded as ${entry.mimeType}`);
-			addRow(label, `${publish.name} (upload received)`, info, problems);
+			addRow(label, `${publish.name} (upload received)`, info, problems, dialect);
 		}
 	}
 	const character = workflow.nodes.find((n) => n.type === 'n8n-nodes-sora.sora' && n.parameters.resource === 'character' && n.parameters.operation === 'create');
@@ -334,11 +358,59 @@ function extraChecks(label, example, run, helper) {
 		if (!created?.id) problems.push('no character id');
 		if (created?.name !== character.parameters.name) problems.push(`character name ${created?.name}`);
 		if (starring && !(used?.prompt || '').includes(created?.name)) problems.push('the starring prompt does not name the character');
-		addRow(label, `${character.name} (${created?.id ?? 'no id'})`, null, problems);
+		addRow(label, `${character.name} (${created?.id ?? 'no id'})`, null, problems, dialect);
 	}
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+
+/** Which dialect modes to run: SORA_E2E_DIALECTS=all|none|azure,litellm,…; default all with the emulator only. */
+function dialectsToRun(sora) {
+	const wanted = (process.env.SORA_E2E_DIALECTS ?? (sora.emulated ? 'all' : 'none')).trim().toLowerCase();
+	if (wanted === 'all') return DIALECTS;
+	if (wanted === 'none' || wanted === '') return [];
+	const list = wanted.split(',').map((d) => d.trim()).filter(Boolean);
+	const unknown = list.filter((d) => !DIALECTS.includes(d));
+	if (unknown.length) throw new Error(`SORA_E2E_DIALECTS: unknown mode(s) ${unknown.join(', ')}; expected all, none or some of ${DIALECTS.join(', ')}`);
+	return list;
+}
+
+/**
+ * Copies of the examples a dialect supports, with their own workflow ids (`<id><suffix>`) and every
+ * Sora node bound to that dialect's credential. Each carries `dialect` and `baseId` (the original id).
+ */
+function dialectCopies(dialect, credential, exampleServerUrl, only) {
+	const copies = rt
+		.loadExamples({ exampleServerUrl })
+		.filter((e) => DIALECT_EXAMPLES[dialect].some((prefix) => e.file.startsWith(prefix)))
+		.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
+	for (const copy of copies) {
+		copy.dialect = dialect;
+		copy.baseId = copy.workflow.id;
+		copy.workflow.id = `${copy.baseId}${DIALECT_SUFFIX[dialect]}`;
+		copy.workflow.name = `${copy.workflow.name} [${dialect}]`;
+		for (const node of copy.workflow.nodes) {
+			if (node.credentials?.soraApi) node.credentials.soraApi = { id: credential.id, name: credential.name };
+		}
+	}
+	return copies;
+}
+
+/** Runs the Manual Trigger examples of one list with `n8n execute` and checks their MP4s. */
+async function runManualExamples(runtime, list, saversById, helper, dialect) {
+	const manual = list.filter((e) => e.workflow.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger') && (e.baseId ?? e.workflow.id) !== SUBMIT_WORKFLOW);
+	for (const example of manual) {
+		const label = example.file.replace(/\.json$/, '');
+		rt.log(`running ${example.file}${dialect === 'openai' ? '' : ` [${dialect}]`} with n8n execute`);
+		const result = await executeWorkflow(runtime, example.workflow);
+		if (!result.ok) {
+			addRow(label, 'n8n execute', null, [result.reason], dialect);
+			continue;
+		}
+		checkSavers(label, saversById.get(example.workflow.id), result.run, dialect);
+		extraChecks(label, example, result.run, helper, dialect);
+	}
+}
 
 async function main() {
 	rt.log(`e2e: real n8n ${rt.N8N_VERSION} with this package installed as a community package (cache ${rt.CACHE_DIR})`);
@@ -349,47 +421,65 @@ async function main() {
 	const pack = rt.buildAndPack(path.join(OUT, 'pack'));
 	const installed = rt.installPackage(USER_FOLDER, pack);
 
-	const sora = await rt.startSoraServer({ jobMs: Number(process.env.SORA_E2E_JOB_MS || 3000) });
+	const sora = await rt.startSoraServer({ jobMs: Number(process.env.SORA_E2E_JOB_MS || 3000), noVideoAccessKeys: [NO_VIDEO_ACCESS_KEY] });
 	if (!sora.emulated) rt.log(`using your Sora server ${sora.baseUrl} (model ${sora.model})`);
 	TRIGGER_TIMEOUT_MS = Number(process.env.SORA_E2E_TRIGGER_TIMEOUT_S || (sora.emulated ? 150 : 1200)) * 1000;
 	const helper = await rt.startExampleServer({ publishDir: PUBLISHED });
 	rt.log(`examples' helper server on ${helper.url} (frame.png, /publish)`);
+	/** One emulator per dialect mode: {dialect, server, credential}. */
+	const dialectServers = [];
 	let n8n;
 	try {
+		for (const dialect of dialectsToRun(sora)) {
+			const server = await rt.startSoraServer({ dialect, jobMs: Number(process.env.SORA_E2E_DIALECT_JOB_MS || 1000), noVideoAccessKeys: [NO_VIDEO_ACCESS_KEY] });
+			dialectServers.push({ dialect, server, credential: rt.soraPresetCredential(server, dialect, { id: `soraExampleCred${DIALECT_SUFFIX[dialect]}` }) });
+		}
 		const only = (process.env.SORA_E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
 		const examples = rt
 			.loadExamples({ exampleServerUrl: helper.url, model: process.env.SORA_MODEL || undefined })
 			.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
 		const saversById = new Map(examples.map((e) => [e.workflow.id, attachSavers(e, examples)]));
 		for (const e of examples) if (e.workflow.id === TRIGGER_WORKFLOW) speedUpPolling(e.workflow);
+		const copiesByDialect = new Map();
+		for (const { dialect, credential } of dialectServers) {
+			const copies = dialectCopies(dialect, credential, helper.url, only);
+			for (const copy of copies) {
+				saversById.set(copy.workflow.id, attachSavers(copy, examples));
+				if (copy.baseId === TRIGGER_WORKFLOW) speedUpPolling(copy.workflow);
+			}
+			copiesByDialect.set(dialect, copies);
+		}
+		const allCopies = [...copiesByDialect.values()].flat();
 
-		rt.importCredentials(runtime, USER_FOLDER, [rt.soraCredential(sora)]);
-		rt.importWorkflows(runtime, USER_FOLDER, examples.map((e) => e.workflow));
+		rt.importCredentials(runtime, USER_FOLDER, [rt.soraCredential(sora), ...dialectServers.map((d) => d.credential)]);
+		rt.importWorkflows(runtime, USER_FOLDER, [...examples, ...allCopies].map((e) => e.workflow));
 		rt.registerPackage(runtime, USER_FOLDER, installed);
 		checkInstalledNodes(runtime, installed);
 
-		// Manual Trigger examples, one `n8n execute` each.
-		const manual = examples.filter((e) => e.workflow.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger') && e.workflow.id !== SUBMIT_WORKFLOW);
-		for (const example of manual) {
-			const label = example.file.replace(/\.json$/, '');
-			rt.log(`running ${example.file} with n8n execute`);
-			const result = await executeWorkflow(runtime, example.workflow);
-			if (!result.ok) {
-				addRow(label, 'n8n execute', null, [result.reason]);
-				continue;
-			}
-			checkSavers(label, saversById.get(example.workflow.id), result.run);
-			extraChecks(label, example, result.run, helper);
-		}
+		// Manual Trigger examples, one `n8n execute` each: the default (openai) run, then each dialect mode.
+		await runManualExamples(runtime, examples, saversById, helper, 'openai');
+		for (const [dialect, copies] of copiesByDialect) await runManualExamples(runtime, copies, saversById, helper, dialect);
 
-		// Trigger: publish it, start n8n, submit a job without waiting, wait for the delivery.
+		// Trigger: publish it, start n8n, submit a job without waiting, wait for the delivery —
+		// for the default run and every dialect mode that has a trigger copy (a server that lists videos).
+		const pairs = [];
 		const trigger = examples.find((e) => e.workflow.id === TRIGGER_WORKFLOW);
 		const submit = examples.find((e) => e.workflow.id === SUBMIT_WORKFLOW);
-		if (trigger && submit) {
-			const label = `${submit.file.replace(/\.json$/, '')} + ${trigger.file.slice(0, 3)}`;
-			rt.n8nCli(runtime, USER_FOLDER, ['publish:workflow', `--id=${TRIGGER_WORKFLOW}`], { env: { N8N_LOG_OUTPUT: 'file', N8N_LOG_FILE_LOCATION: path.join(LOGS, 'publish.log') } });
+		if (trigger && submit) pairs.push({ dialect: 'openai', trigger, submit });
+		for (const [dialect, copies] of copiesByDialect) {
+			const t = copies.find((e) => e.baseId === TRIGGER_WORKFLOW);
+			const s = copies.find((e) => e.baseId === SUBMIT_WORKFLOW);
+			if (t && s) pairs.push({ dialect, trigger: t, submit: s });
+		}
+		for (const pair of pairs) {
+			const id = pair.trigger.workflow.id;
+			rt.n8nCli(runtime, USER_FOLDER, ['publish:workflow', `--id=${id}`], { env: { N8N_LOG_OUTPUT: 'file', N8N_LOG_FILE_LOCATION: path.join(LOGS, `publish-${id}.log`) } });
+			rt.log(`published "${pair.trigger.workflow.name}"`);
+		}
+		const wantServer = pairs.length || dialectServers.length || sora.emulated;
+		if (wantServer) {
 			const port = await rt.freePort();
-			rt.log(`published "${trigger.workflow.name}"; starting n8n on port ${port}`);
+			rt.log(`starting n8n on port ${port}`);
 			n8n = await rt.startN8n(runtime, USER_FOLDER, {
 				port,
 				logFile: path.join(LOGS, 'n8n-start.log'),
@@ -404,41 +494,61 @@ async function main() {
 				},
 			});
 			await checkLoadedByServer(n8n.url, installed);
-			const activation = await waitForActivation(path.join(LOGS, 'n8n-start.jsonl'), TRIGGER_WORKFLOW, 90_000);
+			await credentialTests(n8n.url, [
+				{ dialect: 'openai', server: sora, credential: rt.soraCredential(sora) },
+				...dialectServers,
+			]);
+		}
+
+		// Submit every pair's job (one after the other), then wait for all deliveries at once.
+		const waits = [];
+		for (const pair of pairs) {
+			const { dialect } = pair;
+			const label = `${pair.submit.file.replace(/\.json$/, '')} + ${pair.trigger.file.slice(0, 3)}`;
+			const triggerId = pair.trigger.workflow.id;
+			const activation = await waitForActivation(path.join(LOGS, 'n8n-start.jsonl'), triggerId, 90_000);
 			if (activation !== 'completed') {
-				addRow(label, 'trigger activation', null, [`n8n did not activate the trigger workflow (${activation}); see ${path.join(LOGS, 'n8n-start.log')}`]);
-			} else {
-				rt.log('trigger workflow is active; running the submit example with n8n execute (Wait for Completion off)');
-				const submitted = await executeWorkflow(runtime, submit.workflow);
-				const job = submitted.ok ? nodeOutput(submitted.run, submit.workflow.nodes.find((n) => n.type === 'n8n-nodes-sora.sora').name)[0]?.json : undefined;
-				const submitProblems = submitted.ok ? [] : [submitted.reason];
-				if (submitted.ok && !(job?.id && ['queued', 'in_progress', 'completed'].includes(job.status))) {
-					submitProblems.push(`expected a job id with status queued/in_progress, got ${JSON.stringify(job).slice(0, 200)}`);
-				}
-				if (submitted.ok && submitted.run.data.resultData.runData && Object.values(submitted.run.data.resultData.runData).some((runs) => runs[0]?.data?.main?.[0]?.[0]?.binary)) {
-					submitProblems.push('the submit run already carried a binary');
-				}
-				addRow(label, `submit (job ${job?.id ?? '?'}, ${job?.status ?? '?'})`, null, submitProblems);
-				if (submitted.ok && job?.id) {
-					rt.log(`waiting for the Sora Trigger to deliver ${job.id} (polls at :00 :15 :30 :45)`);
-					const saver = saversById.get(TRIGGER_WORKFLOW)[0];
-					const deadline = Date.now() + TRIGGER_TIMEOUT_MS;
+				addRow(label, 'trigger activation', null, [`n8n did not activate the trigger workflow (${activation}); see ${path.join(LOGS, 'n8n-start.log')}`], dialect);
+				continue;
+			}
+			rt.log(`trigger workflow${dialect === 'openai' ? '' : ` [${dialect}]`} is active; running the submit example with n8n execute (Wait for Completion off)`);
+			const submitted = await executeWorkflow(runtime, pair.submit.workflow);
+			const job = submitted.ok ? nodeOutput(submitted.run, pair.submit.workflow.nodes.find((n) => n.type === 'n8n-nodes-sora.sora').name)[0]?.json : undefined;
+			const submitProblems = submitted.ok ? [] : [submitted.reason];
+			if (submitted.ok && !(job?.id && ['queued', 'in_progress', 'completed'].includes(job.status))) {
+				submitProblems.push(`expected a job id with status queued/in_progress, got ${JSON.stringify(job).slice(0, 200)}`);
+			}
+			if (submitted.ok && submitted.run.data.resultData.runData && Object.values(submitted.run.data.resultData.runData).some((runs) => runs[0]?.data?.main?.[0]?.[0]?.binary)) {
+				submitProblems.push('the submit run already carried a binary');
+			}
+			const shortId = job?.id && job.id.length > 40 ? `${job.id.slice(0, 36)}…` : job?.id;
+			const submitRow = [label, `submit (job ${shortId ?? '?'}, ${job?.status ?? '?'})`, null, submitProblems, dialect];
+			if (!(submitted.ok && job?.id)) {
+				waits.push(Promise.resolve([submitRow]));
+				continue;
+			}
+			rt.log(`waiting for the Sora Trigger${dialect === 'openai' ? '' : ` [${dialect}]`} to deliver ${job.id} (polls at :00 :15 :30 :45)`);
+			const submittedAt = Date.now();
+			waits.push(
+				(async () => {
+					const saver = saversById.get(triggerId)[0];
+					const deadline = submittedAt + TRIGGER_TIMEOUT_MS;
 					let file;
 					while (Date.now() < deadline && !file) {
 						file = fs.readdirSync(VIDEOS).find((f) => f.startsWith(saver.prefix) && f.includes(job.id));
 						if (!file) await rt.sleep(1000);
 					}
 					if (!file) {
-						addRow(label, saver.node, null, [`no execution delivered ${job.id} within ${TRIGGER_TIMEOUT_MS / 1000} s; see ${path.join(LOGS, 'n8n-start.log')}`]);
-					} else {
-						await waitForStableSize(path.join(VIDEOS, file));
-						rt.log(`  ✓ trigger delivered ${file} ${((Date.now() - deadline + TRIGGER_TIMEOUT_MS) / 1000).toFixed(1)} s after the submit finished`);
-						const info = probe(path.join(VIDEOS, file));
-						addRow(label, `${saver.node} (trigger)`, info, checkMp4(info, saver.expect));
+						return [submitRow, [label, saver.node, null, [`no execution delivered ${job.id} within ${TRIGGER_TIMEOUT_MS / 1000} s; see ${path.join(LOGS, 'n8n-start.log')}`], dialect]];
 					}
-				}
-			}
+					await waitForStableSize(path.join(VIDEOS, file));
+					rt.log(`  ✓ trigger delivered ${file} ${((Date.now() - submittedAt) / 1000).toFixed(1)} s after the submit finished`);
+					const info = probe(path.join(VIDEOS, file));
+					return [submitRow, [label, `${saver.node} (trigger)`, info, checkMp4(info, saver.expect), dialect]];
+				})(),
+			);
 		}
+		for (const result of await Promise.all(waits)) for (const row of result) addRow(...row);
 	} catch (error) {
 		failures.push(error.message);
 		console.error(error.stack || error);
@@ -449,6 +559,7 @@ async function main() {
 		}
 		await helper.close();
 		await sora.close();
+		for (const { server } of dialectServers) await server.close();
 	}
 
 	printTable();
@@ -459,6 +570,86 @@ async function main() {
 	if (failures.length || !rows.length) {
 		console.log(`e2e FAILED:\n  ${failures.join('\n  ') || 'nothing was checked'}`);
 		process.exitCode = 1;
+	}
+}
+
+/** The credential's own rule sentences (credentials/SoraApi.credentials.ts), read from the built package. */
+function credentialRuleMessages(installedDir) {
+	const manifest = rt.readJson(path.join(installedDir, 'package.json'));
+	const file = manifest.n8n.credentials.find((f) => /SoraApi\.credentials\.js$/.test(f));
+	const exported = require(path.join(installedDir, file));
+	const Credential = Object.values(exported).find((v) => typeof v === 'function');
+	const messages = {};
+	for (const rule of new Credential().test.rules || []) {
+		if (rule.type === 'responseCode') messages[rule.properties.value] = rule.properties.message;
+	}
+	return messages;
+}
+
+/** The base URL with its version segment mistyped: …/v1 → …/v2 (what a user might paste). */
+function typoBaseUrl(baseUrl) {
+	return /\/v1$/.test(baseUrl) ? baseUrl.replace(/\/v1$/, '/v2') : `${baseUrl}/v2`;
+}
+
+/**
+ * Issue #2: n8n's credential test (`POST /rest/credentials/test`, what the editor's "Test" button and
+ * "Save" call) for every preset. Each case sends the stored credential's id with edited data, as the
+ * editor does, and expects "OK" or the credential's own sentence for 401 / 403 / 404.
+ */
+let RULE_MESSAGES = null;
+async function credentialTests(baseUrl, targets) {
+	const installedDir = path.join(USER_FOLDER, '.n8n', 'nodes', 'node_modules', rt.readJson(path.join(rt.ROOT, 'package.json')).name);
+	let cookie;
+	try {
+		RULE_MESSAGES ??= credentialRuleMessages(installedDir);
+		const missing = [401, 403, 404].filter((status) => !RULE_MESSAGES[status]);
+		if (missing.length) throw new Error(`the credential has no responseCode rule for ${missing.join(', ')}`);
+		cookie = await rt.login(baseUrl, OWNER);
+	} catch (error) {
+		addRow('credential test', 'setup', null, [error.message], '-');
+		return;
+	}
+	const headers = { cookie, 'browser-id': 'sora-scripts', 'content-type': 'application/json' };
+	for (const { dialect, server, credential } of targets) {
+		// The route each preset's test request must reach (credentials/SoraApi.credentials.ts `test`).
+		const testRoute = { openrouter: 'key', newapi: 'models' }[dialect] ?? 'list';
+		const cases = [{ step: `good key → OK (${testRoute === 'list' ? 'GET /videos' : `GET /${testRoute}`})`, data: {}, expect: 'OK', route: testRoute }];
+		if (server.emulated) {
+			cases.push(
+				{ step: 'wrong key → 401 sentence', data: { apiKey: 'sk-wrong-key' }, expect: 401 },
+				{ step: `base URL …${typoBaseUrl(new URL(server.baseUrl).pathname)} → 404 sentence`, data: { baseUrl: typoBaseUrl(server.baseUrl) }, expect: 404 },
+				{ step: 'key without video access → 403 sentence', data: { apiKey: NO_VIDEO_ACCESS_KEY }, expect: 403 },
+			);
+			// LiteLLM without a provider tests with GET /models instead of the video list.
+			if (dialect === 'litellm') cases.push({ step: 'good key, no provider → OK (GET /models)', data: { litellmProvider: '' }, expect: 'OK', route: 'models' });
+		}
+		for (const c of cases) {
+			const problems = [];
+			let answer;
+			const counted = () => (server.emulator && c.route ? server.emulator.stats.requests[c.route] || 0 : 0);
+			const before = counted();
+			try {
+				const response = await rt.httpRequest(`${baseUrl}/rest/credentials/test`, {
+					method: 'POST',
+					headers,
+					body: { credentials: { id: credential.id, name: credential.name, type: credential.type, data: { ...credential.data, ...c.data } } },
+				});
+				answer = response.json?.data ?? response.json;
+				if (response.status !== 200) problems.push(`HTTP ${response.status}: ${response.body.toString().slice(0, 300)}`);
+			} catch (error) {
+				problems.push(error.message);
+			}
+			if (!problems.length) {
+				if (c.expect === 'OK') {
+					if (answer?.status !== 'OK') problems.push(`expected OK, got ${answer?.status}: ${answer?.message}`);
+					else if (server.emulator && c.route && counted() <= before) problems.push(`the test request did not reach the emulator's ${c.route} route`);
+				} else if (answer?.status !== 'Error' || answer?.message !== RULE_MESSAGES[c.expect]) {
+					problems.push(`expected Error "${RULE_MESSAGES[c.expect]}", got ${answer?.status}: "${answer?.message}"`);
+				}
+			}
+			if (!problems.length) rt.log(`  ✓ credential test [${dialect}] ${c.step}${c.expect === 'OK' ? '' : `: "${answer.message}"`}`);
+			addRow('credential test', c.step, null, problems, dialect);
+		}
 	}
 }
 
@@ -517,7 +708,7 @@ async function checkLoadedByServer(baseUrl, installedDir) {
 	} catch (error) {
 		problems.push(error.message);
 	}
-	addRow('install', 'loaded by n8n start (editor + community packages)', null, problems);
+	addRow('install', 'loaded by n8n start (editor + community packages)', null, problems, '-');
 }
 
 /** The installed package must be the packed one, with both nodes and the credential known to n8n. */
@@ -528,7 +719,7 @@ function checkInstalledNodes(runtime, installedDir) {
 		if (!fs.existsSync(path.join(installedDir, file))) problems.push(`${file} missing from the installed package`);
 	}
 	if (fs.existsSync(path.join(installedDir, 'src')) || fs.existsSync(path.join(installedDir, 'nodes'))) problems.push('sources shipped in the tarball');
-	addRow('install', `${manifest.name}@${manifest.version} in .n8n/nodes`, null, problems);
+	addRow('install', `${manifest.name}@${manifest.version} in .n8n/nodes`, null, problems, '-');
 }
 
 main().catch((error) => {

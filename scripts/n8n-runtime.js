@@ -544,8 +544,8 @@ async function login(baseUrl, { email, password }) {
  * Starts the emulator in this process (`SORA_BASE_URL` unset) or returns the user's server.
  * Returns {baseUrl, apiKey, model, emulated, close()}.
  */
-async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator' } = {}) {
-	if (process.env.SORA_BASE_URL) {
+async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator', dialect, noVideoAccessKeys = [] } = {}) {
+	if (process.env.SORA_BASE_URL && !dialect) {
 		return {
 			baseUrl: process.env.SORA_BASE_URL.replace(/\/+$/, ''),
 			apiKey: process.env.SORA_API_KEY || '',
@@ -557,13 +557,15 @@ async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator' 
 	const entry = path.join(ROOT, 'test', 'emulator', 'index.js');
 	if (!fs.existsSync(entry)) throw new Error(`The emulator is missing (${entry}); set SORA_BASE_URL to use your own server`);
 	const { startEmulator } = require(entry);
-	const emulator = await startEmulator({ port, host: '127.0.0.1', jobMs, apiKey });
-	log(`Sora emulator listening on ${emulator.baseUrl} (jobs take ${jobMs} ms)`);
+	const emulator = await startEmulator({ port, host: '127.0.0.1', jobMs, apiKey, noVideoAccessKeys, ...(dialect ? { dialect } : {}) });
+	log(`Sora emulator${dialect ? ` (${dialect} mode)` : ''} listening on ${emulator.baseUrl} (jobs take ${jobMs} ms)`);
 	return {
 		baseUrl: emulator.baseUrl,
 		apiKey,
-		model: process.env.SORA_MODEL || 'sora-2',
+		model: dialect ? 'sora-2' : process.env.SORA_MODEL || 'sora-2',
 		emulated: true,
+		dialect: dialect || 'openai',
+		emulator,
 		close: () => emulator.close(),
 	};
 }
@@ -576,6 +578,27 @@ function soraCredential(server) {
 		name: 'Sora API',
 		type: 'soraApi',
 		data: { apiKey: server.apiKey || 'none', baseUrl: server.baseUrl, authHeader: 'bearer', organization: '', project: '' },
+	};
+}
+
+/**
+ * A "Sora API" credential with a Server preset (azure | litellm | newapi | openrouter), as a user would
+ * fill it in: Azure sends the key in the api-key header, LiteLLM names the provider (openai) so videos can be listed.
+ */
+function soraPresetCredential(server, preset, { id, name } = {}) {
+	return {
+		id: id || `soraCred-${preset}`,
+		name: name || `Sora API (${preset})`,
+		type: 'soraApi',
+		data: {
+			server: preset,
+			apiKey: server.apiKey || 'none',
+			baseUrl: server.baseUrl,
+			authHeader: preset === 'azure' ? 'apiKey' : 'bearer',
+			litellmProvider: preset === 'litellm' ? 'openai' : '',
+			organization: '',
+			project: '',
+		},
 	};
 }
 
@@ -799,6 +822,7 @@ module.exports = {
 	ownerEnv,
 	login,
 	soraCredential,
+	soraPresetCredential,
 	CREDENTIAL_ID,
 	makePng,
 	parseMultipart,

@@ -8,7 +8,7 @@ const { startEmulator } = require('./index');
 
 function usage(msg) {
   if (msg) console.error(msg);
-  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON]');
+  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--no-video-access-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON]');
   process.exit(2);
 }
 
@@ -31,6 +31,7 @@ function parseArgs(argv) {
       case '--job-ms': opts.jobMs = num('job-ms', next()); break;
       case '--queued-ms': opts.queuedMs = num('queued-ms', next()); break;
       case '--api-key': opts.apiKey = next(); break;
+      case '--no-video-access-key': opts.noVideoAccessKeys = [...(opts.noVideoAccessKeys || []), next()]; break;
       case '--poll-after-ms': opts.pollAfterMs = num('poll-after-ms', next()); break;
       case '--max-running': { const v = next(); opts.maxRunning = v === 'Infinity' ? Infinity : num('max-running', v); break; }
       case '--ttl': case '--asset-ttl-seconds': opts.assetTtlSeconds = num('ttl', next()); break;

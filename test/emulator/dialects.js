@@ -16,10 +16,11 @@ const BASE_PATHS = { azure: '/openai/v1', litellm: '/v1', newapi: '/v1', openrou
 const ALL_ROUTES = ['create', 'retrieve', 'list', 'delete', 'content', 'remix', 'edit', 'extend', 'characterCreate', 'characterGet'];
 /** Routes each server serves; the others answer 404 as unknown URLs. */
 const ROUTES = {
-  azure: ['create', 'retrieve', 'list', 'delete', 'content', 'remix', 'characterCreate', 'characterGet'],
-  litellm: ALL_ROUTES,
-  newapi: ['create', 'retrieve', 'content', 'remix', 'characterCreate', 'characterGet'],
-  openrouter: ['create', 'retrieve', 'content'],
+  azure: ['create', 'retrieve', 'list', 'delete', 'content', 'remix', 'characterCreate', 'characterGet', 'models'],
+  litellm: [...ALL_ROUTES, 'models'],
+  newapi: ['create', 'retrieve', 'content', 'remix', 'characterCreate', 'characterGet', 'models'],
+  // GET /key: what OpenRouter's credential test reads (the key's limits).
+  openrouter: ['create', 'retrieve', 'content', 'models', 'key'],
 };
 
 const VIDEO_ROUTES = ['create', 'retrieve', 'remix', 'edit', 'extend'];

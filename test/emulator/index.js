@@ -17,7 +17,7 @@ const ALL_SIZES = ['720x1280', '1280x720', '1024x1792', '1792x1024', '1080x1920'
 const SECONDS = ['4', '8', '12', '16', '20'];
 const VARIANTS = { video: 'video/mp4', thumbnail: 'image/webp', spritesheet: 'image/jpeg' };
 const VARIANT_EXT = { video: 'mp4', thumbnail: 'webp', spritesheet: 'jpg' };
-const ROUTE_NAMES = ['create', 'retrieve', 'list', 'delete', 'content', 'remix', 'edit', 'extend', 'characterCreate', 'characterGet'];
+const ROUTE_NAMES = ['create', 'retrieve', 'list', 'delete', 'content', 'remix', 'edit', 'extend', 'characterCreate', 'characterGet', 'models', 'key'];
 const JOB_ROUTES = ['create', 'remix', 'edit', 'extend'];
 const MAX_EXTENSIONS = 6;
 const MAX_TOTAL_SECONDS = 120;
@@ -30,6 +30,7 @@ const DEFAULTS = Object.freeze({
   port: 0,
   basePath: '/v1',
   apiKey: null,
+  noVideoAccessKeys: [],
   jobMs: 8000,
   queuedMs: 0,
   pollAfterMs: 1000,
@@ -110,6 +111,7 @@ function publicConfig(config) {
   const out = {};
   for (const [k, v] of Object.entries(config)) {
     if (k === 'apiKey') { out.apiKeySet = !!v; continue; }
+    if (k === 'noVideoAccessKeys') { out.noVideoAccessKeys = Array.isArray(v) ? v.length : 0; continue; }
     if (k === 'random' || k === 'log') continue;
     if (typeof v === 'function') out[k] = 'function';
     else if (v === Infinity) out[k] = 'Infinity';
@@ -396,6 +398,15 @@ async function startEmulator(options = {}) {
     const ok = given != null && given.length === String(config.apiKey).length &&
       crypto.timingSafeEqual(Buffer.from(given), Buffer.from(String(config.apiKey)));
     if (!ok) throw new ApiError(401, 'Incorrect API key provided.', { code: 'invalid_api_key' });
+  }
+
+  /** A key in `noVideoAccessKeys` is known to the server but may not use videos: 403 on every API route. */
+  function hasNoVideoAccess(req) {
+    const keys = Array.isArray(config.noVideoAccessKeys) ? config.noVideoAccessKeys.map(String) : [];
+    if (!keys.length) return false;
+    const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization || ''));
+    const given = [bearer && bearer[1].trim(), req.headers['api-key'], req.headers['x-litellm-api-key']].filter(Boolean).map((k) => String(k).trim());
+    return given.some((k) => keys.includes(k));
   }
 
   function getJob(id) {
@@ -771,6 +782,17 @@ async function startEmulator(options = {}) {
       if (!c) throw new ApiError(404, `Character with id '${id}' not found.`, { param: 'character_id', code: 'character_not_found' });
       sendJson(res, 200, c, {}, ctx);
     },
+
+    async models(req, res, ctx) {
+      const created = 1759708800; // 2025-10-06
+      const data = ['sora-2', 'sora-2-pro'].map((id) => ({ id, object: 'model', created, owned_by: 'system' }));
+      sendJson(res, 200, { object: 'list', data }, {}, ctx);
+    },
+
+    /** OpenRouter's GET /api/v1/key: what the key may spend. */
+    async key(req, res, ctx) {
+      sendJson(res, 200, { data: { label: 'sk-or-v1-…emu', limit: null, limit_remaining: null, usage: 0, is_free_tier: false, rate_limit: { requests: 100, interval: '10s' } } }, {}, ctx);
+    },
   };
 
   async function assetFor(job, variant) {
@@ -784,8 +806,11 @@ async function startEmulator(options = {}) {
 
   function matchRoute(method, sub) {
     const seg = sub.split('/').filter(Boolean).map((s) => { try { return decodeURIComponent(s); } catch { return s; } });
-    if (seg[0] !== 'videos') return null;
     const M = method === 'HEAD' ? 'GET' : method;
+    // Read-only endpoints credential tests use: GET /models (every mode), GET /key (OpenRouter only).
+    if (seg.length === 1 && seg[0] === 'models' && M === 'GET') return { name: 'models', params: {} };
+    if (seg.length === 1 && seg[0] === 'key' && M === 'GET' && dialect && dialect.name === 'openrouter') return { name: 'key', params: {} };
+    if (seg[0] !== 'videos') return null;
     if (seg.length === 1) {
       if (M === 'POST') return { name: 'create', params: {} };
       if (M === 'GET') return { name: 'list', params: {} };
@@ -921,6 +946,7 @@ async function startEmulator(options = {}) {
         res.end(html);
         return;
       }
+      if (hasNoVideoAccess(req)) throw forcedError(403);
       checkAuth(req);
       if (Number(f.forceStatus) >= 400 && rollFault('forceStatus', name, 1)) throw forcedError(Number(f.forceStatus));
       if (JOB_ROUTES.includes(name) && rollFault('createLostResponse', name)) ctx.lostResponse = true;
