@@ -821,3 +821,31 @@ describe('admin endpoints and CLI', () => {
     expect(code).toBe(0);
   });
 });
+
+// ---------------------------------------------------------------- credential-test endpoints
+
+describe('endpoints that credential tests read', () => {
+  test('GET /models answers in every mode; a key without video access gets 403 on every API route', () => withFreshEmulator({ apiKey: 'good', noVideoAccessKeys: ['novideo'], mediaMode: 'lazy' }, async () => {
+    const models = await call('GET', '/models', { headers: { authorization: 'Bearer good' } });
+    expect(models.status).toBe(200);
+    expect(models.json.data.map((m) => m.id)).toEqual(['sora-2', 'sora-2-pro']);
+    for (const p of ['/videos', '/models']) {
+      const denied = await call('GET', p, { headers: { authorization: 'Bearer novideo' } });
+      expect(denied.status).toBe(403);
+      expect(denied.json.error).toBeDefined();
+      expect(denied.text).not.toContain('novideo');
+    }
+    expect((await call('GET', '/key', { headers: { authorization: 'Bearer good' } })).status).toBe(404); // OpenRouter only
+  }));
+
+  test('GET /key answers in OpenRouter mode', async () => {
+    const openrouter = await startEmulator({ port: 0, dialect: 'openrouter', mediaMode: 'lazy' });
+    try {
+      const r = await request(`${openrouter.baseUrl}/key`, { headers: { authorization: 'Bearer any' } });
+      expect(r.statusCode).toBe(200);
+      expect((await r.body.json()).data).toHaveProperty('limit');
+    } finally {
+      await openrouter.close();
+    }
+  });
+});
