@@ -163,7 +163,7 @@ describe('Cost guard, prompt builder, hints', () => {
 	});
 
 	test('the prompt builder composes style, shots, dialogue and sound into the prompt', async () => {
-		const result = await runSora(server.credentials, {
+		const builder = {
 			resource: 'video', operation: 'textToVideo', promptMode: 'builder', model: model('sora-2'), seconds: '4', size: '1280x720', waitForCompletion: false,
 			style: 'cinematic',
 			shots: { shot: [
@@ -173,21 +173,11 @@ describe('Cost guard, prompt builder, hints', () => {
 			dialogue: { line: [{ speaker: 'Mo', text: 'Grow, little one.' }] },
 			soundEffects: 'Water trickling',
 			ambience: 'Birdsong',
-			characters: { character: [{ id: 'char_x', name: 'Mo' }] },
-		});
-		// The character check runs on the composed prompt: "Mo" appears, so only the unknown id is refused by the server.
-		expect(result.error.httpCode).toBe('400');
-		const ok = await runSora(server.credentials, {
-			resource: 'video', operation: 'textToVideo', promptMode: 'builder', model: model('sora-2'), seconds: '4', size: '1280x720', waitForCompletion: false,
-			style: 'cinematic',
-			shots: { shot: [
-				{ action: 'Mo the robot waters a tiny plant', angle: 'close-up', movement: 'slow push-in', lighting: 'Soft morning light', transition: 'match cut' },
-				{ action: 'The plant blooms into a sunflower', angle: 'wide shot', movement: 'crane' },
-			] },
-			dialogue: { line: [{ speaker: 'Mo', text: 'Grow, little one.' }] },
-			soundEffects: 'Water trickling',
-			ambience: 'Birdsong',
-		});
+		};
+		// The character check runs on the composed prompt: "Mo" appears, so only the unknown id is refused, by the server.
+		const withCharacter = await runSora(server.credentials, { ...builder, characters: { character: [{ id: 'char_x', name: 'Mo' }] } });
+		expect(withCharacter.error.httpCode).toBe('400');
+		const ok = await runSora(server.credentials, builder);
 		expect(ok.items[0].json.prompt).toBe(
 			'Style: cinematic.\n\n' +
 				'Shot 1: Mo the robot waters a tiny plant. Camera: close-up, slow push-in. Lighting: Soft morning light. Transition: match cut.\n\n' +
