@@ -46,7 +46,7 @@ const DIALECTS = ['azure', 'litellm', 'newapi', 'openrouter'];
 /** Workflow and credential id suffix of each dialect's copies. */
 const DIALECT_SUFFIX = { azure: 'Az', litellm: 'Ll', newapi: 'Na', openrouter: 'Or' };
 /**
- * The examples each dialect mode runs (file prefixes), by what the server has (nodes/Sora/helpers/dialects.ts):
+ * The examples each dialect mode runs (file prefixes), by what the server has (nodes/Sora/servers/):
  * "04" is the 04a + 04b trigger pair, which needs a video list; OpenRouter has no characters.
  */
 const DIALECT_EXAMPLES = {

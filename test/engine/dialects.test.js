@@ -1,8 +1,8 @@
 /**
- * The nodes against every server dialect of API-NOTES §9, inside n8n's engine over real HTTP: the
+ * The nodes against every server the credential presets name, inside n8n's engine over real HTTP: the
  * emulator speaks Azure OpenAI, LiteLLM proxy, a new-api gateway or OpenRouter on the wire
  * (test/emulator/dialects.js), and the credential's server preset picks the node's dialect
- * (nodes/Sora/helpers/dialects.ts). What a server lacks is refused before any request.
+ * (nodes/Sora/servers/). What a server lacks is refused before any request.
  */
 const { startEmulator } = require('../emulator');
 const { PKG, API_KEY, model, byId, runSora, expectNoKey, harness } = require('./setup');

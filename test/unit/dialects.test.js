@@ -1,9 +1,10 @@
 const { NodeHelpers } = require('n8n-workflow');
-const dialects = require('../../dist/nodes/Sora/helpers/dialects');
-const { parseVideo } = require('../../dist/nodes/Sora/helpers/schemas');
+const dialects = require('../../dist/nodes/Sora/servers');
+const { SoraClient } = require('../../dist/nodes/Sora/api/client');
+const { parseVideo } = require('../../dist/nodes/Sora/api/schemas');
 const { SoraApi } = require('../../dist/credentials/SoraApi.credentials');
 
-const fields = { prompt: 'p', model: 'm', seconds: '8', size: '1280x720', characters: [], additional: { seed: 7 } };
+const fields = { prompt: 'p', model: 'm', seconds: 8, size: '1280x720', characters: [], additional: { seed: 7 } };
 const dialect = (server, extra = {}) => dialects.dialectFromCredentials({ server, ...extra });
 
 describe('credential presets', () => {
@@ -35,7 +36,7 @@ describe('credential presets', () => {
 describe('create bodies per dialect', () => {
 	test('OpenAI, Azure and LiteLLM: seconds as a string, size, input_reference', () => {
 		for (const server of ['openai', 'azure', 'litellm']) {
-			expect(dialects.createJson(dialect(server), fields, { input_reference: { image_url: 'https://x/a.png' } })).toEqual({
+			expect(dialects.createJson(dialect(server), fields, { image_url: 'https://x/a.png' })).toEqual({
 				prompt: 'p', model: 'm', seconds: '8', size: '1280x720', input_reference: { image_url: 'https://x/a.png' }, seed: 7,
 			});
 		}
@@ -50,7 +51,7 @@ describe('create bodies per dialect', () => {
 	});
 
 	test('OpenRouter: duration, resolution + aspect_ratio and frame_images', () => {
-		const body = dialects.createJson(dialect('openrouter'), { ...fields, size: '1080x1920' }, { input_reference: { image_url: 'data:image/png;base64,AA' } });
+		const body = dialects.createJson(dialect('openrouter'), { ...fields, size: '1080x1920' }, { image_url: 'data:image/png;base64,AA' });
 		expect(body).toEqual({
 			prompt: 'p',
 			model: 'm',
@@ -82,9 +83,14 @@ describe('create bodies per dialect', () => {
 
 describe('results and gateway fields', () => {
 	test('where the bytes are', () => {
-		expect(dialects.assetLocation(dialect('openai'), 'v/1', 'thumbnail')).toEqual({ path: '/videos/v%2F1/content', qs: { variant: 'thumbnail' } });
-		expect(dialects.assetLocation(dialect('openrouter'), 'j', 'video')).toEqual({ path: '/videos/j/content', qs: { index: 0 } });
-		expect(dialects.assetLocation(dialect('newapi'), 't', 'video', { urls: ['https://cdn/x.mp4'] })).toEqual({ path: 'https://cdn/x.mp4' });
+		const client = (server) => new SoraClient({}, { apiKey: 'k', baseUrl: 'http://h/v1', dialect: dialect(server) });
+		expect(client('openai').contentLocation('v/1', 'thumbnail')).toEqual({ path: '/videos/v%2F1/content', qs: { variant: 'thumbnail' } });
+		expect(client('openrouter').contentLocation('j', 'video')).toEqual({ path: '/videos/j/content', qs: { index: 0 } });
+		expect(client('newapi').assetUrls({ id: 't', status: 'completed', urls: ['https://cdn/x.mp4'] })).toEqual({ download_url: 'https://cdn/x.mp4' });
+		expect(client('openai').assetUrls({ id: 'v', status: 'completed' })).toEqual({
+			download_url: 'http://h/v1/videos/v/content',
+			thumbnail_url: 'http://h/v1/videos/v/content?variant=thumbnail',
+		});
 	});
 
 	test('new-api: task_id, integer duration, "45%" progress, succeeded and url', () => {

@@ -3,8 +3,8 @@ const {
 	MIN_POLL_GAP_MS,
 	MAX_POLL_GAP_MS,
 	TARGET_LAG_MS,
-} = require('../../dist/nodes/Sora/helpers/polling');
-const { createLimiter, runPool, normaliseConcurrency, DEFAULT_CONCURRENCY, MAX_CONCURRENCY } = require('../../dist/nodes/Sora/helpers/pool');
+} = require('../../dist/nodes/Sora/jobs/schedule');
+const { createLimiter, runPool, normaliseConcurrency, DEFAULT_CONCURRENCY, MAX_CONCURRENCY } = require('../../dist/nodes/Sora/jobs/pool');
 
 /** A small deterministic random source, so every run simulates the same latencies. */
 function lcg(seed = 42) {

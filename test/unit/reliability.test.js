@@ -1,5 +1,6 @@
-const { retryAfterMs, backoffMs, failureOf, redact } = require('../../dist/nodes/Sora/transport');
-const { fingerprintOf } = require('../../dist/nodes/Sora/helpers/safeCreate');
+const { retryAfterMs, failureOf, redact } = require('../../dist/nodes/Sora/api/errors');
+const { backoffMs } = require('../../dist/nodes/Sora/api/retry');
+const { fingerprintOf } = require('../../dist/nodes/Sora/jobs/createOnce');
 
 describe('retry hints', () => {
 	test('retry-after-ms wins over Retry-After', () => {
@@ -32,7 +33,7 @@ describe('retry hints', () => {
 		}
 	});
 
-	test('errors that did not come from the transport carry no retry classification', () => {
+	test('errors that did not come from the api layer carry no retry classification', () => {
 		expect(failureOf(new Error('x'))).toBeUndefined();
 		expect(failureOf('x')).toBeUndefined();
 	});
@@ -45,20 +46,20 @@ describe('retry hints', () => {
 describe('fingerprints of job-creating requests (to recognise a lost create in the job list)', () => {
 	test('create: prompt, model, size, seconds — JSON or multipart', () => {
 		const json = { prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8', input_reference: { image_url: 'https://x' } };
-		expect(fingerprintOf('/videos', json)).toEqual({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' });
+		expect(fingerprintOf({ kind: 'create', body: json })).toEqual({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' });
 		const form = new FormData();
 		for (const [k, v] of Object.entries({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' })) form.append(k, v);
 		form.append('input_reference', new Blob([Buffer.from('png')]), 'f.png');
-		expect(fingerprintOf('/videos', form)).toEqual({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' });
+		expect(fingerprintOf({ kind: 'create', body: form })).toEqual({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' });
 	});
 
 	test('gateways that send an integer duration', () => {
-		expect(fingerprintOf('/videos', { prompt: 'p', model: 'kling', duration: 5 })).toEqual({ prompt: 'p', model: 'kling', size: undefined, seconds: '5' });
+		expect(fingerprintOf({ kind: 'create', body: { prompt: 'p', model: 'kling', duration: 5 } })).toEqual({ prompt: 'p', model: 'kling', size: undefined, seconds: '5' });
 	});
 
 	test('remix and edit name their source; an extension only its prompt (its seconds become the total)', () => {
-		expect(fingerprintOf('/videos/video_1/remix', { prompt: 'night' })).toEqual({ prompt: 'night', remixedFrom: 'video_1' });
-		expect(fingerprintOf('/videos/edits', { prompt: 'red', video: { id: 'video_2' } })).toEqual({ prompt: 'red', remixedFrom: 'video_2' });
-		expect(fingerprintOf('/videos/extensions', { prompt: 'more', seconds: '4', video: { id: 'video_3' } })).toEqual({ prompt: 'more' });
+		expect(fingerprintOf({ kind: 'remix', sourceId: 'video_1', body: { prompt: 'night' } })).toEqual({ prompt: 'night', remixedFrom: 'video_1' });
+		expect(fingerprintOf({ kind: 'edit', body: { prompt: 'red', video: { id: 'video_2' } } })).toEqual({ prompt: 'red', remixedFrom: 'video_2' });
+		expect(fingerprintOf({ kind: 'extend', body: { prompt: 'more', seconds: '4', video: { id: 'video_3' } } })).toEqual({ prompt: 'more' });
 	});
 });

@@ -1,4 +1,4 @@
-const { parseVideo, parseVideoList, parseApiError, parseCharacter } = require('../../dist/nodes/Sora/helpers/schemas');
+const { parseVideo, parseVideoList, parseApiError, parseCharacter } = require('../../dist/nodes/Sora/api/schemas');
 
 describe('video schema', () => {
 	test('keeps the official shape and drops unknown fields', () => {

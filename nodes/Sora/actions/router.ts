@@ -6,21 +6,29 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { assetUrls, failedJobError, videoItem, videoJson, warnIfRetiredServer } from '../helpers/output';
-import type { Video } from '../helpers/schemas';
-import type { PendingJob } from '../helpers/polling';
-import { watchVideos } from '../helpers/polling';
-import { createLimiter, DEFAULT_CONCURRENCY, normaliseConcurrency, runPool } from '../helpers/pool';
-import type { SubmittedJob } from '../helpers/videoRequest';
-import { checkOperation } from '../helpers/dialects';
-import { getServer } from '../transport';
+import type { SoraClient } from '../api/client';
+import { connect } from '../api/client';
+import type { Video } from '../api/schemas';
+import { createLimiter, DEFAULT_CONCURRENCY, normaliseConcurrency, runPool } from '../jobs/pool';
+import type { SubmittedJob } from '../jobs/submit';
+import type { PendingJob } from '../jobs/watcher';
+import { watchVideos } from '../jobs/watcher';
+import { failedJobError, videoItem, videoJson } from '../media/videoItem';
+import { checkOperation } from '../servers';
 import * as character from './character';
+import type { Operation, OperationResult, SoraType } from './node.type';
 import * as video from './video';
 
-type OperationResult = INodeExecutionData[] | SubmittedJob;
-type Operation = { execute(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult> };
-
-const resources: Record<string, Record<string, unknown>> = { video, character };
+function operationOf(sora: SoraType): Operation | undefined {
+	switch (sora.resource) {
+		case 'video':
+			return video[sora.operation];
+		case 'character':
+			return character[sora.operation];
+		default:
+			return undefined;
+	}
+}
 
 /**
  * The "Concurrency" option (create operations; the default elsewhere): how many items are submitted,
@@ -43,13 +51,34 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
+/** OpenAI's own server is gone; say so where the user looks, instead of failing with a bare 404. */
+function warnIfRetiredServer(ctx: IExecuteFunctions, client: SoraClient): void {
+	if (/^https?:\/\/api\.openai\.com(\/|$)/i.test(client.server.baseUrl)) {
+		ctx.addExecutionHints({
+			message:
+				'OpenAI retired its Videos API on 2026-09-24. Point the Sora API credential at a compatible server (LiteLLM proxy, Azure OpenAI, a gateway) or the bundled emulator.',
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+}
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = resources[resource]?.[operationName] as Operation | undefined;
+	const sora = {
+		resource: this.getNodeParameter('resource', 0),
+		operation: this.getNodeParameter('operation', 0),
+	} as SoraType;
+	const operation = operationOf(sora);
 	if (!operation?.execute) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+		throw new NodeOperationError(this.getNode(), `The operation "${sora.operation}" of "${sora.resource}" is not supported`);
+	}
+	// The credential's server, resolved once for the run. A bad credential is reported per item.
+	const client = await connect.call(this).catch(() => undefined);
+	if (client) {
+		warnIfRetiredServer(this, client);
+		// An operation the credential's server lacks is refused before any item sends anything.
+		checkOperation(this, client.server.dialect, sora.resource, sora.operation);
 	}
 	const continueOnFail = this.continueOnFail();
 	const results: INodeExecutionData[][] = new Array(items.length);
@@ -59,15 +88,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const jobOf = (itemIndex: number) => jobs.find((job) => job.itemIndex === itemIndex)!;
 	// An AI agent cannot receive binary data: as a tool the node answers with ids and download URLs.
 	const toolMode = this.isToolExecution?.() === true;
-	const deliver = async (job: SubmittedJob, finished: Video, download: boolean) => {
-		const item = await videoItem.call(this, finished, job.itemIndex, { ...job.options, download: download && !toolMode });
-		item.json = { ...item.json, ...(job.extra ?? {}), ...(toolMode ? await assetUrls.call(this, finished) : {}) };
+	const deliver = async (via: SoraClient, job: SubmittedJob, finished: Video, download: boolean) => {
+		const item = await videoItem(via, finished, job.itemIndex, { ...job.options, download: download && !toolMode });
+		item.json = { ...item.json, ...(job.extra ?? {}), ...(toolMode ? via.assetUrls(finished) : {}) };
 		return item;
 	};
-	await warnIfRetiredServer.call(this);
-	// An operation the credential's server lacks is refused before any item sends anything.
-	const server = await getServer.call(this).catch(() => undefined); // a bad credential is reported per item
-	if (server) checkOperation(this, server.dialect, resource, operationName);
 
 	const fail = (itemIndex: number, error: unknown, json: INodeExecutionData['json'] = {}) => {
 		const nodeError = asNodeError(this, error, itemIndex);
@@ -92,46 +117,51 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// and each finished video is downloaded while the others are still being polled.
 	const concurrency = readConcurrency(this);
 	const downloads = createLimiter(concurrency);
-	const watcher = watchVideos.call(
-		this,
-		{
-			onFinished: async (job: PendingJob, finished: Video) => {
-				if (finished.status === 'failed') {
-					fail(job.itemIndex, failedJobError.call(this, finished, job.itemIndex), videoJson(finished));
-					return;
-				}
-				try {
-					results[job.itemIndex] = [await downloads(async () => await deliver(jobOf(job.itemIndex), finished, true))];
-				} catch (error) {
-					fail(job.itemIndex, error, videoJson(finished));
-				}
-			},
-			onError: async (job: PendingJob, error: Error) => fail(job.itemIndex, error, videoJson(job.video)),
-		},
-		{ concurrency },
-	);
+	const watcher = client
+		? watchVideos.call(
+				this,
+				client,
+				{
+					onFinished: async (job: PendingJob, finished: Video) => {
+						if (finished.status === 'failed') {
+							fail(job.itemIndex, failedJobError.call(this, finished, job.itemIndex), videoJson(finished));
+							return;
+						}
+						try {
+							results[job.itemIndex] = [await downloads(async () => await deliver(client, jobOf(job.itemIndex), finished, true))];
+						} catch (error) {
+							fail(job.itemIndex, error, videoJson(finished));
+						}
+					},
+					onError: async (job: PendingJob, error: Error) => fail(job.itemIndex, error, videoJson(job.video)),
+				},
+				{ concurrency },
+			)
+		: undefined;
 
 	await runPool(items.length, concurrency, async (itemIndex) => {
 		// Without Continue On Fail the first error ends the run: start no new paid jobs after it.
 		if (!continueOnFail && errors.length > 0) return;
 		try {
-			const result = await operation.execute.call(this, itemIndex);
+			// Without a client the credential is unusable: its own error, for this item.
+			const itemClient = client ?? (await connect.call(this, itemIndex));
+			const result = await operation.execute.call(this, itemIndex, itemClient);
 			if (!isJob(result)) {
 				results[itemIndex] = result;
 				return;
 			}
 			submitted.push(result);
-			if (result.options.wait) {
+			if (result.options.wait && watcher) {
 				jobs.push(result);
 				watcher.add(result);
 			} else {
-				results[itemIndex] = [await deliver(result, result.video, false)];
+				results[itemIndex] = [await deliver(itemClient, result, result.video, false)];
 			}
 		} catch (error) {
 			fail(itemIndex, error);
 		}
 	});
-	await watcher.finish();
+	await watcher?.finish();
 
 	const firstError = errors.find(Boolean);
 	if (firstError) {

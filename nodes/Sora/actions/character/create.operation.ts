@@ -1,13 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { getBinaryInput, readBinaryBuffer } from '../../helpers/binaryInput';
-import { looksLikeMp4, readMp4Info } from '../../helpers/media';
-import { parseCharacter } from '../../helpers/schemas';
-import { soraRequest } from '../../transport';
+import type { SoraClient } from '../../api/client';
+import { getBinaryInput, readBinaryBuffer } from '../../media/binaryInput';
+import { looksLikeMp4, readMp4Info } from '../../media/probes';
 
-export const MIN_CLIP_SECONDS = 2;
-export const MAX_CLIP_SECONDS = 4;
+const MIN_CLIP_SECONDS = 2;
+const MAX_CLIP_SECONDS = 4;
 /** Encoders round durations by a frame or so; a "4 s" clip may read 4.02 s. */
 const DURATION_TOLERANCE = 0.1;
 const MAX_NAME_LENGTH = 80;
@@ -38,7 +37,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<INodeExecutionData[]> {
 	const name = String(this.getNodeParameter('name', itemIndex, '')).trim();
 	if (!name || name.length > MAX_NAME_LENGTH) {
 		throw new NodeOperationError(this.getNode(), `The character name must be 1–80 characters long (it is ${name.length})`, {
@@ -81,8 +80,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const form = new FormData();
 	form.append('name', name);
 	form.append('video', new Blob([clip], { type: 'video/mp4' }), input.binary.fileName ?? 'character.mp4');
-	const response = await soraRequest.call(this, 'POST', '/videos/characters', { body: form, itemIndex });
-	const character = parseCharacter(response.body);
+	const character = await client.createCharacter(form, itemIndex);
 	return [
 		{
 			json: { ...character, ...(warnings.length ? { warnings } : {}) },

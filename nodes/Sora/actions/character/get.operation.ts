@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readId } from '../../helpers/ids';
-import { parseCharacter } from '../../helpers/schemas';
-import { soraRequest } from '../../transport';
+import type { SoraClient } from '../../api/client';
+import { readId } from '../parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -22,8 +21,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<INodeExecutionData[]> {
 	const id = readId.call(this, itemIndex, 'characterId', 'character');
-	const response = await soraRequest.call(this, 'GET', `/videos/characters/${encodeURIComponent(id)}`, { itemIndex });
-	return [{ json: { ...parseCharacter(response.body) }, pairedItem: { item: itemIndex } }];
+	return [{ json: { ...(await client.getCharacter(id, itemIndex)) }, pairedItem: { item: itemIndex } }];
 }

@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readId } from '../../helpers/ids';
-import type { Variant } from '../../helpers/output';
-import { downloadAsset } from '../../helpers/output';
-import { videoIdField } from './videoIdField';
+import type { SoraClient, Variant } from '../../api/client';
+import { videoIdField } from '../../descriptions/videoLocator';
+import { readId } from '../parameters';
 
 const properties: INodeProperties[] = [
 	videoIdField,
@@ -34,10 +33,10 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<INodeExecutionData[]> {
 	const id = readId.call(this, itemIndex, 'videoId', 'video');
 	const variant = this.getNodeParameter('variant', itemIndex) as Variant;
 	const field = String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim() || 'data';
-	const binary = await downloadAsset.call(this, id, variant, itemIndex);
+	const binary = await client.downloadAsset(id, variant, itemIndex);
 	return [{ json: { id, variant }, binary: { [field]: binary }, pairedItem: { item: itemIndex } }];
 }

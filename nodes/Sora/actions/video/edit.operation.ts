@@ -1,13 +1,14 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { getBinaryInput, readBinaryBuffer } from '../../helpers/binaryInput';
-import { createOptions, modelField, promptFields, waitField } from '../../helpers/fields';
-import { readId } from '../../helpers/ids';
-import { looksLikeMp4 } from '../../helpers/media';
-import type { SubmittedJob } from '../../helpers/videoRequest';
-import { estimateLike, fetchCompletedSource, readModel, readPrompt, submitJob } from '../../helpers/videoRequest';
-import { videoIdField } from './videoIdField';
+import type { SoraClient } from '../../api/client';
+import { createOptions, modelField, promptFields, waitField } from '../../descriptions/generation';
+import { videoIdField } from '../../descriptions/videoLocator';
+import type { SubmittedJob } from '../../jobs/submit';
+import { estimateLike, fetchCompletedSource, submitJob } from '../../jobs/submit';
+import { getBinaryInput, readBinaryBuffer } from '../../media/binaryInput';
+import { looksLikeMp4 } from '../../media/probes';
+import { readId, readModel, readPrompt, readWaitOptions } from '../parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -42,12 +43,14 @@ export const description = updateDisplayOptions(
 );
 
 /** One well-defined change to a video: by id, or to an uploaded file with a model. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<SubmittedJob> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
 	const prompt = readPrompt.call(this, itemIndex);
+	const wait = readWaitOptions.call(this, itemIndex);
 	if (this.getNodeParameter('source', itemIndex) === 'videoId') {
 		const id = readId.call(this, itemIndex, 'videoId', 'video');
-		const source = await fetchCompletedSource.call(this, itemIndex, id, 'edited');
-		return await submitJob.call(this, itemIndex, '/videos/edits', { prompt, video: { id } }, estimateLike(source, Number(source.seconds)));
+		const source = await fetchCompletedSource.call(this, client, itemIndex, id, 'edited');
+		const job = { kind: 'edit' as const, body: { prompt, video: { id } } };
+		return await submitJob.call(this, client, itemIndex, job, wait, estimateLike(source, Number(source.seconds)));
 	}
 	const model = readModel.call(this, itemIndex);
 	const input = getBinaryInput.call(this, itemIndex, 'binaryPropertyName');
@@ -62,5 +65,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	form.append('prompt', prompt);
 	form.append('model', model);
 	form.append('video', new Blob([file], { type: 'video/mp4' }), input.binary.fileName ?? 'source.mp4');
-	return await submitJob.call(this, itemIndex, '/videos/edits', form);
+	return await submitJob.call(this, client, itemIndex, { kind: 'edit', body: form }, wait);
 }

@@ -1,14 +1,15 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { createOptions, promptFields, secondsField, waitField } from '../../helpers/fields';
-import { readId } from '../../helpers/ids';
-import type { SubmittedJob } from '../../helpers/videoRequest';
-import { estimateLike, fetchCompletedSource, readPrompt, submitJob } from '../../helpers/videoRequest';
-import { videoIdField } from './videoIdField';
+import type { SoraClient } from '../../api/client';
+import { createOptions, promptFields, secondsField, waitField } from '../../descriptions/generation';
+import { videoIdField } from '../../descriptions/videoLocator';
+import type { SubmittedJob } from '../../jobs/submit';
+import { estimateLike, fetchCompletedSource, submitJob } from '../../jobs/submit';
+import { readId, readPrompt, readSeconds, readWaitOptions } from '../parameters';
 
-export const MAX_TOTAL_SECONDS = 120;
-export const MAX_EXTENSIONS = 6;
+const MAX_TOTAL_SECONDS = 120;
+const MAX_EXTENSIONS = 6;
 
 const properties: INodeProperties[] = [
 	videoIdField,
@@ -27,10 +28,10 @@ export const description = updateDisplayOptions(
  * Continues a finished video shot by shot. The result's `extension_count` lets a chain of Extend
  * steps know how many extensions came before, since the API does not report it.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<SubmittedJob> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
 	const id = readId.call(this, itemIndex, 'videoId', 'video');
 	const prompt = readPrompt.call(this, itemIndex);
-	const seconds = Number(this.getNodeParameter('seconds', itemIndex));
+	const seconds = readSeconds.call(this, itemIndex);
 	const input = this.getInputData()[itemIndex]?.json ?? {};
 	const previous = input.id === id ? Number(input.extension_count ?? 0) : 0;
 	if (previous >= MAX_EXTENSIONS) {
@@ -39,7 +40,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Start a new clip instead, or extend an earlier version of this video.',
 		});
 	}
-	const source = await fetchCompletedSource.call(this, itemIndex, id, 'extended');
+	const source = await fetchCompletedSource.call(this, client, itemIndex, id, 'extended');
 	const total = Number(source.seconds) + seconds;
 	if (total > MAX_TOTAL_SECONDS) {
 		throw new NodeOperationError(
@@ -50,9 +51,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const job = await submitJob.call(
 		this,
+		client,
 		itemIndex,
-		'/videos/extensions',
-		{ prompt, seconds: String(seconds), video: { id } },
+		{ kind: 'extend', body: { prompt, seconds: String(seconds), video: { id } } },
+		readWaitOptions.call(this, itemIndex),
 		estimateLike(source, seconds),
 	);
 	job.extra = { extension_count: previous + 1 };

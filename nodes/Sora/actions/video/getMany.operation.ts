@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { videoJson } from '../../helpers/output';
-import { parseVideoList } from '../../helpers/schemas';
-import { listHeaders } from '../../helpers/dialects';
-import { getServer, soraRequest } from '../../transport';
+import type { SoraClient } from '../../api/client';
+import { modelFilter } from '../../descriptions/generation';
+import { videoJson } from '../../media/videoItem';
 
 const PAGE_SIZE = 100;
 
@@ -44,13 +43,7 @@ const properties: INodeProperties[] = [
 					{ name: 'Failed', value: 'failed' },
 				],
 			},
-			{
-				displayName: 'Model',
-				name: 'model',
-				type: 'string',
-				default: '',
-				placeholder: 'sora-2-pro',
-			},
+			modelFilter,
 		],
 	},
 	{
@@ -71,7 +64,7 @@ export const description = updateDisplayOptions(
 );
 
 /** Pages through the list with its cursor; the API has no filters, so they apply to each page here. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
 	const order = this.getNodeParameter('order', itemIndex) as string;
@@ -79,22 +72,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const statuses = (filters.status as string[] | undefined) ?? [];
 	const model = String(filters.model ?? '').trim();
 	const output: INodeExecutionData[] = [];
-	const headers = listHeaders(this, (await getServer.call(this, itemIndex)).dialect, 'Get Many');
-	let after: string | undefined;
-	do {
-		const response = await soraRequest.call(this, 'GET', '/videos', {
-			itemIndex,
-			headers,
-			qs: { limit: PAGE_SIZE, order, ...(after ? { after } : {}) },
-		});
-		const page = parseVideoList(response.body);
+	for await (const page of client.listVideos('Get Many', { order, limit: PAGE_SIZE, itemIndex })) {
 		for (const video of page.data) {
 			if (statuses.length && !statuses.includes(video.status)) continue;
 			if (model && video.model !== model) continue;
 			output.push({ json: videoJson(video), pairedItem: { item: itemIndex } });
 			if (output.length >= limit) return output;
 		}
-		after = page.has_more && page.last_id && page.last_id !== after ? page.last_id : undefined;
-	} while (after);
+	}
 	return output;
 }

@@ -1,13 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { getBinaryInput, readBinaryBuffer, readBinaryHead } from '../../helpers/binaryInput';
-import { generationFields, imageSizeField, promptFields } from '../../helpers/fields';
-import type { ImageInfo } from '../../helpers/media';
-import { requireFeature, takesMultipart } from '../../helpers/dialects';
-import { detectImageFormat, readImageInfo } from '../../helpers/media';
-import type { SubmittedJob, VideoRequest } from '../../helpers/videoRequest';
-import { checkSize, estimateOf, formBody, jsonBody, readVideoRequest, submitJob } from '../../helpers/videoRequest';
+import type { JobRequest, SoraClient } from '../../api/client';
+import { generationFields, imageSizeField, promptFields } from '../../descriptions/generation';
+import type { SubmittedJob } from '../../jobs/submit';
+import { submitJob } from '../../jobs/submit';
+import { getBinaryInput, readBinaryBuffer, readBinaryHead } from '../../media/binaryInput';
+import type { ImageInfo } from '../../media/probes';
+import { detectImageFormat, readImageInfo } from '../../media/probes';
+import type { Dialect, ImageReference } from '../../servers';
+import { checkSize, createForm, createJson, requireFeature, takesMultipart } from '../../servers';
+import type { VideoRequest } from '../parameters';
+import { readVideoRequest, readWaitOptions } from '../parameters';
 
 /** JPEG headers can sit behind large EXIF blocks; 512 KB covers real photos without reading the file. */
 const HEADER_BYTES = 512 * 1024;
@@ -66,11 +70,11 @@ function imageError(this: IExecuteFunctions, itemIndex: number, message: string,
 }
 
 /** Checks the image against the requested size, or adopts its size for "Match Input Image". */
-function fitSize(this: IExecuteFunctions, itemIndex: number, request: VideoRequest, info: ImageInfo): void {
+function fitSize(this: IExecuteFunctions, itemIndex: number, dialect: Dialect, request: VideoRequest, info: ImageInfo): void {
 	const imageSize = `${info.width}x${info.height}`;
 	if (request.size === 'matchImage') {
 		request.size = imageSize;
-		checkSize.call(this, itemIndex, request.model, imageSize, request.dialect);
+		checkSize(this, itemIndex, dialect, request.model, imageSize);
 	}
 	if (imageSize !== request.size) {
 		throw imageError.call(
@@ -136,28 +140,30 @@ async function fetchUrlHead(this: IExecuteFunctions, url: string): Promise<Buffe
 	return Buffer.concat(chunks);
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<SubmittedJob> {
-	const request = await readVideoRequest.call(this, itemIndex);
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
+	const { dialect } = client.server;
+	const request = readVideoRequest.call(this, itemIndex, dialect);
 	const source = this.getNodeParameter('imageSource', itemIndex) as string;
+	const submit = async (body: JobRequest['body']) =>
+		await submitJob.call(this, client, itemIndex, { kind: 'create', body }, readWaitOptions.call(this, itemIndex), request);
 
 	if (source === 'binary') {
 		const input = getBinaryInput.call(this, itemIndex, 'binaryPropertyName');
 		const head = await readBinaryHead.call(this, itemIndex, input, HEADER_BYTES);
 		const info = checkImageHead.call(this, itemIndex, head, `binary field "${input.field}"`);
-		fitSize.call(this, itemIndex, request, info);
+		fitSize.call(this, itemIndex, dialect, request, info);
 		const image = await readBinaryBuffer.call(this, itemIndex, input);
-		if (request.dialect && !takesMultipart(request.dialect)) {
+		if (!takesMultipart(dialect)) {
 			// JSON-only servers (OpenRouter) take the first frame as a data: URL.
-			const dataUrl = `data:${info.mimeType};base64,${image.toString('base64')}`;
-			return await submitJob.call(this, itemIndex, '/videos', jsonBody(request, { input_reference: { image_url: dataUrl } }), estimateOf(request));
+			return await submit(createJson(dialect, request, { image_url: `data:${info.mimeType};base64,${image.toString('base64')}` }));
 		}
-		const form = formBody(request);
+		const form = createForm(dialect, request);
 		const fileName = input.binary.fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`;
 		form.append('input_reference', new Blob([image], { type: info.mimeType }), fileName);
-		return await submitJob.call(this, itemIndex, '/videos', form, estimateOf(request));
+		return await submit(form);
 	}
 
-	let reference: IDataObject;
+	let reference: ImageReference;
 	if (source === 'url') {
 		const url = String(this.getNodeParameter('imageUrl', itemIndex, '')).trim();
 		if (!/^(https?:\/\/|data:image\/)/i.test(url)) {
@@ -174,10 +180,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				'Check that the URL is public and points at the image itself, not a web page.',
 			);
 		}
-		fitSize.call(this, itemIndex, request, checkImageHead.call(this, itemIndex, head, 'the URL'));
+		fitSize.call(this, itemIndex, dialect, request, checkImageHead.call(this, itemIndex, head, 'the URL'));
 		reference = { image_url: url };
 	} else {
-		if (request.dialect) requireFeature(this, request.dialect, 'fileId', undefined, itemIndex);
+		requireFeature(this, dialect, 'fileId', undefined, itemIndex);
 		const fileId = String(this.getNodeParameter('fileId', itemIndex, '')).trim();
 		if (!fileId) throw imageError.call(this, itemIndex, 'The file ID is empty', 'Enter the ID of an uploaded image file.');
 		if (request.size === 'matchImage') {
@@ -190,5 +196,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 		reference = { file_id: fileId };
 	}
-	return await submitJob.call(this, itemIndex, '/videos', jsonBody(request, { input_reference: reference }), estimateOf(request));
+	return await submit(createJson(dialect, request, reference));
 }

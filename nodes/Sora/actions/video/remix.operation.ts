@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { createOptions, promptFields, waitField } from '../../helpers/fields';
-import { readId } from '../../helpers/ids';
-import type { SubmittedJob } from '../../helpers/videoRequest';
-import { estimateLike, fetchCompletedSource, readPrompt, submitJob } from '../../helpers/videoRequest';
-import { videoIdField } from './videoIdField';
+import type { SoraClient } from '../../api/client';
+import { createOptions, promptFields, waitField } from '../../descriptions/generation';
+import { videoIdField } from '../../descriptions/videoLocator';
+import type { SubmittedJob } from '../../jobs/submit';
+import { estimateLike, fetchCompletedSource, submitJob } from '../../jobs/submit';
+import { readId, readPrompt, readWaitOptions } from '../parameters';
 
 const properties: INodeProperties[] = [videoIdField, ...promptFields, waitField, createOptions()];
 
@@ -15,15 +16,16 @@ export const description = updateDisplayOptions(
 );
 
 /** The legacy remix endpoint: a new job from a finished video and a changed prompt. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<SubmittedJob> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
 	const id = readId.call(this, itemIndex, 'videoId', 'video');
 	const prompt = readPrompt.call(this, itemIndex);
-	const source = await fetchCompletedSource.call(this, itemIndex, id, 'remixed');
+	const source = await fetchCompletedSource.call(this, client, itemIndex, id, 'remixed');
 	return await submitJob.call(
 		this,
+		client,
 		itemIndex,
-		`/videos/${encodeURIComponent(id)}/remix`,
-		{ prompt },
+		{ kind: 'remix', sourceId: id, body: { prompt } },
+		readWaitOptions.call(this, itemIndex),
 		estimateLike(source, Number(source.seconds)),
 	);
 }

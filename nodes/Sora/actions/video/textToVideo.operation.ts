@@ -1,9 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { generationFields, promptFields, sizeField } from '../../helpers/fields';
-import type { SubmittedJob } from '../../helpers/videoRequest';
-import { estimateOf, jsonBody, readVideoRequest, submitJob } from '../../helpers/videoRequest';
+import type { SoraClient } from '../../api/client';
+import { generationFields, promptFields, sizeField } from '../../descriptions/generation';
+import type { SubmittedJob } from '../../jobs/submit';
+import { submitJob } from '../../jobs/submit';
+import { createJson } from '../../servers';
+import { readVideoRequest, readWaitOptions } from '../parameters';
 
 const properties: INodeProperties[] = [
 	...promptFields,
@@ -15,7 +18,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<SubmittedJob> {
-	const request = await readVideoRequest.call(this, itemIndex);
-	return await submitJob.call(this, itemIndex, '/videos', jsonBody(request), estimateOf(request));
+export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
+	const { dialect } = client.server;
+	const request = readVideoRequest.call(this, itemIndex, dialect);
+	const job = { kind: 'create' as const, body: createJson(dialect, request) };
+	return await submitJob.call(this, client, itemIndex, job, readWaitOptions.call(this, itemIndex), request);
 }

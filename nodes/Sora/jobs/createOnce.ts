@@ -4,9 +4,9 @@
  *
  * 1. every attempt carries the same `Idempotency-Key`, so a server that honours keys answers a
  *    repeated request with the job it already started;
- * 2. before repeating, the server's recent jobs (`GET /videos?order=desc`) are searched for one with
- *    the same prompt (and model, size, seconds, source video where known), created after the first
- *    attempt and not owned by another item of this run: if there is one, it is this item's job;
+ * 2. before repeating, the server's recent jobs (newest first) are searched for one with the same
+ *    prompt (and model, size, seconds, source video where known), created after the first attempt
+ *    and not owned by another item of this run: if there is one, it is this item's job;
  * 3. only when no such job exists is the request repeated. A 429 (and a connection refused before
  *    sending) was never processed and is repeated after the server's Retry-After.
  *
@@ -16,23 +16,22 @@
  */
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { ApiResponse } from '../transport';
-import { backoffMs, failureOf, getServer, soraRequest } from '../transport';
-import { listHeaders, supports } from './dialects';
-import type { Video } from './schemas';
-import { parseVideo, parseVideoList } from './schemas';
+import type { JobRequest, SoraClient } from '../api/client';
+import { failureOf } from '../api/errors';
+import { cancelSignal } from '../api/request';
+import { isRetryable, retrying, settle } from '../api/retry';
+import type { Video } from '../api/schemas';
+import { parseVideo } from '../api/schemas';
+import { supports } from '../servers';
 
-const MAX_CREATE_ATTEMPTS = 5;
-/** The server's Retry-After is honoured up to this; longer asks end the attempts. */
-const MAX_SINGLE_WAIT_MS = 60_000;
-/** All waits of one create together stay below this. */
-const MAX_CREATE_WAIT_MS = 60_000;
+/** Sends of one create; the server's Retry-After is honoured up to a minute, all waits together too. */
+const CREATE_POLICY = { attempts: 5, totalWaitMs: 60_000, maxWaitMs: 60_000 };
+/** Searches of the job list when it fails for now (each already retried by the request layer). */
+const RECONCILE_POLICY = { attempts: 3, totalWaitMs: 30_000 };
 /** Pages of 100 recent jobs searched for a lost create. */
 const RECONCILE_PAGES = 3;
-/** Searches of the job list when it fails for now (each already retried by the transport). */
-const RECONCILE_CHECKS = 3;
 /** `created_at` is in whole seconds from the server's clock: allow this much earlier. */
 const CLOCK_SLACK_S = 1;
 
@@ -102,13 +101,13 @@ function field(body: IDataObject | FormData, name: string): string | undefined {
 	return String(value);
 }
 
-/** The fingerprint of a job-creating request, from its path and body. */
-export function fingerprintOf(path: string, body: IDataObject | FormData): Fingerprint {
+/** The fingerprint of a job-creating request, from its wire body. */
+export function fingerprintOf(job: JobRequest): Fingerprint {
+	const { body } = job;
 	const prompt = field(body, 'prompt') ?? '';
-	const remix = /^\/videos\/([^/]+)\/remix$/.exec(path);
-	if (remix) return { prompt, remixedFrom: decodeURIComponent(remix[1]) };
-	if (path === '/videos/extensions') return { prompt }; // the result's seconds is the stitched total
-	if (path === '/videos/edits') {
+	if (job.kind === 'remix') return { prompt, remixedFrom: job.sourceId };
+	if (job.kind === 'extend') return { prompt }; // the result's seconds is the stitched total
+	if (job.kind === 'edit') {
 		const source = body instanceof FormData ? field(body, 'video[id]') : ((body.video as IDataObject)?.id as string);
 		return source ? { prompt, remixedFrom: String(source) } : { prompt, model: field(body, 'model') };
 	}
@@ -130,65 +129,53 @@ function matches(video: Video, fingerprint: Fingerprint): boolean {
 	);
 }
 
-/** `lasting`: the server cannot be checked at all (no list, no prompts); otherwise the list failed for now. */
-type Reconciled = { found: Video | undefined } | { unavailable: string; lasting: boolean };
+/** The job list cannot settle what a lost create did, for the reason given. */
+class Unverifiable extends Error {}
 
-/** Searches the recent jobs for the one a lost create started. Runs under the exclusive lock. */
-async function reconcile(
-	this: IExecuteFunctions,
+/**
+ * Searches the recent jobs for the one a lost create started; undefined when there is none. Runs
+ * under the exclusive lock. Throws Unverifiable when the server cannot be checked at all (no list,
+ * no prompts), and the list's own error when it fails for now.
+ */
+async function findLostJob(
+	client: SoraClient,
 	itemIndex: number,
 	fingerprint: Fingerprint,
 	submittedAt: number,
 	owned: Set<string>,
-): Promise<Reconciled> {
-	const { dialect } = await getServer.call(this, itemIndex);
-	if (!supports(dialect, 'list')) return { unavailable: `${dialect.name} has no job list to check`, lasting: true };
-	let headers: IDataObject;
-	try {
-		headers = listHeaders(this, dialect, 'the check for a lost create');
-	} catch (error) {
-		return { unavailable: (error as Error).message, lasting: true };
-	}
+): Promise<Video | undefined> {
+	const { dialect } = client.server;
+	if (!supports(dialect, 'list')) throw new Unverifiable(`${dialect.name} has no job list to check`);
 	const since = Math.floor(submittedAt / 1000) - CLOCK_SLACK_S;
 	const candidates: Video[] = [];
-	let after: string | undefined;
-	for (let page = 0; page < RECONCILE_PAGES; page++) {
-		let videos: Video[];
-		let hasMore: boolean;
-		try {
-			const response = await soraRequest.call(this, 'GET', '/videos', {
-				qs: { order: 'desc', limit: 100, ...(after ? { after } : {}) },
-				headers,
-				itemIndex,
-			});
-			const list = parseVideoList(response.body);
-			videos = list.data;
-			hasMore = list.has_more;
-			after = list.last_id ?? undefined;
-		} catch (error) {
-			const lasting = !failureOf(error)?.retryable; // e.g. 404: this server has no list
-			return { unavailable: `the job list could not be read (${(error as Error).message})`, lasting };
-		}
-		let older = false;
-		for (const video of videos) {
-			if (video.created_at === null || video.prompt === null) {
-				return { unavailable: 'the job list does not show when and with which prompt jobs were created', lasting: true };
+	const pages = client.listVideos('the check for a lost create', { order: 'desc', limit: 100, itemIndex });
+	let read = 0;
+	let failure: unknown;
+	try {
+		for await (const page of pages) {
+			let older = false;
+			for (const video of page.data) {
+				if (video.created_at === null || video.prompt === null) {
+					throw new Unverifiable('the job list does not show when and with which prompt jobs were created');
+				}
+				if (video.created_at < since) {
+					older = true;
+					continue;
+				}
+				if (!owned.has(video.id) && matches(video, fingerprint)) candidates.push(video);
 			}
-			if (video.created_at < since) {
-				older = true;
-				continue;
-			}
-			if (!owned.has(video.id) && matches(video, fingerprint)) candidates.push(video);
+			if (older || ++read >= RECONCILE_PAGES) break;
 		}
-		if (older || !hasMore || !after) break;
+	} catch (error) {
+		failure = error;
 	}
+	if (failure instanceof Unverifiable || isRetryable(failure)) throw failure;
+	// Refused before any request (LiteLLM without a provider), or a lasting failure (404: no list).
+	if (failure instanceof NodeOperationError) throw new Unverifiable(failure.message);
+	if (failure) throw new Unverifiable(`the job list could not be read (${(failure as Error).message})`);
 	// The earliest match is the one closest to this item's first attempt.
 	candidates.sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : 1));
-	return { found: candidates[0] };
-}
-
-function cancelSignal(ctx: IExecuteFunctions): AbortSignal | undefined {
-	return ctx.getExecutionCancelSignal?.();
+	return candidates[0];
 }
 
 function notAVideo(ctx: IExecuteFunctions, itemIndex: number, error: Error): NodeOperationError {
@@ -213,36 +200,51 @@ function explain(error: Error, sentence: string): Error {
  */
 export async function createJobOnce(
 	this: IExecuteFunctions,
+	client: SoraClient,
 	itemIndex: number,
-	path: string,
-	body: IDataObject | FormData,
+	job: JobRequest,
 ): Promise<{ video: Video; submittedAt: number }> {
 	const run = runState(this);
-	const fingerprint = fingerprintOf(path, body);
+	const signal = cancelSignal(this);
+	const fingerprint = fingerprintOf(job);
 	const lockKey = JSON.stringify(fingerprint);
 	let lock = run.locks.get(lockKey);
 	if (!lock) {
 		lock = new SharedLock();
 		run.locks.set(lockKey, lock);
 	}
-	const idempotencyKey = `n8n-sora-${randomUUID()}`;
+	const headers = { 'idempotency-key': `n8n-sora-${randomUUID()}` };
 	const submittedAt = Date.now();
-	let waited = 0;
-	for (let attempt = 0; ; attempt++) {
-		let failure: Error | undefined;
-		const created = await lock.shared(async () => {
-			let response: ApiResponse;
-			try {
-				response = await soraRequest.call(this, 'POST', path, {
-					body,
-					itemIndex,
-					retry: false,
-					headers: { 'idempotency-key': idempotencyKey },
-				});
-			} catch (error) {
-				failure = error as Error;
-				return undefined;
-			}
+
+	/** Set when the create must not be sent again: the list cannot tell whether the job exists. */
+	let unverifiable = false;
+	/** The job a lost create started, if the list shows it (a list that fails for now is asked again). */
+	const recover = async (failure: Error): Promise<Video | undefined> => {
+		const outcome = await settle(
+			retrying(signal, RECONCILE_POLICY, async () =>
+				await lock.exclusive(async () => {
+					const found = await findLostJob(client, itemIndex, fingerprint, submittedAt, run.owned);
+					if (found) run.owned.add(found.id);
+					return found;
+				}),
+			),
+		);
+		if (outcome.ok) return outcome.value;
+		if (signal?.aborted) throw outcome.error;
+		unverifiable = true;
+		throw explain(
+			failure,
+			`The server may have started this job before its answer was lost, and it cannot be checked: ${
+				outcome.error instanceof Unverifiable ? outcome.error.message : `the job list could not be read (${outcome.error.message})`
+			}. The request was not sent again so that you are not charged twice; look for a new job on the server before running this item again.`,
+		);
+	};
+
+	let sends = 0;
+	const send = async (): Promise<Video> =>
+		await lock.shared(async () => {
+			sends++;
+			const response = await client.startJob(job, { itemIndex, headers });
 			let video: Video;
 			try {
 				video = parseVideo(response.body);
@@ -252,39 +254,27 @@ export async function createJobOnce(
 			run.owned.add(video.id); // before the lock is released, so no search can take it
 			return video;
 		});
-		if (created) return { video: created, submittedAt };
 
-		const error = failure as Error;
-		const info = failureOf(error);
-		if (!info?.retryable) throw error; // rejected (4xx), or not a Sora server at all
-		if (info.maybeProcessed) {
-			let result: Reconciled;
-			for (let check = 0; ; check++) {
-				result = await lock.exclusive(async () => {
-					const outcome = await reconcile.call(this, itemIndex, fingerprint, submittedAt, run.owned);
-					if ('found' in outcome && outcome.found) run.owned.add(outcome.found.id);
-					return outcome;
-				});
-				// A list that fails for now is asked again; the create is never repeated unchecked.
-				if (!('unavailable' in result) || result.lasting || check >= RECONCILE_CHECKS - 1) break;
-				await sleep(backoffMs(check + 1), cancelSignal(this));
-			}
-			if ('unavailable' in result) {
-				throw explain(
-					error,
-					`The server may have started this job before its answer was lost, and it cannot be checked: ${result.unavailable}. The request was not sent again so that you are not charged twice; look for a new job on the server before running this item again.`,
-				);
-			}
-			if (result.found) return { video: result.found, submittedAt };
-		}
-		const wait = info.retryAfterMs ?? backoffMs(attempt);
-		if (attempt + 1 >= MAX_CREATE_ATTEMPTS || wait > MAX_SINGLE_WAIT_MS || waited + wait > MAX_CREATE_WAIT_MS) {
-			throw explain(
-				error,
-				`No job was started for this item (it was sent ${attempt === 0 ? 'once' : `${attempt + 1} times`}${info.maybeProcessed ? " and the server's job list shows none" : ''}).`,
-			);
-		}
-		waited += wait;
-		await sleep(wait, cancelSignal(this));
-	}
+	// The one retry loop: a lost answer is looked for in the job list before anything is sent again.
+	let lost: Error | undefined;
+	const attempt = async (): Promise<Video> => {
+		const found = lost && (await recover(lost));
+		if (found) return found;
+		const sent = await settle(send());
+		if (sent.ok) return sent.value;
+		lost = failureOf(sent.error)?.maybeProcessed ? sent.error : undefined;
+		throw sent.error;
+	};
+	const outcome = await settle(retrying(signal, CREATE_POLICY, attempt, (error) => !unverifiable && isRetryable(error)));
+	if (outcome.ok) return { video: outcome.value, submittedAt };
+	const { error } = outcome;
+	// Rejected (4xx), not a Sora server, cancelled, or a lost job that cannot be checked.
+	if (unverifiable || signal?.aborted || !isRetryable(error)) throw error;
+	// Out of attempts: one last look, so a job the server did start is never reported as missing.
+	const found = lost && (await recover(lost));
+	if (found) return { video: found, submittedAt };
+	throw explain(
+		error,
+		`No job was started for this item (it was sent ${sends === 1 ? 'once' : `${sends} times`}${lost ? " and the server's job list shows none" : ''}).`,
+	);
 }

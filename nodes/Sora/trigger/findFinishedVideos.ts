@@ -9,12 +9,8 @@
  * remembers the newest video of that poll: everything from it down was handled, so the next walk
  * ends there even when more than a page of videos share the floor's second.
  */
-import type { IPollFunctions } from 'n8n-workflow';
-
-import type { Video } from '../Sora/helpers/schemas';
-import { parseVideoList } from '../Sora/helpers/schemas';
-import { listHeaders } from '../Sora/helpers/dialects';
-import { getServer, soraRequest } from '../Sora/transport';
+import type { SoraClient } from '../api/client';
+import type { Video } from '../api/schemas';
 
 export interface TriggerState {
 	floor: number;
@@ -54,7 +50,7 @@ export interface Discovery {
 }
 
 export async function findFinishedVideos(
-	this: IPollFunctions,
+	client: SoraClient,
 	state: TriggerState,
 	filters: TriggerFilters,
 	options: { limit: number; newestOnly: boolean },
@@ -64,16 +60,9 @@ export async function findFinishedVideos(
 	let oldestUnfinished = Infinity;
 	let newestSeen = -Infinity;
 	let newestId: string | undefined;
-	let after: string | undefined;
 	let complete = false;
-	// Servers without a list are refused here, before any request; LiteLLM lists per provider.
-	const headers = listHeaders(this, (await getServer.call(this)).dialect, 'the Sora Trigger');
-	while (Date.now() - started < LIST_BUDGET_MS) {
-		const response = await soraRequest.call(this, 'GET', '/videos', {
-			headers,
-			qs: { limit: PAGE_SIZE, order: 'desc', ...(after ? { after } : {}) },
-		});
-		const page = parseVideoList(response.body);
+	// Servers without a list are refused before any request; LiteLLM lists per provider.
+	for await (const page of client.listVideos('the Sora Trigger', { order: 'desc', limit: PAGE_SIZE })) {
 		let reachedFloor = false;
 		for (const video of page.data) {
 			const created = video.created_at ?? 0;
@@ -88,11 +77,12 @@ export async function findFinishedVideos(
 			else if (!(video.id in state.emitted) && matches(video, filters)) candidates.push(video);
 		}
 		if (options.newestOnly && candidates.length) break;
-		if (reachedFloor || !page.has_more || !page.last_id) {
+		if (reachedFloor || !page.next) {
 			complete = true;
 			break;
 		}
-		after = page.last_id;
+		// Out of time: the floor stays put and the next poll goes on.
+		if (Date.now() - started >= LIST_BUDGET_MS) break;
 	}
 	if (options.newestOnly) return { videos: candidates.slice(0, 1), commit: () => {} };
 

@@ -1,10 +1,13 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { findFinishedVideos } from './findFinishedVideos';
-import type { TriggerFilters, TriggerState } from './findFinishedVideos';
-import { videoItem, videoJson } from '../Sora/helpers/output';
-import type { Video } from '../Sora/helpers/schemas';
+import type { SoraClient } from './api/client';
+import { connect } from './api/client';
+import type { Video } from './api/schemas';
+import { binaryOutputOption, downloadThumbnailOption, modelFilter } from './descriptions/generation';
+import { videoItem, videoJson } from './media/videoItem';
+import { findFinishedVideos } from './trigger/findFinishedVideos';
+import type { TriggerFilters, TriggerState } from './trigger/findFinishedVideos';
 
 /** n8n's durable scheduler gives a poll 45 s; stop starting downloads well before that. */
 const POLL_BUDGET_MS = 35_000;
@@ -50,14 +53,7 @@ export class SoraTrigger implements INodeType {
 				placeholder: 'Add Filter',
 				default: {},
 				options: [
-					{
-						displayName: 'Model',
-						name: 'model',
-						type: 'string',
-						default: '',
-						placeholder: 'sora-2-pro',
-						description: 'Only videos made by this model',
-					},
+					modelFilter,
 					{
 						displayName: 'Prompt Contains',
 						name: 'promptContains',
@@ -81,20 +77,8 @@ export class SoraTrigger implements INodeType {
 						default: true,
 						description: 'Whether to download the MP4 into binary data. Each poll may hold up to "Max Videos per Poll" videos.',
 					},
-					{
-						displayName: 'Download Thumbnail',
-						name: 'downloadThumbnail',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to also download the WebP thumbnail into the binary field "thumbnail"',
-					},
-					{
-						displayName: 'Put Output File in Field',
-						name: 'binaryPropertyOutput',
-						type: 'string',
-						default: 'data',
-						hint: 'The name of the output binary field for the MP4',
-					},
+					downloadThumbnailOption,
+					binaryOutputOption,
 					{
 						displayName: 'Max Videos per Poll',
 						name: 'maxPerPoll',
@@ -125,7 +109,8 @@ export class SoraTrigger implements INodeType {
 		// Active runs work on the live object, so an overlapping poll sees the videos this one reserved.
 		const state: TriggerState = manual ? { floor: 0, emitted: {} } : (staticData.sora ?? newState(onlyNew));
 		const before = JSON.stringify(staticData.sora ?? null);
-		const found = await findFinishedVideos.call(this, state, criteria, {
+		const client = await connect.call(this);
+		const found = await findFinishedVideos(client, state, criteria, {
 			limit: manual ? 1 : Number(options.maxPerPoll ?? 10),
 			newestOnly: manual,
 		});
@@ -138,7 +123,7 @@ export class SoraTrigger implements INodeType {
 		for (const video of found.videos) {
 			// Out of time: what is left is handed back to the next poll.
 			if (Date.now() - started > POLL_BUDGET_MS) break;
-			items.push(await deliver.call(this, video, delivery));
+			items.push(await deliver(client, video, delivery));
 		}
 		found.commit(items.length);
 		if (!manual && JSON.stringify(state) !== before) {
@@ -155,7 +140,7 @@ function newState(onlyNew: boolean): TriggerState {
 
 /** One output item per video; an expired or undownloadable asset is flagged, never dropped. */
 async function deliver(
-	this: IPollFunctions,
+	client: SoraClient,
 	video: Video,
 	delivery: { download: boolean; downloadThumbnail: boolean; binaryProperty: string },
 ): Promise<INodeExecutionData> {
@@ -164,7 +149,7 @@ async function deliver(
 		return { json: { ...videoJson(video), ...(expired && video.status === 'completed' ? { asset_expired: true } : {}) } };
 	}
 	try {
-		const { json, binary } = await videoItem.call(this, video, 0, delivery);
+		const { json, binary } = await videoItem(client, video, 0, delivery);
 		return { json, binary };
 	} catch (error) {
 		return { json: { ...videoJson(video), download_error: (error as Error).message } };

@@ -4,18 +4,18 @@
  * generic limits apply to them.
  */
 
-export const ALL_SIZES = [
-	'720x1280',
-	'1280x720',
-	'1024x1792',
-	'1792x1024',
-	'1080x1920',
-	'1920x1080',
-] as const;
+/** Every size the contract names, with the words the Size parameter shows for it. */
+export const SIZES: ReadonlyArray<{ size: string; label: string }> = [
+	{ size: '720x1280', label: 'Portrait 720p' },
+	{ size: '1280x720', label: 'Landscape 720p' },
+	{ size: '1024x1792', label: 'Portrait' },
+	{ size: '1792x1024', label: 'Landscape' },
+	{ size: '1080x1920', label: 'Portrait 1080p' },
+	{ size: '1920x1080', label: 'Landscape 1080p' },
+];
 
-export const STANDARD_SIZES = ['720x1280', '1280x720'];
-
-export const ALL_SECONDS = ['4', '8', '12', '16', '20'] as const;
+/** Every duration (seconds) the contract names. */
+export const ALL_SECONDS: readonly number[] = [4, 8, 12, 16, 20];
 
 export interface ModelInfo {
 	id: string;
@@ -48,6 +48,9 @@ export const KNOWN_MODELS: ModelInfo[] = [
 	soraModel('sora-2-pro-2025-10-06', 'sora-2-pro'),
 ];
 
+/** Sizes only the pro models make. */
+export const PRO_ONLY_SIZES: readonly string[] = Object.keys(SORA_2_PRO_PRICES).filter((size) => !(size in SORA_2_PRICES));
+
 export function findModel(id: string): ModelInfo | undefined {
 	return KNOWN_MODELS.find((model) => model.id === id);
 }
@@ -69,9 +72,4 @@ export function estimateCost(model: string, size: string, seconds: number): numb
 	const price = findModel(model)?.pricePerSecond[size];
 	if (price === undefined || !Number.isFinite(seconds)) return undefined;
 	return Math.round(price * seconds * 100) / 100;
-}
-
-export function parseSize(size: string): { width: number; height: number } {
-	const [width, height] = size.split('x').map(Number);
-	return { width, height };
 }

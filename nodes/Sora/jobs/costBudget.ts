@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { estimateCost } from './models';
+import { estimateCost } from '../models/catalogue';
 
 /** Keyed by the node's execution context: one total per node run, however many items. */
 const spentByRun = new WeakMap<object, { spent: number }>();

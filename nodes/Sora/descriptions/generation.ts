@@ -4,11 +4,11 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ALL_SECONDS } from './models';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './pool';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../jobs/pool';
+import { ALL_SECONDS, PRO_ONLY_SIZES, SIZES } from '../models/catalogue';
 import { builderFields, promptModeField } from './promptBuilder';
 
-export const promptField: INodeProperties = {
+const promptField: INodeProperties = {
 	displayName: 'Prompt',
 	name: 'prompt',
 	type: 'string',
@@ -50,17 +50,14 @@ export const secondsField: INodeProperties = {
 	type: 'options',
 	default: '4',
 	description: 'Length of the clip. 16 and 20 seconds are not offered by every server.',
-	options: ALL_SECONDS.map((seconds) => ({ name: `${seconds} s`, value: seconds })),
+	// Values stay strings: saved workflows store them so.
+	options: ALL_SECONDS.map((seconds) => ({ name: `${seconds} s`, value: String(seconds) })),
 };
 
-const SIZE_OPTIONS = [
-	{ name: '720x1280 (Portrait 720p)', value: '720x1280' },
-	{ name: '1280x720 (Landscape 720p)', value: '1280x720' },
-	{ name: '1024x1792 (Portrait, Pro Models Only)', value: '1024x1792' },
-	{ name: '1792x1024 (Landscape, Pro Models Only)', value: '1792x1024' },
-	{ name: '1080x1920 (Portrait 1080p, Pro Models Only)', value: '1080x1920' },
-	{ name: '1920x1080 (Landscape 1080p, Pro Models Only)', value: '1920x1080' },
-];
+const SIZE_OPTIONS = SIZES.map(({ size, label }) => ({
+	name: `${size} (${label}${PRO_ONLY_SIZES.includes(size) ? ', Pro Models Only' : ''})`,
+	value: size,
+}));
 
 const SIZE_DESCRIPTION =
 	'Width x height of the video. sora-2 makes 720p only; the larger sizes need a sora-2-pro model.';
@@ -84,7 +81,7 @@ export const imageSizeField: INodeProperties = {
 	options: [{ name: 'Match Input Image', value: 'matchImage' }, ...SIZE_OPTIONS],
 };
 
-export const charactersField: INodeProperties = {
+const charactersField: INodeProperties = {
 	displayName: 'Characters',
 	name: 'characters',
 	type: 'fixedCollection',
@@ -127,7 +124,34 @@ export const waitField: INodeProperties = {
 		'Whether to wait until the video is ready and output it as binary data. Turn off to return the job at once and pick it up later with Get, Download or the Sora Trigger.',
 };
 
-export const outputOptions: INodeProperties[] = [
+/** Where the MP4 goes: shared by the create operations and the Sora Trigger. */
+export const binaryOutputOption: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyOutput',
+	type: 'string',
+	default: 'data',
+	hint: 'The name of the output binary field for the MP4',
+};
+
+export const downloadThumbnailOption: INodeProperties = {
+	displayName: 'Download Thumbnail',
+	name: 'downloadThumbnail',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to also download the WebP thumbnail into the binary field "thumbnail"',
+};
+
+/** Filters by model: shared by Get Many and the Sora Trigger. */
+export const modelFilter: INodeProperties = {
+	displayName: 'Model',
+	name: 'model',
+	type: 'string',
+	default: '',
+	placeholder: 'sora-2-pro',
+	description: 'Only videos made by this model',
+};
+
+const outputOptions: INodeProperties[] = [
 	{
 		displayName: 'Max Wait (Minutes)',
 		name: 'maxWaitMinutes',
@@ -136,23 +160,11 @@ export const outputOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 720 },
 		description: 'How long to wait for the job before giving up (the job keeps running on the server)',
 	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyOutput',
-		type: 'string',
-		default: 'data',
-		hint: 'The name of the output binary field for the MP4',
-	},
-	{
-		displayName: 'Download Thumbnail',
-		name: 'downloadThumbnail',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to also download the WebP thumbnail into the binary field "thumbnail"',
-	},
+	binaryOutputOption,
+	downloadThumbnailOption,
 ];
 
-export const additionalBodyField: INodeProperties = {
+const additionalBodyField: INodeProperties = {
 	displayName: 'Additional Body Fields',
 	name: 'additionalBodyFields',
 	type: 'json',
@@ -164,7 +176,7 @@ export const additionalBodyField: INodeProperties = {
 /** The prompt, written by hand or built from shots. */
 export const promptFields: INodeProperties[] = [promptModeField, promptField, ...builderFields];
 
-export const maxCostOption: INodeProperties = {
+const maxCostOption: INodeProperties = {
 	displayName: 'Max Estimated Cost per Execution (USD)',
 	name: 'maxCostPerExecution',
 	type: 'number',
@@ -174,7 +186,7 @@ export const maxCostOption: INodeProperties = {
 		'Stop before submitting a job that would bring the estimated cost of this node run above this amount. 0 means no limit. Models without a known price are not counted.',
 };
 
-export const concurrencyOption: INodeProperties = {
+const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
 	type: 'number',

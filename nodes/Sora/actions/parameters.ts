@@ -1,0 +1,171 @@
+/**
+ * Reading and checking the parameters the operations share. Everything the API would reject is
+ * refused here, before a request is sent, so no money is spent on a doomed job.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, jsonParse } from 'n8n-workflow';
+
+import { composePrompt } from '../descriptions/promptBuilder';
+import type { WaitOptions } from '../jobs/submit';
+import type { CreateFields, Dialect } from '../servers';
+import { checkCreate } from '../servers';
+
+export const MAX_PROMPT_LENGTH = 32_000;
+export const MAX_CHARACTERS = 2;
+
+export interface CharacterRef {
+	id: string;
+	name: string;
+}
+
+/** What every create-from-prompt operation sends; `size` may be "matchImage" until the image is read. */
+export interface VideoRequest extends CreateFields {
+	characters: CharacterRef[];
+}
+
+/** Reads an id parameter (plain string or resource locator) and refuses an empty one. */
+export function readId(this: IExecuteFunctions, itemIndex: number, parameter: string, what: string): string {
+	const value = this.getNodeParameter(parameter, itemIndex, '', { extractValue: true });
+	const id = String(value ?? '').trim();
+	if (!id) {
+		throw new NodeOperationError(this.getNode(), `The ${what} ID is empty`, {
+			itemIndex,
+			description: `Enter the ${what} ID, or map it from an earlier node with an expression such as {{ $json.id }}.`,
+		});
+	}
+	return id;
+}
+
+export function readModel(this: IExecuteFunctions, itemIndex: number): string {
+	const model = String(this.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!model) {
+		throw new NodeOperationError(this.getNode(), 'No model is selected', {
+			itemIndex,
+			description: 'Pick a model from the list or enter the model id your server offers.',
+		});
+	}
+	return model;
+}
+
+/** The Duration parameter as whole seconds (its options are strings, an expression may give a number). */
+export function readSeconds(this: IExecuteFunctions, itemIndex: number): number {
+	return Number(this.getNodeParameter('seconds', itemIndex, '4'));
+}
+
+export function readPrompt(this: IExecuteFunctions, itemIndex: number): string {
+	const mode = this.getNodeParameter('promptMode', itemIndex, 'text') as string;
+	const prompt =
+		mode === 'builder'
+			? composePrompt({
+					style: this.getNodeParameter('style', itemIndex, '') as string,
+					shots: this.getNodeParameter('shots', itemIndex, {}) as IDataObject,
+					dialogue: this.getNodeParameter('dialogue', itemIndex, {}) as IDataObject,
+					soundEffects: this.getNodeParameter('soundEffects', itemIndex, '') as string,
+					ambience: this.getNodeParameter('ambience', itemIndex, '') as string,
+				})
+			: String(this.getNodeParameter('prompt', itemIndex, '') ?? '');
+	if (!prompt.trim()) {
+		throw new NodeOperationError(this.getNode(), 'The prompt is empty', {
+			itemIndex,
+			description:
+				'Describe the video in the Prompt field, or add at least one shot in the prompt builder (an expression that resolves to empty text counts as empty).',
+		});
+	}
+	if (prompt.length > MAX_PROMPT_LENGTH) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The prompt is ${prompt.length.toLocaleString('en-US')} characters long; the limit is 32,000`,
+			{ itemIndex, description: 'Shorten the prompt.' },
+		);
+	}
+	return prompt;
+}
+
+function readCharacters(this: IExecuteFunctions, itemIndex: number, prompt: string): CharacterRef[] {
+	const collection = this.getNodeParameter('characters', itemIndex, {}) as {
+		character?: Array<{ id?: string; name?: string }>;
+	};
+	const characters = (collection.character ?? []).map((c) => ({
+		id: String(c.id ?? '').trim(),
+		name: String(c.name ?? '').trim(),
+	}));
+	if (characters.length > MAX_CHARACTERS) {
+		throw new NodeOperationError(this.getNode(), `${characters.length} characters were given; a video can star at most 2`, {
+			itemIndex,
+			description: 'Remove characters until two are left.',
+		});
+	}
+	for (const [index, character] of characters.entries()) {
+		if (!character.id) {
+			throw new NodeOperationError(this.getNode(), `Character ${index + 1} has no ID`, {
+				itemIndex,
+				description: 'Enter the ID returned by Character → Create (it starts with "char_" on OpenAI-style servers).',
+			});
+		}
+		if (!character.name) {
+			throw new NodeOperationError(this.getNode(), `Character ${character.id} has no name`, {
+				itemIndex,
+				description: 'Enter the character name exactly as the prompt mentions it.',
+			});
+		}
+		if (!prompt.includes(character.name)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The prompt does not mention the character "${character.name}"`,
+				{
+					itemIndex,
+					description: `Write the name "${character.name}" into the prompt exactly like this (same spelling and case); the server only keeps a character that the prompt names.`,
+				},
+			);
+		}
+	}
+	return characters;
+}
+
+function readAdditionalFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const raw = options.additionalBodyFields ?? '{}';
+	let parsed: unknown = raw;
+	if (typeof raw === 'string') {
+		try {
+			parsed = raw.trim() ? jsonParse(raw) : {};
+		} catch {
+			parsed = undefined;
+		}
+	}
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw new NodeOperationError(this.getNode(), 'Additional Body Fields is not a JSON object', {
+			itemIndex,
+			description: 'Enter a JSON object such as {"generate_audio": true}, or {} for none.',
+		});
+	}
+	return parsed as IDataObject;
+}
+
+/**
+ * Reads the parameters every create-from-prompt operation shares and checks them against the
+ * model and the credential's server. `size` may still be "matchImage".
+ */
+export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, dialect: Dialect): VideoRequest {
+	const prompt = readPrompt.call(this, itemIndex);
+	const model = readModel.call(this, itemIndex);
+	const seconds = readSeconds.call(this, itemIndex);
+	const size = String(this.getNodeParameter('size', itemIndex, '720x1280'));
+	const characters = readCharacters.call(this, itemIndex, prompt);
+	const additional = readAdditionalFields.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	checkCreate(this, itemIndex, dialect, { model, seconds, size, characters, downloadThumbnail: options.downloadThumbnail === true });
+	return { prompt, model, seconds, size, characters, additional };
+}
+
+/** Wait for Completion and the output options of every operation that starts a job. */
+export function readWaitOptions(this: IExecuteFunctions, itemIndex: number): WaitOptions {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const binaryProperty = String(options.binaryPropertyOutput ?? 'data').trim() || 'data';
+	return {
+		wait: this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
+		maxWaitMs: Number(options.maxWaitMinutes ?? 20) * 60_000,
+		binaryProperty,
+		downloadThumbnail: options.downloadThumbnail === true,
+	};
+}

@@ -1,0 +1,149 @@
+/**
+ * The named endpoints of the Sora 2 Videos API: the only place that knows a path. A client is
+ * made once per run (or poll, or list search) for the credential's server, and passed down.
+ */
+import type { IBinaryData, IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+
+import type { Server, SoraContext } from '../servers';
+import { assetQuery, listHeaders, mayCarryResultUrl, requireFeature, resolveServer } from '../servers';
+import type { AssetLocation } from './download';
+import { downloadVerified } from './download';
+import type { ApiResponse, RequestOptions } from './request';
+import { apiRequest } from './request';
+import type { Character, Video, VideoList } from './schemas';
+import { parseCharacter, parseDeleted, parseVideo, parseVideoList } from './schemas';
+
+export type Variant = 'video' | 'thumbnail' | 'spritesheet';
+
+const VARIANT_FILE: Record<Variant, { extension: string; mimeType: string }> = {
+	video: { extension: 'mp4', mimeType: 'video/mp4' },
+	thumbnail: { extension: 'webp', mimeType: 'image/webp' },
+	spritesheet: { extension: 'jpg', mimeType: 'image/jpeg' },
+};
+
+/** The four requests that start a paid job. */
+export type JobKind = 'create' | 'remix' | 'edit' | 'extend';
+
+export interface JobRequest {
+	kind: JobKind;
+	body: IDataObject | FormData;
+	/** The video a remix works on (edits and extensions name theirs in the body). */
+	sourceId?: string;
+}
+
+const videoPath = (id: string) => `/videos/${encodeURIComponent(id)}`;
+
+const JOB_PATHS: Record<JobKind, (sourceId?: string) => string> = {
+	create: () => '/videos',
+	remix: (id) => `${videoPath(id ?? '')}/remix`,
+	edit: () => '/videos/edits',
+	extend: () => '/videos/extensions',
+};
+
+export interface VideoPage extends VideoList {
+	/** The cursor of the next page; undefined on the last one. */
+	next: string | undefined;
+}
+
+export class SoraClient {
+	constructor(
+		readonly ctx: SoraContext,
+		readonly server: Server,
+	) {}
+
+	private async request(method: 'GET' | 'POST' | 'DELETE', path: string, options?: RequestOptions): Promise<ApiResponse> {
+		return await apiRequest.call(this.ctx, this.server, method, path, options);
+	}
+
+	/** Sends one job-creating request once (no retry here: ../jobs/createOnce decides). */
+	async startJob(job: JobRequest, options: { itemIndex: number; headers: IDataObject }): Promise<ApiResponse> {
+		return await this.request('POST', JOB_PATHS[job.kind](job.sourceId), { ...options, body: job.body, retry: false });
+	}
+
+	/** The current state of a job, with the server's poll hint (`openai-poll-after-ms`). */
+	async pollVideo(id: string, itemIndex?: number): Promise<{ video: Video; pollAfterMs?: number }> {
+		const response = await this.request('GET', videoPath(id), { itemIndex });
+		const hint = Number(response.headers['openai-poll-after-ms']);
+		return { video: parseVideo(response.body), pollAfterMs: Number.isFinite(hint) && hint > 0 ? hint : undefined };
+	}
+
+	async getVideo(id: string, itemIndex?: number): Promise<Video> {
+		return (await this.pollVideo(id, itemIndex)).video;
+	}
+
+	/**
+	 * The job list, one page at a time, following the cursor until the last page or until the
+	 * server hands back the cursor it was given. Servers without a list are refused before any
+	 * request, naming `action`.
+	 */
+	async *listVideos(
+		action: string,
+		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number } = {},
+	): AsyncGenerator<VideoPage> {
+		const headers = listHeaders(this.ctx, this.server.dialect, action);
+		let after = options.after;
+		for (;;) {
+			const response = await this.request('GET', '/videos', {
+				itemIndex: options.itemIndex,
+				headers,
+				qs: { limit: options.limit ?? 100, order: options.order ?? 'desc', ...(after ? { after } : {}) },
+			});
+			const page = parseVideoList(response.body);
+			const next = page.has_more && page.last_id && page.last_id !== after ? page.last_id : undefined;
+			yield { ...page, next };
+			if (!next) return;
+			after = next;
+		}
+	}
+
+	async deleteVideo(id: string, itemIndex: number): Promise<{ id: string; deleted: boolean }> {
+		return parseDeleted((await this.request('DELETE', videoPath(id), { itemIndex })).body);
+	}
+
+	async createCharacter(form: FormData, itemIndex: number): Promise<Character> {
+		return parseCharacter((await this.request('POST', '/videos/characters', { body: form, itemIndex })).body);
+	}
+
+	async getCharacter(id: string, itemIndex: number): Promise<Character> {
+		return parseCharacter((await this.request('GET', `/videos/characters/${encodeURIComponent(id)}`, { itemIndex })).body);
+	}
+
+	/** The content endpoint of an asset, in the server's spelling (`?variant=…`, OpenRouter's `?index=0`). */
+	contentLocation(id: string, variant: Variant): AssetLocation {
+		return { path: `${videoPath(id)}/content`, qs: assetQuery(this.server.dialect, variant) };
+	}
+
+	/** Where an agent (or a person) can fetch the assets of a finished video, with the API key. */
+	assetUrls(video: Video): IDataObject {
+		if (video.status !== 'completed') return {};
+		if (video.urls?.length) return { download_url: video.urls[0] };
+		const content = `${this.server.baseUrl}${videoPath(video.id)}/content`;
+		return { download_url: content, thumbnail_url: `${content}?variant=thumbnail` };
+	}
+
+	/**
+	 * Downloads one asset of a video into binary data: from a result URL the video carries (fetched
+	 * without the key on another origin), else from the content endpoint. A server without
+	 * thumbnails is refused before any request.
+	 */
+	async downloadAsset(videoId: string, variant: Variant, itemIndex: number, video?: Video): Promise<IBinaryData> {
+		const { dialect } = this.server;
+		if (variant !== 'video') requireFeature(this.ctx, dialect, variant, undefined, itemIndex);
+		let source = video;
+		if (!source && variant === 'video' && mayCarryResultUrl(dialect)) source = await this.getVideo(videoId, itemIndex);
+		const location = variant === 'video' && source?.urls?.length ? { path: source.urls[0] } : this.contentLocation(videoId, variant);
+		const file = VARIANT_FILE[variant];
+		return await downloadVerified.call(this.ctx as IExecuteFunctions | IPollFunctions, this.server, location, {
+			videoId,
+			variant,
+			itemIndex,
+			fileName: `${videoId}.${file.extension}`,
+			mimeType: file.mimeType,
+		});
+	}
+}
+
+/** A client for the credential's server; a bad credential is reported for `itemIndex`. */
+export async function connect(this: SoraContext, itemIndex?: number): Promise<SoraClient> {
+	return new SoraClient(this, await resolveServer.call(this, itemIndex));
+}

@@ -1,0 +1,225 @@
+/**
+ * Downloads that never hand on a truncated or corrupt file. The body is streamed into n8n's binary
+ * store; when the connection drops mid-way and the server serves byte ranges, the download resumes
+ * where it stopped (`Range`, checked against `Content-Range`, `If-Range` when there is an ETag) into
+ * the same binary. Otherwise the whole file is fetched again. What is stored is always checked
+ * against the announced length; a download that cannot complete is an error naming the video id.
+ */
+import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Server } from '../servers';
+import { apiError, connectionError, failureOf, header } from './errors';
+import type { Readable } from './request';
+import { DEFAULT_TIMEOUT_MS, cancelSignal, isCancelled, sendFollowingRedirects } from './request';
+import { retrying, settle } from './retry';
+
+type Context = IExecuteFunctions | IPollFunctions;
+
+/** Where the bytes of an asset are: a path under the base URL, or an absolute URL (a signed URL is fetched without the key). */
+export interface AssetLocation {
+	path: string;
+	qs?: IDataObject;
+}
+
+interface DownloadedBody {
+	stream: Readable;
+	contentLength: number | undefined;
+	mimeType: string | undefined;
+	statusCode: number;
+	/** The server said it serves byte ranges (Accept-Ranges: bytes). */
+	acceptsRanges: boolean;
+	/** `Content-Range` of a 206 answer, e.g. "bytes 100-999/1000". */
+	contentRange: string | undefined;
+	/** Validator for `If-Range`, so a resumed download cannot mix two versions of a file. */
+	etag: string | undefined;
+}
+
+async function readSmallBody(body: unknown): Promise<string> {
+	if (body && typeof (body as Readable)[Symbol.asyncIterator] === 'function') {
+		const chunks: Buffer[] = [];
+		let total = 0;
+		for await (const chunk of body as Readable) {
+			chunks.push(Buffer.from(chunk as Buffer));
+			total += (chunk as Buffer).length;
+			if (total > 64 * 1024) break;
+		}
+		return Buffer.concat(chunks).toString('utf8');
+	}
+	return typeof body === 'string' ? body : JSON.stringify(body ?? '');
+}
+
+/** Opens an asset as a stream, from `rangeStart` when given. */
+async function openDownload(
+	this: Context,
+	server: Server,
+	location: AssetLocation,
+	options: { itemIndex?: number; rangeStart?: number; ifRange?: string } = {},
+): Promise<DownloadedBody> {
+	// A result URL the server handed out (a signed URL elsewhere) is taken as it is.
+	const url = /^https?:\/\//i.test(location.path) ? location.path : `${server.baseUrl}${location.path}`;
+	const request: IHttpRequestOptions = {
+		method: 'GET',
+		url,
+		qs: location.qs,
+		headers: options.rangeStart
+			? { range: `bytes=${options.rangeStart}-`, ...(options.ifRange ? { 'if-range': options.ifRange } : {}) }
+			: {},
+		encoding: 'stream',
+		timeout: DEFAULT_TIMEOUT_MS,
+	};
+	const sent = await settle(sendFollowingRedirects.call(this, server, request));
+	if (!sent.ok) {
+		if (sent.error instanceof NodeOperationError || isCancelled(this)) throw sent.error;
+		throw connectionError(this, sent.error, server.apiKey, options.itemIndex);
+	}
+	const response = sent.value;
+	const { statusCode, headers } = response;
+	if (statusCode >= 200 && statusCode < 300) {
+		const length = Number(header(headers, 'content-length'));
+		return {
+			stream: response.body as Readable,
+			contentLength: Number.isFinite(length) ? length : undefined,
+			mimeType: header(headers, 'content-type')?.split(';')[0],
+			statusCode,
+			acceptsRanges: /\bbytes\b/i.test(header(headers, 'accept-ranges') ?? ''),
+			contentRange: header(headers, 'content-range'),
+			etag: header(headers, 'etag'),
+		};
+	}
+	throw apiError(this, statusCode, await readSmallBody(response.body), server.apiKey, options.itemIndex, headers);
+}
+
+/** Whole-file attempts (each may resume several times), within 60 s of waiting; without a Retry-After, 2 s at most between them. */
+const DOWNLOAD_POLICY = { attempts: 6, totalWaitMs: 60_000, backoffCapMs: 2_000 };
+/** Re-opening a dropped body at an offset: 4 tries, 10 s at most between them. */
+const REOPEN_POLICY = { attempts: 4, totalWaitMs: 30_000, maxWaitMs: 10_000, backoffCapMs: 10_000 };
+/** Resumes of one attempt; each must make progress. */
+const MAX_RESUMES = 8;
+
+/** The server ignored or mangled a Range request: resuming into the same file is not possible. */
+class RangeNotHonoured extends Error {}
+
+/** The body was longer than announced, or the server changed it mid-way: never store such a file. */
+class CorruptBody extends Error {}
+
+/** Size in bytes n8n stored for a binary, when the store can tell. */
+async function storedBytes(ctx: Context, binary: IBinaryData): Promise<number | undefined> {
+	if (binary.id) return (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
+	if (binary.data) return Buffer.from(binary.data, 'base64').length;
+	return undefined;
+}
+
+/**
+ * `Readable.from`, reached through the response stream's class because nodes may not import
+ * 'stream' (every Readable subclass inherits the static method). Undefined if it is not there.
+ */
+function readableFrom(sample: Readable, source: AsyncIterable<Buffer>): Readable | undefined {
+	const ctor = sample?.constructor as unknown as {
+		from?: (iterable: AsyncIterable<Buffer>, options: { objectMode: boolean; highWaterMark: number }) => Readable;
+	};
+	if (typeof ctor?.from !== 'function') return undefined;
+	return ctor.from(source, { objectMode: false, highWaterMark: 64 * 1024 });
+}
+
+/**
+ * The bytes of `first`, continued with Range requests whenever the connection drops before `total`
+ * bytes arrived. Every continuation must be a 206 that starts exactly where the data stopped.
+ */
+async function* resumingBody(
+	this: Context,
+	first: DownloadedBody,
+	total: number,
+	reopen: (offset: number) => Promise<DownloadedBody>,
+): AsyncGenerator<Buffer> {
+	let current = first;
+	let received = 0;
+	for (let resumes = 0; ; resumes++) {
+		let dropped: Error | undefined;
+		try {
+			for await (const chunk of current.stream) {
+				const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+				received += buffer.length;
+				if (received > total) throw new CorruptBody(`the server sent more than the announced ${total} bytes`);
+				yield buffer;
+			}
+		} catch (error) {
+			dropped = error as Error;
+		} finally {
+			current.stream.destroy?.();
+		}
+		if (dropped instanceof CorruptBody || (dropped && isCancelled(this))) throw dropped;
+		if (received === total) return;
+		if (resumes >= MAX_RESUMES) {
+			throw new Error(
+				`the connection dropped after ${received} of ${total} bytes${dropped ? ` (${dropped.message})` : ''}`,
+			);
+		}
+		current = await reopen(received);
+		const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/i.exec(current.contentRange ?? '');
+		if (
+			current.statusCode !== 206 ||
+			!range ||
+			Number(range[1]) !== received ||
+			(range[3] !== '*' && Number(range[3]) !== total)
+		) {
+			current.stream.destroy?.();
+			throw new RangeNotHonoured(`the server did not resume the download at byte ${received}`);
+		}
+	}
+}
+
+/** Makes sure an error about a download names the video, so the user can fetch it later. */
+function naming<E extends Error>(error: E, videoId: string): E {
+	if (!error.message.includes(videoId)) error.message = `Could not download video ${videoId}: ${error.message}`;
+	return error;
+}
+
+/**
+ * Downloads one asset of a video into binary data, verified against its Content-Length, resuming
+ * or retrying as needed. A 4xx that will not change (expired, not found, not ready) fails at once.
+ */
+export async function downloadVerified(
+	this: Context,
+	server: Server,
+	location: AssetLocation,
+	asset: { videoId: string; variant: string; itemIndex: number; fileName: string; mimeType: string },
+): Promise<IBinaryData> {
+	const { videoId, variant, itemIndex } = asset;
+	const signal = cancelSignal(this);
+	let rangesWork = true;
+	const attempt = async (): Promise<IBinaryData> => {
+		const body = await openDownload.call(this, server, location, { itemIndex });
+		const total = body.contentLength;
+		const resumable = rangesWork && body.acceptsRanges && total !== undefined && total > 0;
+		const reopen = async (offset: number) =>
+			await retrying(signal, REOPEN_POLICY, async () =>
+				await openDownload.call(this, server, location, { itemIndex, rangeStart: offset, ifRange: body.etag }),
+			);
+		const source = resumable ? readableFrom(body.stream, resumingBody.call(this, body, total, reopen)) : undefined;
+		const binary = await this.helpers.prepareBinaryData(
+			source ?? body.stream,
+			asset.fileName,
+			body.mimeType && body.mimeType !== 'application/octet-stream' ? body.mimeType : asset.mimeType,
+		);
+		const stored = await storedBytes(this, binary);
+		if (total !== undefined && stored !== undefined && stored !== total) throw new Error(`received ${stored} of ${total} bytes`);
+		return binary;
+	};
+	// Unclassified failures (a short body, a range the server did not honour) are worth another try too.
+	const outcome = await settle(
+		retrying(signal, DOWNLOAD_POLICY, attempt, (error) => {
+			if (error instanceof RangeNotHonoured) rangesWork = false;
+			return failureOf(error)?.retryable ?? true;
+		}),
+	);
+	if (outcome.ok) return outcome.value;
+	const { error } = outcome;
+	if (isCancelled(this)) throw error;
+	const info = failureOf(error);
+	if (info && !info.retryable) throw naming(error, videoId);
+	throw new NodeOperationError(this.getNode(), `Could not download the ${variant} of video ${videoId}: ${error.message}`, {
+		itemIndex,
+		description: `The video itself is safe on the server until it expires. Fetch it later with Video → Download using id ${videoId}.`,
+	});
+}

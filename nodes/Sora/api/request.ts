@@ -1,0 +1,153 @@
+/**
+ * The one way this package talks to a Sora-compatible server: every call goes through
+ * `httpRequestWithAuthentication` so n8n's proxy settings, credential injection and SSRF rules
+ * apply. Redirects are followed by hand so the key reaches only the API's own origin, errors are
+ * classified (./errors), and idempotent requests are retried (./retry).
+ */
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Server, SoraContext } from '../servers';
+import { CREDENTIAL_NAME } from '../servers';
+import type { FailureInfo } from './errors';
+import { MAX_RETRY_WAIT_MS, apiError, connectionError, failureOf, header, nonJsonError, parseBody } from './errors';
+import { retrying, settle } from './retry';
+
+/** Node's Readable, named through n8n's own types because nodes may not import 'stream'. */
+export type Readable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+
+export interface RequestOptions {
+	body?: IDataObject | FormData;
+	qs?: IDataObject;
+	headers?: IDataObject;
+	itemIndex?: number;
+	/** Retry on 408/409/429/5xx and connection errors. On for reads and deletes; creates handle their own. */
+	retry?: boolean;
+	timeoutMs?: number;
+}
+
+export interface ApiResponse {
+	body: unknown;
+	headers: IDataObject;
+	statusCode: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+const MAX_REDIRECTS = 5;
+/** Reads and deletes: 4 attempts, never more than 90 s of waiting in all. */
+const READ_POLICY = { attempts: 4, totalWaitMs: 90_000, maxWaitMs: MAX_RETRY_WAIT_MS };
+
+/** The execution's cancel signal (poll and load-options contexts have none). */
+export function cancelSignal(ctx: SoraContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+/**
+ * Sends one request and follows its redirects by hand: the credential (Authorization, api-key,
+ * organization and project headers) goes only to the API's own origin; another host (a signed URL,
+ * a CDN) is asked without it. 301/302/303 turn a non-GET request into a GET, as browsers do. A
+ * streamed body of a redirect is closed before the next hop.
+ */
+export async function sendFollowingRedirects(
+	this: SoraContext,
+	server: Server,
+	request: IHttpRequestOptions,
+): Promise<IN8nHttpFullResponse> {
+	const apiOrigin = new URL(server.baseUrl).origin;
+	let current: IHttpRequestOptions = {
+		...request,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// Followed by hand: n8n strips only Authorization on a cross-origin redirect, not api-key.
+		disableFollowRedirect: true,
+		abortSignal: cancelSignal(this),
+	};
+	for (let hop = 0; ; hop++) {
+		// A fresh headers object per hop: an authenticate step that writes into it cannot reach the next host.
+		const hopRequest = { ...current, headers: { ...(current.headers ?? {}) } };
+		const response = (
+			new URL(current.url).origin === apiOrigin
+				? await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, hopRequest)
+				: await this.helpers.httpRequest(hopRequest)
+		) as IN8nHttpFullResponse;
+		const location = header(response.headers, 'location');
+		if (response.statusCode < 300 || response.statusCode >= 400 || !location) return response;
+		(response.body as Readable | undefined)?.destroy?.();
+		if (hop >= MAX_REDIRECTS) {
+			throw new NodeOperationError(this.getNode(), `The server redirected the request more than ${MAX_REDIRECTS} times`, {
+				description: 'Check the base URL in the Sora API credential: it should be the API root itself, not an address that forwards.',
+			});
+		}
+		const keepMethod = response.statusCode === 307 || response.statusCode === 308 || current.method === 'GET';
+		current = {
+			...current,
+			url: new URL(location, current.url).toString(),
+			qs: undefined,
+			...(keepMethod ? {} : { method: 'GET', body: undefined }),
+		};
+	}
+}
+
+/** Whether the execution was cancelled, so a failure is the cancellation and nothing else. */
+export function isCancelled(ctx: SoraContext): boolean {
+	return cancelSignal(ctx)?.aborted === true;
+}
+
+/**
+ * One request to the server, relative to its base URL. Returns the parsed body and headers of a
+ * 2xx response; throws a classified NodeApiError otherwise.
+ */
+export async function apiRequest(
+	this: SoraContext,
+	server: Server,
+	method: IHttpRequestMethods,
+	path: string,
+	options: RequestOptions = {},
+): Promise<ApiResponse> {
+	const { itemIndex } = options;
+	const retry = options.retry ?? (method === 'GET' || method === 'DELETE');
+	const request: IHttpRequestOptions = {
+		method,
+		url: `${server.baseUrl}${path}`,
+		qs: options.qs,
+		headers: { accept: 'application/json', ...(options.headers ?? {}) },
+		body: options.body,
+		json: !(options.body instanceof FormData),
+		timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		sendCredentialsOnCrossOriginRedirect: false,
+	};
+	let actedBefore = false;
+	const deleted = (headers: IDataObject): ApiResponse => ({
+		body: { id: decodeURIComponent(path.split('/').pop() ?? ''), object: 'video.deleted', deleted: true },
+		headers,
+		statusCode: 200,
+	});
+	const attempt = async (): Promise<ApiResponse> => {
+		const sent = await settle(sendFollowingRedirects.call(this, server, request));
+		if (!sent.ok) {
+			// n8n wraps connection failures (reset, refused, timeout) in a NodeApiError without an HTTP status;
+			// its own errors (a missing credential, a cancelled execution) pass through.
+			if (sent.error instanceof NodeOperationError || isCancelled(this)) throw sent.error;
+			throw connectionError(this, sent.error, server.apiKey, itemIndex);
+		}
+		const response = sent.value;
+		const { statusCode, headers } = response;
+		const body = statusCode >= 200 && statusCode < 300 ? parseBody(response.body) : undefined;
+		// A delete whose earlier answer was lost (now 404), or that answers in plain text, did delete.
+		if (method === 'DELETE' && statusCode === 404 && actedBefore) return deleted(headers);
+		if (statusCode < 200 || statusCode >= 300) {
+			throw apiError(this, statusCode, response.body, server.apiKey, itemIndex, headers);
+		}
+		if (typeof body === 'string' && body.length > 0) {
+			if (method === 'DELETE' && !/^\s*[[{]/.test(body)) return deleted(headers);
+			throw nonJsonError(this, statusCode, body, server.apiKey, itemIndex);
+		}
+		if (method === 'DELETE' && (body === undefined || body === '')) return deleted(headers); // 204 No Content
+		return { body, headers, statusCode };
+	};
+	return await retrying(cancelSignal(this), READ_POLICY, attempt, (error) => {
+		const info = failureOf(error) as FailureInfo | undefined;
+		actedBefore ||= info?.maybeProcessed === true;
+		return retry && info?.retryable === true;
+	});
+}

@@ -1,0 +1,161 @@
+/**
+ * When to look at a running job again. Completion is extrapolated from the job's progress readings
+ * (assuming progress rises linearly), within the bounds the server asks for with
+ * `openai-poll-after-ms`, so a finished job is seen within about TARGET_LAG_MS without polling a
+ * long job every second.
+ */
+import type { Video } from '../api/schemas';
+
+export const MIN_POLL_GAP_MS = 250;
+export const MAX_POLL_GAP_MS = 10_000;
+/** The lag we aim for between a job's completion and the poll that sees it. */
+export const TARGET_LAG_MS = 600;
+/** The first look at a new job, before anything is known about it. */
+export const FIRST_POLL_MS = 1000;
+/** How far past the latest possible completion the last poll goes. */
+const MARGIN_MS = 100;
+/** The Go SDK caps the server hint at 8 s; waiting longer only adds lag. */
+export const MAX_HINT_MS = 8_000;
+/** Jobs of this run queued ahead of a job beyond which it counts as deep in the queue. */
+const QUEUE_HEAD = 2;
+/** A job deep in this run's own queue is looked at this rarely at most (after a long wait). */
+const MAX_QUEUED_GAP_MS = 60_000;
+
+export interface Observation {
+	/** When the answer arrived (ms). */
+	at: number;
+	/** When the request was sent (ms); the server read the status somewhere in [sentAt, at]. */
+	sentAt?: number;
+	status: Video['status'];
+	progress: number | null;
+}
+
+export interface PollState {
+	submittedAt: number;
+	observations: Observation[];
+	hintMs?: number;
+}
+
+export interface QueueContext {
+	/** Jobs of the same run, submitted earlier, last seen queued. */
+	queuedAhead?: number;
+}
+
+/** a·s + b·d ≤ c over the job's start s and duration d (ms, relative to submission). */
+type Constraint = [number, number, number];
+
+/**
+ * Least and greatest completion time s + d over every start s and duration d that fit all the
+ * constraints (a convex polygon: the extremes are at its corners), or undefined when none fit.
+ */
+function completionBounds(constraints: Constraint[]): { lo: number; hi: number } | undefined {
+	let lo = Infinity;
+	let hi = -Infinity;
+	for (let i = 0; i < constraints.length; i++) {
+		const [a1, b1, c1] = constraints[i];
+		for (let j = i + 1; j < constraints.length; j++) {
+			const [a2, b2, c2] = constraints[j];
+			const det = a1 * b2 - a2 * b1;
+			if (Math.abs(det) < 1e-9) continue;
+			const s = (c1 * b2 - c2 * b1) / det;
+			const d = (a1 * c2 - a2 * c1) / det;
+			if (!constraints.every(([a, b, c]) => a * s + b * d <= c + 1e-6 * Math.max(1, Math.abs(c)))) continue;
+			lo = Math.min(lo, s + d);
+			hi = Math.max(hi, s + d);
+		}
+	}
+	return lo <= hi ? { lo, hi } : undefined;
+}
+
+const BOX = 1e9;
+
+/**
+ * What linear progress says about completion: a reading p (an integer, so the truth lies in
+ * [p, p+1)) taken while the server was between `sentAt` and `at` means p ≤ 100·(τ−s)/d < p+1.
+ * Times are relative to `origin`. `start` bounds the start of the job (or of the linear stretch).
+ */
+function linearWindow(
+	readings: Observation[],
+	origin: number,
+	start: { min: number; max: number },
+	notDoneAt: number,
+): { lo: number; hi: number } | undefined {
+	const constraints: Constraint[] = [
+		[-1, 0, -(start.min - origin)],
+		[1, 0, start.max - origin],
+		[0, -1, -1],
+		[0, 1, BOX],
+		// Not completed when last seen.
+		[-1, -1, -(notDoneAt - origin)],
+	];
+	for (const reading of readings) {
+		const p = reading.progress ?? 0;
+		const at = reading.at - origin;
+		const sent = (reading.sentAt ?? reading.at) - origin;
+		constraints.push([100, p, 100 * at]);
+		constraints.push([-100, -(p + 1), -100 * sent]);
+	}
+	const bounds = completionBounds(constraints);
+	return bounds && { lo: bounds.lo + origin, hi: bounds.hi + origin };
+}
+
+/**
+ * When to look at a job again, in ms from `now`.
+ *
+ * While a job reports progress, the readings pin its completion inside a window [lo, hi], assuming
+ * progress rises linearly: first assuming it started when it was submitted (if it was never seen
+ * queued), else allowing any start between its last queued and first running reading, else (the
+ * progress is not linear) from the latest two readings only. The next poll goes
+ * at lo + TARGET_LAG_MS, so a completion in the window is seen within the target lag, or just past
+ * hi once the window is that narrow; a poll that finds it still running narrows the window. Without
+ * progress (queued, or a server that reports none) it backs off gently. Never sooner than the
+ * server's hint (capped at 8 s), never later than MAX_POLL_GAP_MS.
+ */
+export function nextPollDelay(state: PollState, now: number, context: QueueContext = {}): number {
+	const floor = Math.max(MIN_POLL_GAP_MS, Math.min(state.hintMs ?? 0, MAX_HINT_MS));
+	const observations = state.observations;
+	const last = observations[observations.length - 1];
+	if (!last) return clamp(FIRST_POLL_MS - (now - state.submittedAt), floor, MAX_POLL_GAP_MS);
+	const running = observations.filter((o) => o.status === 'in_progress');
+	if (last.status !== 'in_progress' || !running.some((o) => (o.progress ?? 0) > 0)) {
+		// Nothing to extrapolate from: look again soon, backing off gently. A job deep in this run's
+		// own queue starts only after those ahead of it (and the loop looks at the oldest queued job
+		// whenever one of the run's jobs finishes), so it is looked at rarely.
+		const waited = now - state.submittedAt;
+		if (last.status === 'queued' && (context.queuedAhead ?? 0) >= QUEUE_HEAD) {
+			return clamp(waited / 4, Math.max(floor, MAX_POLL_GAP_MS), MAX_QUEUED_GAP_MS);
+		}
+		return clamp(Math.max(1000, waited / 4), floor, MAX_POLL_GAP_MS);
+	}
+
+	const lastQueued = [...observations].reverse().find((o) => o.status === 'queued' && o.at <= running[0].at);
+	const startMin = lastQueued ? (lastQueued.sentAt ?? lastQueued.at) : state.submittedAt;
+	const startMax = running[0].at;
+	const notDoneAt = last.sentAt ?? last.at;
+	const origin = state.submittedAt;
+	// Never seen queued: assume it started on submission, as most servers do. One reading cannot
+	// prove that, so the next comes soon enough to catch a late start (two readings then disagree).
+	const pinned = lastQueued ? undefined : linearWindow(running, origin, { min: startMin, max: startMin }, notDoneAt);
+	let window = pinned ?? linearWindow(running, origin, { min: startMin, max: startMax }, notDoneAt);
+	let maxGap = MAX_POLL_GAP_MS;
+	if (pinned && running.filter((o) => (o.progress ?? 0) > 0).length < 2) maxGap = Math.max(1000, now - startMin);
+	let minGap = 0;
+	if (!window) {
+		// Progress is not linear (or the job is overdue): trust the latest stretch only, and back
+		// off the longer the progress has stood still.
+		const lastProgress = last.progress ?? 0;
+		let plateau = running.length - 1;
+		while (plateau > 0 && (running[plateau - 1].progress ?? 0) === lastProgress) plateau--;
+		const before = plateau > 0 ? running[plateau - 1] : undefined;
+		if (before) {
+			window = linearWindow([before, last], origin, { min: origin - BOX, max: before.at }, notDoneAt);
+		}
+		minGap = Math.max(500, (now - running[plateau].at) / 2);
+	}
+	const target = window ? Math.min(window.hi + MARGIN_MS, window.lo + TARGET_LAG_MS) : now;
+	return clamp(Math.min(Math.max(target - now, minGap), maxGap), floor, MAX_POLL_GAP_MS);
+}
+
+export function clamp(value: number, min: number, max: number): number {
+	return Math.min(max, Math.max(min, value));
+}

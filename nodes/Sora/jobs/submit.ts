@@ -1,0 +1,74 @@
+/**
+ * Starting a paid job: the cost budget first, then one create that is never paid twice
+ * (./createOnce). What comes back is the job the router follows (./watcher) or hands back at once.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { JobRequest, SoraClient } from '../api/client';
+import type { Video } from '../api/schemas';
+import { reserveBudget } from './costBudget';
+import { createJobOnce } from './createOnce';
+import type { PendingJob } from './watcher';
+
+export interface WaitOptions {
+	wait: boolean;
+	maxWaitMs: number;
+	binaryProperty: string;
+	downloadThumbnail: boolean;
+}
+
+/** A job the router still has to wait for (or hand back at once when waiting is off). */
+export interface SubmittedJob extends PendingJob {
+	kind: 'job';
+	options: WaitOptions;
+	/** Extra JSON for the output item (for example an extension count). */
+	extra?: IDataObject;
+}
+
+/** What the cost budget needs to know about a job. */
+export interface Estimate {
+	model: string;
+	size: string;
+	seconds: number;
+}
+
+/**
+ * Sends one job-creating request. The idempotency key lets servers that honour it answer a
+ * repeated request with the job they already started instead of charging for a second one.
+ */
+export async function submitJob(
+	this: IExecuteFunctions,
+	client: SoraClient,
+	itemIndex: number,
+	job: JobRequest,
+	options: WaitOptions,
+	estimate?: Estimate,
+): Promise<SubmittedJob> {
+	if (estimate) reserveBudget.call(this, itemIndex, estimate);
+	const { video, submittedAt } = await createJobOnce.call(this, client, itemIndex, job);
+	return { kind: 'job', video, itemIndex, submittedAt, maxWaitMs: options.maxWaitMs, options };
+}
+
+/** Remix, edit and extend work on finished videos only; say so before paying for a doomed job. */
+export async function fetchCompletedSource(
+	this: IExecuteFunctions,
+	client: SoraClient,
+	itemIndex: number,
+	id: string,
+	action: string,
+): Promise<Video> {
+	const source = await client.getVideo(id, itemIndex);
+	if (source.status !== 'completed') {
+		throw new NodeOperationError(this.getNode(), `Video ${id} is ${source.status.replace('_', ' ')}; only a completed video can be ${action}`, {
+			itemIndex,
+			description: 'Wait until the video is completed (Wait for Completion, or the Sora Trigger), then run this step.',
+		});
+	}
+	return source;
+}
+
+/** The price of making another clip like `source` (same model and size), for the cost budget. */
+export function estimateLike(source: Video, seconds: number): Estimate {
+	return { model: source.model ?? '', size: source.size ?? '', seconds };
+}

@@ -1,0 +1,235 @@
+/**
+ * The one polling routine: a single loop watches every pending job of an execution, so a hundred
+ * items cost one timer, not a hundred. Jobs join the loop as soon as they are submitted, each is
+ * polled when it is likely to have finished (./schedule), and each finished job is handed over at
+ * once, so downloads overlap with the polling of the others.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { SoraClient } from '../api/client';
+import { cancelSignal } from '../api/request';
+import type { Video } from '../api/schemas';
+import { createLimiter, DEFAULT_CONCURRENCY } from './pool';
+import type { PollState } from './schedule';
+import { FIRST_POLL_MS, MAX_HINT_MS, MAX_POLL_GAP_MS, MIN_POLL_GAP_MS, clamp, nextPollDelay } from './schedule';
+
+const MAX_TRANSIENT_FAILURES = 20;
+const MAX_OBSERVATIONS = 20;
+
+export interface PendingJob {
+	video: Video;
+	itemIndex: number;
+	submittedAt: number;
+	maxWaitMs: number;
+}
+
+export interface WaitHandlers {
+	/** Called once per job when it reaches completed or failed; may download in the background. */
+	onFinished(job: PendingJob, video: Video): Promise<void>;
+	/** Called once per job that cannot be followed any more (timeout, 404, cancelled execution). */
+	onError(job: PendingJob, error: Error): Promise<void>;
+}
+
+export interface VideoWatcher {
+	/** Starts following a submitted job; polling begins while other items are still being submitted. */
+	add(job: PendingJob): void;
+	/** No more jobs will be added: resolves once every job is finished and handled. */
+	finish(): Promise<void>;
+}
+
+function isTransient(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const code = Number(error.httpCode);
+	return !code || code === 408 || code === 409 || code === 429 || code >= 500;
+}
+
+interface Tracked extends PollState {
+	job: PendingJob;
+	order: number;
+	nextAt: number;
+	failures: number;
+	busy: boolean;
+}
+
+/**
+ * One polling loop for a whole node run. At most `concurrency` status requests are in flight; the
+ * loop sleeps until the next job is due, and wakes early when a job is added, a poll returns or the
+ * execution is cancelled.
+ */
+export function watchVideos(
+	this: IExecuteFunctions,
+	client: SoraClient,
+	handlers: WaitHandlers,
+	options: { concurrency?: number } = {},
+): VideoWatcher {
+	const signal = cancelSignal(this);
+	const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+	const tracked = new Map<PendingJob, Tracked>();
+	const handling: Array<Promise<void>> = [];
+	let handlerError: unknown;
+	let closed = false;
+	let added = 0;
+	let woken = false;
+	let waker: AbortController | undefined;
+	const wake = () => {
+		woken = true;
+		waker?.abort();
+	};
+	signal?.addEventListener('abort', wake, { once: true });
+
+	const settle = (job: PendingJob, outcome: () => Promise<void>) => {
+		tracked.delete(job);
+		handling.push(
+			outcome().catch((error) => {
+				handlerError ??= error;
+			}),
+		);
+		wake();
+	};
+
+	/** Earlier jobs of this run last seen queued, for each queued job. */
+	const queuedAhead = (entry: Tracked) => {
+		let count = 0;
+		for (const other of tracked.values()) {
+			if (other.order < entry.order && other.observations[other.observations.length - 1]?.status === 'queued') count++;
+		}
+		return count;
+	};
+
+	/** A job of this run finished: a server that caps running jobs now starts the oldest queued one. */
+	const pullInQueued = (now: number) => {
+		let oldest: Tracked | undefined;
+		for (const entry of tracked.values()) {
+			const last = entry.observations[entry.observations.length - 1];
+			if (entry.busy || last?.status !== 'queued' || entry.nextAt <= now + FIRST_POLL_MS) continue;
+			if (!oldest || entry.order < oldest.order) oldest = entry;
+		}
+		if (!oldest) return;
+		const lastAt = oldest.observations[oldest.observations.length - 1].at;
+		oldest.nextAt = Math.max(now, lastAt + Math.min(oldest.hintMs ?? 0, MAX_HINT_MS));
+	};
+
+	const poll = async (entry: Tracked) => {
+		const { job } = entry;
+		try {
+			const sentAt = Date.now();
+			const { video, pollAfterMs } = await client.pollVideo(job.video.id, job.itemIndex);
+			const at = Date.now();
+			// The latest state goes into any error about this job (status, progress).
+			job.video = video;
+			entry.failures = 0;
+			entry.observations.push({ at, sentAt, status: video.status, progress: video.progress });
+			if (entry.observations.length > MAX_OBSERVATIONS) entry.observations.splice(1, 1);
+			entry.hintMs = pollAfterMs;
+			if (video.status === 'completed' || video.status === 'failed') {
+				settle(job, async () => await handlers.onFinished(job, video));
+				pullInQueued(at);
+				return;
+			}
+			if (at - job.submittedAt > job.maxWaitMs) {
+				settle(job, async () => await handlers.onError(job, timeoutError(this, job)));
+				return;
+			}
+			entry.nextAt = at + nextPollDelay(entry, at, { queuedAhead: queuedAhead(entry) });
+			// One last look when the time is up, not a full gap later.
+			entry.nextAt = Math.min(entry.nextAt, Math.max(job.submittedAt + job.maxWaitMs + 1, at + MIN_POLL_GAP_MS));
+		} catch (error) {
+			if (signal?.aborted) {
+				settle(job, async () => await handlers.onError(job, cancelledError(this, job)));
+				return;
+			}
+			if (isTransient(error) && ++entry.failures < MAX_TRANSIENT_FAILURES) {
+				// A flaky poll is not a failed job: look again later.
+				entry.nextAt = Date.now() + clamp(2000 * entry.failures, 1000, MAX_POLL_GAP_MS);
+				return;
+			}
+			settle(job, async () => await handlers.onError(job, error as Error));
+		} finally {
+			entry.busy = false;
+			wake();
+		}
+	};
+
+	const loop = async () => {
+		for (;;) {
+			woken = false;
+			if (signal?.aborted) {
+				for (const entry of [...tracked.values()]) {
+					if (!entry.busy) settle(entry.job, async () => await handlers.onError(entry.job, cancelledError(this, entry.job)));
+				}
+			}
+			if (closed && tracked.size === 0) break;
+			const now = Date.now();
+			let nextAt = Infinity;
+			const due = [...tracked.values()].filter((entry) => !entry.busy).sort((a, b) => a.nextAt - b.nextAt);
+			for (const entry of due) {
+				if (entry.nextAt <= now && !signal?.aborted) {
+					entry.busy = true;
+					void limit(async () => await poll(entry));
+				} else if (!signal?.aborted) {
+					nextAt = Math.min(nextAt, entry.nextAt);
+				}
+			}
+			if (woken) continue;
+			waker = new AbortController();
+			try {
+				await sleep(Math.max(1, Math.min(nextAt - now, 60_000)), waker.signal);
+			} catch {
+				// Woken early: a job was added, a poll returned, or the execution was cancelled.
+			}
+			waker = undefined;
+		}
+		signal?.removeEventListener('abort', wake);
+		await Promise.all(handling);
+		if (handlerError) throw handlerError;
+	};
+	let running: Promise<void> | undefined;
+
+	return {
+		add: (job: PendingJob) => {
+			if (job.video.status === 'completed' || job.video.status === 'failed') {
+				settle(job, async () => await handlers.onFinished(job, job.video));
+			} else {
+				const entry: Tracked = {
+					job,
+					order: added++,
+					submittedAt: job.submittedAt,
+					observations: [],
+					nextAt: 0,
+					failures: 0,
+					busy: false,
+				};
+				entry.nextAt = job.submittedAt + nextPollDelay(entry, job.submittedAt);
+				tracked.set(job, entry);
+			}
+			running ??= loop();
+			wake();
+		},
+		finish: async () => {
+			closed = true;
+			wake();
+			running ??= loop();
+			await running;
+		},
+	};
+}
+
+function timeoutError(ctx: IExecuteFunctions, job: PendingJob): NodeOperationError {
+	const minutes = Math.round(job.maxWaitMs / 6000) / 10;
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Video ${job.video.id} was still running after ${minutes} min`,
+		{
+			itemIndex: job.itemIndex,
+			description: `The job is not lost: fetch it later with Video → Get or Download using id ${job.video.id}, raise "Max Wait (Minutes)", or turn off "Wait for Completion" and use the Sora Trigger.`,
+		},
+	);
+}
+
+function cancelledError(ctx: IExecuteFunctions, job: PendingJob): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `Stopped waiting for video ${job.video.id}: the execution was cancelled`, {
+		itemIndex: job.itemIndex,
+		description: `The job keeps running on the server. Fetch it later with Video → Get or Download using id ${job.video.id}.`,
+	});
+}

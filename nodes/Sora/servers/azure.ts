@@ -1,0 +1,30 @@
+/**
+ * Azure OpenAI v1 (Microsoft Learn, "Video generation with Sora"): the contract under
+ * `https://{resource}.openai.azure.com/openai/v1`, key in the `api-key` header; create, get,
+ * content, list, delete, remix and characters; no edits or extensions; 4, 8 or 12 s; two sizes.
+ */
+import { contractForm, contractJson } from './openai';
+import type { ServerDefinition } from './types';
+
+const SECONDS = [4, 8, 12];
+const SIZES = ['720x1280', '1280x720'];
+
+export const azure: ServerDefinition = {
+	name: 'Azure OpenAI',
+	lacks: ['edit', 'extend'],
+	secondsProblem: (seconds) =>
+		SECONDS.includes(seconds)
+			? undefined
+			: { message: `Azure OpenAI cannot make ${seconds} s videos; it makes 4, 8 or 12 seconds`, description: 'Set Duration to 4, 8 or 12 seconds.' },
+	sizeProblem: (size) =>
+		SIZES.includes(size)
+			? undefined
+			: {
+					message: `Azure OpenAI cannot make ${size} videos; it makes 720x1280 and 1280x720 only`,
+					description: 'Set Size to 720x1280 (portrait) or 1280x720 (landscape), and use an image of that size.',
+				},
+	createJson: contractJson,
+	createForm: contractForm,
+	assetQuery: (variant) => ({ variant }),
+	mayCarryResultUrl: false,
+};

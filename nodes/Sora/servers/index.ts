@@ -1,0 +1,182 @@
+/**
+ * The servers that speak the Sora 2 Videos API, one file each, behind one interface (./types):
+ * which operations they have, how a create request is spelled, and where a finished video's bytes
+ * live. The credential's server preset selects one; it is resolved once per run and passed down.
+ */
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { sizeProblem } from '../models/catalogue';
+import { azure } from './azure';
+import { litellm } from './litellm';
+import { newapi } from './newapi';
+import { openai } from './openai';
+import { openrouter } from './openrouter';
+import type { CreateFields, Dialect, Feature, ImageReference, Refusal, ServerDefinition, ServerPreset } from './types';
+
+export type { CreateFields, Dialect, Feature, ImageReference, ServerPreset } from './types';
+
+export const CREDENTIAL_NAME = 'soraApi';
+
+const SERVERS: Record<ServerPreset, ServerDefinition> = { openai, azure, litellm, newapi, openrouter };
+
+/** Any n8n context: execute, poll or load-options functions. */
+type AnyContext = { getNode(): INode };
+
+export type SoraContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+/** The credential's server: where it is, the key n8n sends to it, and how it speaks. */
+export interface Server {
+	apiKey: string;
+	baseUrl: string;
+	dialect: Dialect;
+}
+
+function isPreset(value: unknown): value is ServerPreset {
+	return typeof value === 'string' && value in SERVERS;
+}
+
+/** The dialect a credential selects. Credentials saved before presets existed speak OpenAI's. */
+export function dialectFromCredentials(credentials: IDataObject): Dialect {
+	const server = isPreset(credentials.server) ? credentials.server : 'openai';
+	const provider = server === 'litellm' ? String(credentials.litellmProvider ?? '').trim() : '';
+	return { server, name: SERVERS[server].name, ...(provider ? { provider } : {}) };
+}
+
+/** Reads the credential and checks its base URL; the key itself never leaves n8n's helpers. */
+export async function resolveServer(this: SoraContext, itemIndex = 0): Promise<Server> {
+	const credentials = await this.getCredentials(CREDENTIAL_NAME, itemIndex);
+	const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
+		throw new NodeOperationError(this.getNode(), `The base URL "${baseUrl}" is not a full http(s) URL`, {
+			itemIndex,
+			description:
+				'Open the Sora API credential and enter the server address with its scheme, for example https://api.example.com/v1 or http://localhost:4010/v1.',
+		});
+	}
+	return { apiKey: String(credentials.apiKey ?? ''), baseUrl, dialect: dialectFromCredentials(credentials) };
+}
+
+export function supports(dialect: Dialect, feature: Feature): boolean {
+	return !SERVERS[dialect.server].lacks.includes(feature);
+}
+
+const LACK_SENTENCES: Record<Feature, Refusal> = {
+	list: {
+		message: 'has no video list',
+		description:
+			'Use Video → Get with the ID from the node that created the video (Wait for Completion does the waiting), or choose a server preset whose server lists videos.',
+	},
+	delete: { message: 'cannot delete videos', description: 'Videos expire on the server by themselves; remove this step.' },
+	remix: { message: 'has no remix', description: 'Make a new video with Text to Video or Image to Video and a changed prompt instead.' },
+	edit: { message: 'has no video edits', description: 'Make a new video with a changed prompt instead, or use a server with edits (OpenAI, LiteLLM proxy).' },
+	extend: {
+		message: 'has no video extensions',
+		description: 'Make a longer clip with Text to Video instead, or use a server with extensions (OpenAI, LiteLLM proxy).',
+	},
+	characters: { message: 'has no characters', description: 'Remove the characters and describe the subject in the prompt instead.' },
+	thumbnail: { message: 'serves only the MP4 of a video, no thumbnail', description: 'Download the video asset, and turn off Download Thumbnail.' },
+	spritesheet: { message: 'serves only the MP4 of a video, no spritesheet', description: 'Download the video asset instead.' },
+	fileId: {
+		message: 'cannot take an uploaded file ID as the first frame',
+		description: 'Give the image as a binary field or an image URL instead.',
+	},
+};
+
+/** Refuses, before anything is sent, what the server lacks. */
+export function requireFeature(ctx: AnyContext, dialect: Dialect, feature: Feature, action?: string, itemIndex?: number): void {
+	if (supports(dialect, feature)) return;
+	const { message, description } = LACK_SENTENCES[feature];
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`${dialect.name} ${message}${action ? `, so ${action} cannot run against it` : ''}`,
+		{ itemIndex, description },
+	);
+}
+
+/** What each operation needs beyond create, get and download. */
+const OPERATION_FEATURES: Record<string, { feature: Feature; action: string }> = {
+	'video.getMany': { feature: 'list', action: 'Get Many' },
+	'video.delete': { feature: 'delete', action: 'Delete' },
+	'video.remix': { feature: 'remix', action: 'Remix' },
+	'video.edit': { feature: 'edit', action: 'Edit' },
+	'video.extend': { feature: 'extend', action: 'Extend' },
+	'character.create': { feature: 'characters', action: 'Character → Create' },
+	'character.get': { feature: 'characters', action: 'Character → Get' },
+};
+
+/** Refuses an operation the credential's server lacks, before any item runs. */
+export function checkOperation(ctx: AnyContext, dialect: Dialect, resource: string, operation: string): void {
+	const need = OPERATION_FEATURES[`${resource}.${operation}`];
+	if (need) requireFeature(ctx, dialect, need.feature, need.action);
+}
+
+/** Headers a list call needs; refuses servers without a list (and LiteLLM without a provider). */
+export function listHeaders(ctx: AnyContext, dialect: Dialect, action: string): IDataObject {
+	requireFeature(ctx, dialect, 'list', action);
+	if (dialect.server !== 'litellm') return {};
+	if (!dialect.provider) {
+		throw new NodeOperationError(ctx.getNode(), `LiteLLM proxy needs a provider to list videos, so ${action} cannot run yet`, {
+			description:
+				'Open the Sora API credential and set LiteLLM Provider to the provider your video models run on (for example openai, azure, gemini or vertex_ai). LiteLLM lists videos only with a custom-llm-provider.',
+		});
+	}
+	return { 'custom-llm-provider': dialect.provider };
+}
+
+/** The one size check: the size's form, what the model makes, and what the server makes. */
+export function checkSize(ctx: AnyContext, itemIndex: number, dialect: Dialect, model: string, size: string): void {
+	const problem = sizeProblem(model, size);
+	if (problem) {
+		throw new NodeOperationError(ctx.getNode(), problem, {
+			itemIndex,
+			description: 'Change the Size or the Model so that they fit together.',
+		});
+	}
+	const refusal = SERVERS[dialect.server].sizeProblem?.(size);
+	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
+}
+
+/**
+ * Checks what a create request asks for against the model and the server, before anything is paid
+ * for. `size` may still be "matchImage"; it is checked once the image is read.
+ */
+export function checkCreate(
+	ctx: AnyContext,
+	itemIndex: number,
+	dialect: Dialect,
+	fields: { model: string; seconds: number; size: string; characters: unknown[]; downloadThumbnail?: boolean },
+): void {
+	if (fields.size !== 'matchImage') checkSize(ctx, itemIndex, dialect, fields.model, fields.size);
+	if (fields.characters.length) requireFeature(ctx, dialect, 'characters', 'a video with characters', itemIndex);
+	if (fields.downloadThumbnail) requireFeature(ctx, dialect, 'thumbnail', 'Download Thumbnail', itemIndex);
+	const refusal = SERVERS[dialect.server].secondsProblem?.(fields.seconds);
+	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
+}
+
+/** Whether the server takes multipart uploads on create; OpenRouter takes JSON only. */
+export function takesMultipart(dialect: Dialect): boolean {
+	return SERVERS[dialect.server].createForm !== undefined;
+}
+
+/** The JSON body of a create request in the server's spelling. */
+export function createJson(dialect: Dialect, fields: CreateFields, reference?: ImageReference): IDataObject {
+	return SERVERS[dialect.server].createJson(fields, reference);
+}
+
+/** The same body as multipart form fields, for requests that carry a file (never JSON-only servers). */
+export function createForm(dialect: Dialect, fields: CreateFields): FormData {
+	const definition = SERVERS[dialect.server];
+	if (!definition.createForm) throw new Error(`${definition.name} takes JSON only`);
+	return definition.createForm(fields);
+}
+
+/** Whether a finished video may carry its result as a URL instead of (or besides) /content. */
+export function mayCarryResultUrl(dialect: Dialect): boolean {
+	return SERVERS[dialect.server].mayCarryResultUrl;
+}
+
+/** The query that picks an asset variant from a video's content. */
+export function assetQuery(dialect: Dialect, variant: string): IDataObject {
+	return SERVERS[dialect.server].assetQuery(variant);
+}

@@ -1,0 +1,43 @@
+/**
+ * OpenAI's own Videos API (retired 2026-09-24), the reference every other server is compared with,
+ * and the spelling of any server that speaks it exactly (the bundled emulator among them).
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { CreateFields, ImageReference, ServerDefinition } from './types';
+
+/** The create body as the contract spells it: seconds as a string, size as WIDTHxHEIGHT. */
+export function contractJson(fields: CreateFields, reference?: ImageReference): IDataObject {
+	return {
+		prompt: fields.prompt,
+		model: fields.model,
+		seconds: String(fields.seconds),
+		size: fields.size,
+		...(fields.characters.length ? { characters: fields.characters.map(({ id }) => ({ id })) } : {}),
+		...(reference ? { input_reference: reference } : {}),
+		...fields.additional,
+	};
+}
+
+/** The same body as multipart form fields. */
+export function contractForm(fields: CreateFields): FormData {
+	const form = new FormData();
+	form.append('prompt', fields.prompt);
+	form.append('model', fields.model);
+	form.append('seconds', String(fields.seconds));
+	form.append('size', fields.size);
+	fields.characters.forEach(({ id }, index) => form.append(`characters[${index}][id]`, id));
+	for (const [key, value] of Object.entries(fields.additional)) {
+		form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+	}
+	return form;
+}
+
+export const openai: ServerDefinition = {
+	name: 'OpenAI',
+	lacks: [],
+	createJson: contractJson,
+	createForm: contractForm,
+	assetQuery: (variant) => ({ variant }),
+	mayCarryResultUrl: false,
+};

@@ -1,0 +1,39 @@
+/**
+ * OpenRouter (`/api/v1/videos`, its API reference and video guide): JSON only, an integer
+ * `duration`, a size spelled as resolution + aspect ratio, the first frame in `frame_images`, and
+ * results in `urls[]` or `/content?index=0`. Create, poll and content only.
+ */
+import type { ServerDefinition } from './types';
+
+/** OpenRouter spells a size as a resolution and an aspect ratio. */
+const SIZES: Record<string, { resolution: string; aspect_ratio: string }> = {
+	'1280x720': { resolution: '720p', aspect_ratio: '16:9' },
+	'720x1280': { resolution: '720p', aspect_ratio: '9:16' },
+	'1920x1080': { resolution: '1080p', aspect_ratio: '16:9' },
+	'1080x1920': { resolution: '1080p', aspect_ratio: '9:16' },
+};
+
+export const openrouter: ServerDefinition = {
+	name: 'OpenRouter',
+	lacks: ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
+	sizeProblem: (size) =>
+		SIZES[size]
+			? undefined
+			: {
+					message: `OpenRouter cannot make ${size} videos; it takes 720p or 1080p in 16:9 or 9:16`,
+					description:
+						'Set Size to 1280x720, 720x1280, 1920x1080 or 1080x1920 (the model decides which of them it offers), and use an image of that size.',
+				},
+	createJson: (fields, reference) => ({
+		prompt: fields.prompt,
+		model: fields.model,
+		duration: fields.seconds,
+		...SIZES[fields.size],
+		...(reference?.image_url
+			? { frame_images: [{ type: 'image_url', image_url: { url: reference.image_url }, frame_type: 'first_frame' }] }
+			: {}),
+		...fields.additional,
+	}),
+	assetQuery: () => ({ index: 0 }),
+	mayCarryResultUrl: true,
+};

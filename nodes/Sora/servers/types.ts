@@ -1,0 +1,69 @@
+/**
+ * The one interface every server file implements: what the server lacks, how a create request is
+ * spelled for it, and where the bytes of a finished video live. Everything here is pure data and
+ * pure functions, so the operations stay the same for every server.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+export type ServerPreset = 'openai' | 'azure' | 'litellm' | 'openrouter' | 'newapi';
+
+/** The credential's server, as every mapping function receives it. */
+export interface Dialect {
+	server: ServerPreset;
+	/** How sentences name the server. */
+	name: string;
+	/** LiteLLM only: the provider whose videos a list call asks for (custom-llm-provider). */
+	provider?: string;
+}
+
+/** What a server may lack. */
+export type Feature =
+	| 'list'
+	| 'delete'
+	| 'remix'
+	| 'edit'
+	| 'extend'
+	| 'characters'
+	| 'thumbnail'
+	| 'spritesheet'
+	| 'fileId';
+
+/** What every create-from-prompt request carries, before a server spells it. */
+export interface CreateFields {
+	prompt: string;
+	model: string;
+	/** Whole seconds; each server converts to its own type at the edge. */
+	seconds: number;
+	size: string;
+	characters: Array<{ id: string }>;
+	additional: IDataObject;
+}
+
+/** A first frame the server fetches itself (a URL) or already holds (an uploaded file). */
+export interface ImageReference {
+	image_url?: string;
+	file_id?: string;
+}
+
+/** Why a server cannot do what was asked, and what to change. */
+export interface Refusal {
+	message: string;
+	description: string;
+}
+
+export interface ServerDefinition {
+	name: string;
+	lacks: readonly Feature[];
+	/** A duration the server cannot make, refused before paying. */
+	secondsProblem?(seconds: number): Refusal | undefined;
+	/** A size the server cannot make, refused before paying. */
+	sizeProblem?(size: string): Refusal | undefined;
+	/** The JSON body of a create request. */
+	createJson(fields: CreateFields, reference?: ImageReference): IDataObject;
+	/** The same body as multipart form fields, for requests that carry a file; absent on JSON-only servers. */
+	createForm?(fields: CreateFields): FormData;
+	/** The query that picks an asset variant from `/videos/{id}/content`. */
+	assetQuery(variant: string): IDataObject;
+	/** Whether a finished video may carry its result as a URL instead of (or besides) /content. */
+	mayCarryResultUrl: boolean;
+}
