@@ -1,7 +1,9 @@
 'use strict';
-// Dialect modes of the emulator: a translation layer that makes the OpenAI-shaped emulator speak like the
-// compatible servers of API-NOTES §9 on the wire — Azure OpenAI v1, LiteLLM proxy, new-api gateways and
-// OpenRouter. index.js calls these hooks: route (ids, missing routes, list needs), checkAuth, body (request
+// Dialect modes of the emulator: a translation layer that makes the OpenAI-shaped emulator speak, on the wire,
+// like the other servers that offer the Videos API with their own differences — Azure OpenAI v1 (`/openai/v1`,
+// `api-key` header), a LiteLLM proxy (BerriAI/litellm litellm/proxy/video_endpoints/endpoints.py), new-api
+// gateways (QuantumNous/new-api: `task_` ids, `duration`) and OpenRouter (`/api/v1/videos`, `job-` ids, result
+// URLs). The table in README.md ("Dialect modes") lists the differences. index.js calls these hooks: route (ids, missing routes, list needs), checkAuth, body (request
 // fields → OpenAI shape), outgoing (OpenAI shape → the dialect's responses and errors). Result URLs are served
 // by a second HTTP server on another port (another origin) that, like a storage bucket behind a signed URL,
 // refuses requests that carry credentials.
