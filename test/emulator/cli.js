@@ -19,6 +19,9 @@ function parseArgs(argv) {
     if (v === undefined || !Number.isFinite(n)) usage(`--${name} needs a number`);
     return n;
   };
+  const json = (name, v) => {
+    try { return JSON.parse(v); } catch { return usage(`--${name} needs a JSON object`); }
+  };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
     let val;
@@ -43,16 +46,8 @@ function parseArgs(argv) {
       case '--media-mode': opts.mediaMode = next(); break;
       case '--base-path': opts.basePath = next(); break;
       case '--dialect': opts.dialect = next(); break;
-      case '--dialect-options': {
-        const v = next();
-        try { opts.dialectOptions = JSON.parse(v); } catch { usage('--dialect-options needs a JSON object'); }
-        break;
-      }
-      case '--faults': {
-        const v = next();
-        try { opts.faults = JSON.parse(v); } catch { usage('--faults needs a JSON object'); }
-        break;
-      }
+      case '--dialect-options': opts.dialectOptions = json('dialect-options', next()); break;
+      case '--faults': opts.faults = json('faults', next()); break;
       case '--verbose': opts.log = true; break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown argument: ${a}`);

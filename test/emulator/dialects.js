@@ -1,13 +1,16 @@
 'use strict';
-// Dialect modes of the emulator: a translation layer that makes the OpenAI-shaped emulator speak like the
-// compatible servers of API-NOTES §9 on the wire — Azure OpenAI v1, LiteLLM proxy, new-api gateways and
-// OpenRouter. index.js calls these hooks: route (ids, missing routes, list needs), checkAuth, body (request
+// Dialect modes of the emulator: a translation layer that makes the OpenAI-shaped emulator speak, on the wire,
+// like the other servers that offer the Videos API with their own differences — Azure OpenAI v1 (`/openai/v1`,
+// `api-key` header), a LiteLLM proxy (BerriAI/litellm litellm/proxy/video_endpoints/endpoints.py), new-api
+// gateways (QuantumNous/new-api: `task_` ids, `duration`) and OpenRouter (`/api/v1/videos`, `job-` ids, result
+// URLs). The table in README.md ("Dialect modes") lists the differences. index.js calls these hooks: route (ids, missing routes, list needs), checkAuth, body (request
 // fields → OpenAI shape), outgoing (OpenAI shape → the dialect's responses and errors). Result URLs are served
 // by a second HTTP server on another port (another origin) that, like a storage bucket behind a signed URL,
 // refuses requests that carry credentials.
 
 const http = require('node:http');
 const crypto = require('node:crypto');
+const { bearerToken, safeEqual, urlHost, listen, closeServer } = require('./http');
 
 const DIALECTS = ['azure', 'litellm', 'newapi', 'openrouter'];
 
@@ -113,7 +116,7 @@ function createDialect(name, options = {}, ApiError) {
     const expires = Number(url.searchParams.get('expires'));
     const given = String(url.searchParams.get('signature') || '');
     const expected = sign(id, m[2], expires);
-    if (given.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+    if (!safeEqual(given, expected)) {
       return xml(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
     }
     if (!(expires * 1000 > Date.now())) return xml(403, 'AccessDenied', 'Request has expired');
@@ -152,13 +155,12 @@ function createDialect(name, options = {}, ApiError) {
 
   function checkAuth(req, apiKey) {
     if (!apiKey) return;
-    const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization || ''));
+    const bearer = bearerToken(req);
     let given = null;
     if (name === 'azure') given = req.headers['api-key'] ? String(req.headers['api-key']).trim() : null;
-    else if (name === 'litellm') given = bearer ? bearer[1].trim() : req.headers['x-litellm-api-key'] ? String(req.headers['x-litellm-api-key']).trim() : null;
-    else given = bearer ? bearer[1].trim() : null;
-    const ok = given !== null && given.length === String(apiKey).length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(String(apiKey)));
-    if (ok) return;
+    else if (name === 'litellm') given = bearer !== null ? bearer : req.headers['x-litellm-api-key'] ? String(req.headers['x-litellm-api-key']).trim() : null;
+    else given = bearer;
+    if (safeEqual(given, String(apiKey))) return;
     if (name === 'azure') {
       throw new DialectError(401, 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.', { code: '401', type: null });
     }
@@ -303,20 +305,13 @@ function createDialect(name, options = {}, ApiError) {
     assetServer = http.createServer((req, res) => {
       onAssetRequest(req, res).catch(() => { try { res.destroy(); } catch { /* ignore */ } });
     });
-    await new Promise((resolve, reject) => {
-      assetServer.once('error', reject);
-      assetServer.listen(0, ctx.host, () => { assetServer.off('error', reject); resolve(); });
-    });
-    const hostForUrl = ctx.host.includes(':') ? `[${ctx.host}]` : ctx.host;
-    assetOrigin = `http://${hostForUrl}:${assetServer.address().port}`;
+    await listen(assetServer, 0, ctx.host);
+    assetOrigin = `http://${urlHost(ctx.host)}:${assetServer.address().port}`;
   }
 
   async function close() {
     if (!assetServer) return;
-    await new Promise((resolve) => {
-      assetServer.close(() => resolve());
-      if (assetServer.closeAllConnections) assetServer.closeAllConnections();
-    });
+    await closeServer(assetServer);
   }
 
   return {

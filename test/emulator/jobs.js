@@ -1,0 +1,203 @@
+'use strict';
+// The job store: ids, creating jobs, the scheduler (queued → in_progress under the `maxRunning` cap → completed
+// or failed, with timers), progress and the public video object, asset expiry, idempotency keys, and the media
+// files of a job.
+
+const crypto = require('node:crypto');
+const media = require('./media');
+const { ApiError } = require('./errors');
+const { DEFAULTS } = require('./state');
+
+const MODERATION_WORD = 'BLOCKED_BY_MODERATION';
+
+// One sequence for the process (not per emulator): ids stay unique across the emulators of a test run.
+let idSeq = 0;
+/** Ids sort lexicographically in creation order: 12 hex ms timestamp + 6 hex sequence + random. */
+function newId(prefix) {
+  idSeq = (idSeq + 1) % 0xffffff;
+  return `${prefix}_${Date.now().toString(16).padStart(12, '0')}${idSeq.toString(16).padStart(6, '0')}${crypto.randomBytes(7).toString('hex')}`;
+}
+
+const nowSec = (ms = Date.now()) => Math.floor(ms / 1000);
+
+function createJobs(state, mediaStore) {
+  const { config, jobs, idempotency } = state;
+
+  function jobDuration(job) {
+    let ms = config.jobMs;
+    if (typeof ms === 'function') {
+      try { ms = ms(view(job)); } catch { ms = DEFAULTS.jobMs; }
+    }
+    ms = Number(ms);
+    return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULTS.jobMs;
+  }
+
+  function setTimer(job, ms, fn) {
+    clearTimeout(job.timer);
+    job.timer = setTimeout(fn, ms);
+    if (job.timer.unref) job.timer.unref();
+  }
+
+  /** Starts eligible queued jobs, oldest first, while fewer than `maxRunning` are in progress. */
+  function pump() {
+    let running = 0;
+    for (const j of jobs.values()) if (j.status === 'in_progress') running++;
+    const max = config.maxRunning == null ? Infinity : Number(config.maxRunning);
+    for (const job of jobs.values()) {
+      if (running >= max) break;
+      if (job.status !== 'queued' || !job.eligible) continue;
+      const duration = jobDuration(job); // the callback sees the job still queued
+      job.status = 'in_progress';
+      job.startedAtMs = Date.now();
+      job.durationMs = duration;
+      running++;
+      setTimer(job, job.durationMs, () => finish(job));
+    }
+  }
+
+  function finish(job) {
+    if (!jobs.has(job.id) || job.status !== 'in_progress') return;
+    const t = Date.now();
+    if (job.prompt && job.prompt.includes(MODERATION_WORD)) {
+      job.status = 'failed';
+      job.error = { code: 'moderation_blocked', message: 'Your request was blocked by our moderation system.' };
+      job.completedAtMs = t;
+    } else if (job.mediaError) {
+      job.status = 'failed';
+      job.error = { code: 'internal_error', message: 'Video generation failed (emulator could not render the media).' };
+      job.completedAtMs = t;
+    } else {
+      job.status = 'completed';
+      job.completedAtMs = t;
+    }
+    state.log(`job ${job.id} -> ${job.status}`);
+    pump();
+  }
+
+  /** Admin: ends a job now — `fail` with `{code, message}`, otherwise as its timer would. */
+  function forceEnd(job, fail, b) {
+    clearTimeout(job.timer);
+    if (job.status === 'queued') { job.startedAtMs = Date.now(); job.durationMs = 0; }
+    job.status = 'in_progress';
+    if (fail) {
+      job.status = 'failed';
+      job.completedAtMs = Date.now();
+      job.error = { code: b.code || 'internal_error', message: b.message || 'Video generation failed.' };
+      pump();
+    } else {
+      finish(job);
+    }
+  }
+
+  function createJob(route, { model, prompt, size, seconds, remixedFrom = null, extensionCount = 0, characterIds = [] }) {
+    const job = {
+      id: newId('video'),
+      route,
+      model,
+      prompt,
+      size,
+      seconds: String(seconds),
+      status: 'queued',
+      eligible: false,
+      createdAtMs: Date.now(),
+      startedAtMs: null,
+      completedAtMs: null,
+      durationMs: null,
+      error: null,
+      remixed_from_video_id: remixedFrom,
+      extensionCount,
+      characterIds,
+      timer: null,
+      media: null,
+      mediaError: null,
+    };
+    if (config.mediaMode !== 'lazy') startMedia(job);
+    jobs.set(job.id, job);
+    state.stats.acceptedJobs++;
+    state.stats.accepted[route] = (state.stats.accepted[route] || 0) + 1;
+    if (route === 'create') state.stats.acceptedCreates++;
+    // A job is always `queued` in the create response; it becomes eligible to run after queuedMs (at least one tick).
+    const q = Math.max(0, Number(config.queuedMs) || 0);
+    setTimer(job, q, () => { job.eligible = true; pump(); });
+    return job;
+  }
+
+  /** A job-creating request: with an `Idempotency-Key` seen before on this route, the earlier job instead of a new one. */
+  function idempotent(req, route, fn) {
+    const key = config.ignoreIdempotencyKeys ? undefined : req.headers['idempotency-key'];
+    if (key) {
+      const existing = idempotency.get(`${route}:${key}`);
+      if (existing && jobs.has(existing)) {
+        state.stats.idempotentReplays++;
+        return { job: jobs.get(existing), replay: true };
+      }
+    }
+    const job = fn();
+    if (key) idempotency.set(`${route}:${key}`, job.id);
+    return { job, replay: false };
+  }
+
+  function getJob(id) {
+    const job = jobs.get(id);
+    if (!job) throw new ApiError(404, `Video with id '${id}' not found.`, { param: 'video_id', code: 'video_not_found' });
+    return job;
+  }
+
+  function startMedia(job) {
+    if (!job.media) {
+      job.media = mediaStore.ensureAll(job.size, job.seconds);
+      job.media.catch((err) => { job.mediaError = err; state.log('media generation failed', err.message); });
+    }
+    return job.media;
+  }
+
+  /** The virtual file of a job's `video` (padded to `padVideoBytes`), `thumbnail` or `spritesheet`. */
+  async function assetFor(job, variant) {
+    let paths;
+    try { paths = await startMedia(job); } catch (err) {
+      throw new ApiError(500, `The emulator could not render media: ${err.message}`, { type: 'server_error' });
+    }
+    if (variant === 'video') return media.paddedMp4(paths.video, Number(config.padVideoBytes) || 0);
+    return media.fileAsVirtual(paths[variant]);
+  }
+
+  function isExpired(job) {
+    return job.status === 'completed' && Date.now() >= job.completedAtMs + Number(config.assetTtlSeconds) * 1000;
+  }
+
+  /** The public video object. */
+  function view(job) {
+    let progress = 0;
+    if (job.status === 'in_progress') {
+      const frac = job.durationMs > 0 ? (Date.now() - job.startedAtMs) / job.durationMs : 1;
+      progress = Math.max(0, Math.min(99, Math.floor(frac * 100)));
+    } else if (job.status === 'completed' || job.status === 'failed') {
+      progress = 100;
+    }
+    const done = job.completedAtMs != null;
+    return {
+      id: job.id,
+      object: 'video',
+      model: job.model,
+      status: job.status,
+      progress,
+      created_at: nowSec(job.createdAtMs),
+      completed_at: done ? nowSec(job.completedAtMs) : null,
+      expires_at: job.status === 'completed' ? Math.floor(job.completedAtMs / 1000 + Number(config.assetTtlSeconds)) : null,
+      prompt: job.prompt,
+      size: job.size,
+      seconds: job.seconds,
+      remixed_from_video_id: job.remixed_from_video_id,
+      error: job.error,
+    };
+  }
+
+  /** Stops every job's timer (reset, close). */
+  function stopTimers() {
+    for (const j of jobs.values()) clearTimeout(j.timer);
+  }
+
+  return { pump, finish, forceEnd, createJob, idempotent, getJob, assetFor, isExpired, view, stopTimers };
+}
+
+module.exports = { createJobs, newId, nowSec, MODERATION_WORD };
