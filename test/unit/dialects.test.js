@@ -1,11 +1,12 @@
 const { NodeHelpers } = require('n8n-workflow');
-const dialects = require('../../dist/nodes/Sora/servers');
+const dialects = require('../../dist/nodes/Sora/servers/index.js');
+const { dialectFromCredentials } = require('../../dist/nodes/Sora/servers/index.js');
 const { SoraClient } = require('../../dist/nodes/Sora/api/client');
 const { parseVideo } = require('../../dist/nodes/Sora/api/schemas');
 const { SoraApi } = require('../../dist/credentials/SoraApi.credentials');
 
 const fields = { prompt: 'p', model: 'm', seconds: 8, size: '1280x720', characters: [], additional: { seed: 7 } };
-const dialect = (server, extra = {}) => dialects.dialectFromCredentials({ server, ...extra });
+const dialect = (server, extra = {}) => dialectFromCredentials({ server, ...extra });
 
 describe('credential presets', () => {
 	const credential = new SoraApi();
@@ -14,7 +15,7 @@ describe('credential presets', () => {
 	test('a credential saved before presets keeps its fields and speaks OpenAI', () => {
 		const old = resolve({ apiKey: 'k', baseUrl: 'http://old/v1', authHeader: 'apiKey' });
 		expect(old).toMatchObject({ server: 'openai', baseUrl: 'http://old/v1', authHeader: 'apiKey' });
-		expect(dialects.dialectFromCredentials(old).server).toBe('openai');
+		expect(dialectFromCredentials(old).server).toBe('openai');
 		expect(resolve({ apiKey: 'k' })).toMatchObject({ server: 'openai', baseUrl: 'https://api.openai.com/v1', authHeader: 'bearer' });
 	});
 

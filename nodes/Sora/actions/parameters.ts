@@ -10,10 +10,10 @@ import type { WaitOptions } from '../jobs/submit';
 import type { CreateFields, Dialect } from '../servers';
 import { checkCreate } from '../servers';
 
-export const MAX_PROMPT_LENGTH = 32_000;
-export const MAX_CHARACTERS = 2;
+const MAX_PROMPT_LENGTH = 32_000;
+const MAX_CHARACTERS = 2;
 
-export interface CharacterRef {
+interface CharacterRef {
 	id: string;
 	name: string;
 }

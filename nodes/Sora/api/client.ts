@@ -22,7 +22,7 @@ const VARIANT_FILE: Record<Variant, { extension: string; mimeType: string }> = {
 };
 
 /** The four requests that start a paid job. */
-export type JobKind = 'create' | 'remix' | 'edit' | 'extend';
+type JobKind = 'create' | 'remix' | 'edit' | 'extend';
 
 export interface JobRequest {
 	kind: JobKind;

@@ -34,7 +34,7 @@ export function failureOf(error: unknown): FailureInfo | undefined {
 }
 
 /** Marks an error with its classification. */
-export function classified<E extends Error>(error: E, info: FailureInfo): E {
+function classified<E extends Error>(error: E, info: FailureInfo): E {
 	failures.set(error, info);
 	return error;
 }

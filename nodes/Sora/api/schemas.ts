@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
+type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
 
 const STATUS_WORDS: Record<string, VideoStatus> = {
 	queued: 'queued',
@@ -101,7 +101,7 @@ const videoObject = z
 	})
 	.passthrough();
 
-export const videoSchema = z.preprocess(gatewayFields, videoObject);
+const videoSchema = z.preprocess(gatewayFields, videoObject);
 
 export interface Video {
 	id: string;
@@ -166,7 +166,7 @@ export function parseVideo(data: unknown): Video {
 	};
 }
 
-export const videoListSchema = z.object({
+const videoListSchema = z.object({
 	data: z.array(z.unknown()),
 	first_id: optionalText.optional(),
 	last_id: optionalText.optional(),

@@ -21,7 +21,7 @@ const QUEUE_HEAD = 2;
 /** A job deep in this run's own queue is looked at this rarely at most (after a long wait). */
 const MAX_QUEUED_GAP_MS = 60_000;
 
-export interface Observation {
+interface Observation {
 	/** When the answer arrived (ms). */
 	at: number;
 	/** When the request was sent (ms); the server read the status somewhere in [sentAt, at]. */

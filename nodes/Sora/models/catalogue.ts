@@ -51,7 +51,7 @@ export const KNOWN_MODELS: ModelInfo[] = [
 /** Sizes only the pro models make. */
 export const PRO_ONLY_SIZES: readonly string[] = Object.keys(SORA_2_PRO_PRICES).filter((size) => !(size in SORA_2_PRICES));
 
-export function findModel(id: string): ModelInfo | undefined {
+function findModel(id: string): ModelInfo | undefined {
 	return KNOWN_MODELS.find((model) => model.id === id);
 }
 

@@ -14,7 +14,7 @@ import { openai } from './openai';
 import { openrouter } from './openrouter';
 import type { CreateFields, Dialect, Feature, ImageReference, Refusal, ServerDefinition, ServerPreset } from './types';
 
-export type { CreateFields, Dialect, Feature, ImageReference, ServerPreset } from './types';
+export type { CreateFields, Dialect, Feature, ImageReference } from './types';
 
 export const CREDENTIAL_NAME = 'soraApi';
 
