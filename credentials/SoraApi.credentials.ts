@@ -138,7 +138,7 @@ export class SoraApi implements ICredentialType {
 			default: '',
 			placeholder: 'openai',
 			description:
-				'The provider your video models run on (openai, azure, gemini, vertex_ai, …). LiteLLM needs it to list videos: for Get Many, the video picker and the Sora Trigger. Leave empty if you use none of them.',
+				'The provider your video models run on (openai, azure, gemini, vertex_ai, …). It decides what LiteLLM can do: behind openai or azure everything but Delete (listing needs the provider named here); behind other providers (Veo and the rest) only Text and Image to Video, Get and Download.',
 			displayOptions: { show: { server: ['litellm'] } },
 		},
 		{
@@ -176,8 +176,8 @@ export class SoraApi implements ICredentialType {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			// A request every server of the preset answers with the key checked: OpenRouter and new-api
-			// gateways have no video list, and LiteLLM lists only for a provider.
-			url: '={{ $credentials.server === "openrouter" ? "/key" : $credentials.server === "newapi" || ($credentials.server === "litellm" && !$credentials.litellmProvider) ? "/models" : $credentials.server === "litellm" ? "/videos?limit=1&custom_llm_provider=" + $credentials.litellmProvider : "/videos?limit=1" }}',
+			// gateways have no video list, and LiteLLM's depends on the provider (Veo's is a 500).
+			url: '={{ $credentials.server === "openrouter" ? "/key" : $credentials.server === "newapi" || $credentials.server === "litellm" ? "/models" : "/videos?limit=1" }}',
 		},
 		rules: [
 			{

@@ -47,12 +47,13 @@ const DIALECTS = ['azure', 'litellm', 'newapi', 'openrouter'];
 const DIALECT_SUFFIX = { azure: 'Az', litellm: 'Ll', newapi: 'Na', openrouter: 'Or' };
 /**
  * The examples each dialect mode runs (file prefixes), by what the server has (nodes/Sora/servers/):
- * "04" is the 04a + 04b trigger pair, which needs a video list; OpenRouter has no characters.
+ * "04" is the 04a + 04b trigger pair, which needs a video list; "03" needs characters, which only LiteLLM
+ * (behind OpenAI) of these has.
  */
 const DIALECT_EXAMPLES = {
-	azure: ['01', '02', '03', '04'],
+	azure: ['01', '02', '04'],
 	litellm: ['01', '02', '03', '04'],
-	newapi: ['01', '02', '03'],
+	newapi: ['01', '02'],
 	openrouter: ['01', '02'],
 };
 /** A key the emulators know but that may not use videos (403). */

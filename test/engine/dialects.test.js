@@ -12,11 +12,14 @@ const MODES = ['azure', 'litellm', 'newapi', 'openrouter'];
 
 /** What the operations matrix expects of each server. */
 const HAS = {
-	azure: { list: true, remix: true, edit: false, characters: true, thumbnail: true },
-	litellm: { list: true, remix: true, edit: true, characters: true, thumbnail: true },
-	newapi: { list: false, remix: true, edit: false, characters: true, thumbnail: false },
+	// Azure documents no characters; LiteLLM ignores `variant` (always the MP4); new-api has no character routes.
+	azure: { list: true, remix: true, edit: false, characters: false, thumbnail: true },
+	litellm: { list: true, remix: true, edit: true, characters: true, thumbnail: false },
+	newapi: { list: false, remix: true, edit: false, characters: false, thumbnail: false },
 	openrouter: { list: false, remix: false, edit: false, characters: false, thumbnail: false },
 };
+
+const NAMES = { azure: 'Azure OpenAI', litellm: 'LiteLLM proxy', newapi: 'The new-api gateway', openrouter: 'OpenRouter' };
 
 const ID_SHAPES = {
 	azure: /^video_[0-9a-f]+$/,
@@ -190,12 +193,12 @@ describe.each(MODES)('%s dialect', (dialect) => {
 			{ inputItems: [{ json: {}, binary: { data: { buffer: clip(1280, 720, 3), mimeType: 'video/mp4', fileName: 'kit.mp4' } } }] },
 		);
 		if (!HAS[dialect].characters) {
-			expect(created.error.message).toBe('OpenRouter has no characters, so Character → Create cannot run against it');
+			expect(created.error.message).toBe(`${NAMES[dialect]} has no characters, so Character → Create cannot run against it`);
 			const starring = await runSora(
 				server.credentials,
 				textToVideo({ prompt: 'Keeper Kit waves', characters: { character: [{ id: 'char_1', name: 'Keeper Kit' }] } }),
 			);
-			expect(starring.error.message).toBe('OpenRouter has no characters, so a video with characters cannot run against it');
+			expect(starring.error.message).toBe(`${NAMES[dialect]} has no characters, so a video with characters cannot run against it`);
 			expect(totalRequests(server.emulator)).toBe(before);
 			return;
 		}
@@ -209,7 +212,7 @@ describe.each(MODES)('%s dialect', (dialect) => {
 		const out = await runSora(server.credentials, { resource: 'video', operation: 'download', videoId: byId(finished.id), variant: 'thumbnail', binaryPropertyOutput: 'file' });
 		const withThumb = await runSora(server.credentials, textToVideo({ options: { downloadThumbnail: true } }));
 		if (!HAS[dialect].thumbnail) {
-			const name = dialect === 'openrouter' ? 'OpenRouter' : 'The new-api gateway';
+			const name = NAMES[dialect];
 			expect(out.error.message).toBe(`${name} serves only the MP4 of a video, no thumbnail`);
 			expect(withThumb.error.message).toBe(`${name} serves only the MP4 of a video, no thumbnail, so Download Thumbnail cannot run against it`);
 			expect(totalRequests(server.emulator)).toBe(before);

@@ -219,10 +219,13 @@ describe('downloads never hand on a cut file', () => {
 			const ranges = proxy.seen.filter(isContent).map((r) => r.headers.range);
 			expect(ranges).toHaveLength(2);
 			expect(ranges[0]).toBeUndefined();
-			// Resumed where the data stopped (5000 bytes were sent; on a loaded machine fewer may arrive).
-			expect(ranges[1]).toMatch(/^bytes=\d+-$/);
-			expect(Number(/\d+/.exec(ranges[1])[0])).toBeGreaterThan(0);
-			expect(Number(/\d+/.exec(ranges[1])[0])).toBeLessThanOrEqual(5000);
+			// Resumed where the data stopped: 5000 bytes were sent, but a reset can discard what the client had not
+			// read yet, so on a loaded machine none may arrive; then the second request starts again without a Range.
+			if (ranges[1] !== undefined) {
+				expect(ranges[1]).toMatch(/^bytes=\d+-$/);
+				expect(Number(/\d+/.exec(ranges[1])[0])).toBeGreaterThan(0);
+				expect(Number(/\d+/.exec(ranges[1])[0])).toBeLessThanOrEqual(5000);
+			}
 			expect((await harness.sha256OfBinary(result.items[0].binary.data)).sha256).toBe(await servedSha(job.id));
 		} finally {
 			await proxy.close();

@@ -51,6 +51,18 @@ describe('create bodies per dialect', () => {
 		expect(dialects.createForm(dialect('openai'), fields).get('duration')).toBeNull();
 	});
 
+	test('new-api: a URL string as input_reference, options in metadata (top-level extras are dropped there)', () => {
+		const body = dialects.createJson(dialect('newapi'), fields, { image_url: 'https://x/a.png' });
+		expect(body).toEqual({ prompt: 'p', model: 'm', seconds: '8', duration: 8, size: '1280x720', input_reference: 'https://x/a.png', metadata: { seed: 7 } });
+		expect(JSON.parse(dialects.createForm(dialect('newapi'), fields).get('metadata'))).toEqual({ seed: 7 });
+		expect(dialects.remixBody(dialect('newapi'), 'night', { model: 'kling-v2' })).toEqual({ prompt: 'night', model: 'kling-v2' });
+		expect(dialects.remixBody(dialect('openai'), 'night', { model: 'sora-2' })).toEqual({ prompt: 'night' });
+	});
+
+	test('Azure and LiteLLM take a first frame only as a file: the node uploads URL images itself', () => {
+		expect(['openai', 'azure', 'litellm', 'newapi', 'openrouter'].filter((server) => dialects.uploadsImageUrls(dialect(server)))).toEqual(['azure', 'litellm']);
+	});
+
 	test('OpenRouter: duration, resolution + aspect_ratio and frame_images', () => {
 		const body = dialects.createJson(dialect('openrouter'), { ...fields, size: '1080x1920' }, { image_url: 'data:image/png;base64,AA' });
 		expect(body).toEqual({
@@ -68,15 +80,31 @@ describe('create bodies per dialect', () => {
 	test('what each server lacks', () => {
 		const lacks = (server) => ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'].filter((f) => !dialects.supports(dialect(server), f));
 		expect(lacks('openai')).toEqual([]);
-		expect(lacks('litellm')).toEqual([]);
-		expect(lacks('azure')).toEqual(['edit', 'extend']);
-		expect(lacks('newapi')).toEqual(['list', 'delete', 'edit', 'extend', 'thumbnail', 'spritesheet']);
+		// LiteLLM has no DELETE route, ignores `variant` and sends the first frame upstream as a file.
+		expect(lacks('litellm')).toEqual(['delete', 'thumbnail', 'spritesheet', 'fileId']);
+		expect(lacks('azure')).toEqual(['edit', 'extend', 'characters', 'fileId']);
+		expect(lacks('newapi')).toEqual(['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId']);
 		expect(lacks('openrouter')).toEqual(['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId']);
+	});
+
+	test('LiteLLM: what works depends on the provider behind it', () => {
+		const lacks = (provider) => ['list', 'remix', 'edit', 'extend', 'characters'].filter((f) => !dialects.supports(dialect('litellm', { litellmProvider: provider }), f));
+		expect(lacks('openai')).toEqual([]);
+		expect(lacks('azure')).toEqual([]);
+		expect(lacks('gemini')).toEqual(['list', 'remix', 'edit', 'extend', 'characters']);
+		expect(lacks('vertex_ai')).toEqual(['list', 'remix', 'edit', 'extend', 'characters']);
+		const node = { getNode: () => ({ name: 'Sora' }) };
+		expect(() => dialects.requireFeature(node, dialect('litellm', { litellmProvider: 'gemini' }), 'remix', 'Remix')).toThrow(
+			'LiteLLM proxy with provider gemini has no remix, so Remix cannot run against it',
+		);
+		expect(() => dialects.requireFeature(node, dialect('litellm', { litellmProvider: 'openai' }), 'delete', 'Delete')).toThrow(
+			'LiteLLM proxy cannot delete videos, so Delete cannot run against it',
+		);
 	});
 
 	test('LiteLLM lists with its provider header', () => {
 		const node = { getNode: () => ({ name: 'Sora' }) };
-		expect(dialects.listHeaders(node, dialect('litellm', { litellmProvider: ' gemini ' }), 'Get Many')).toEqual({ 'custom-llm-provider': 'gemini' });
+		expect(dialects.listHeaders(node, dialect('litellm', { litellmProvider: ' openai ' }), 'Get Many')).toEqual({ 'custom-llm-provider': 'openai' });
 		expect(() => dialects.listHeaders(node, dialect('litellm'), 'Get Many')).toThrow('LiteLLM proxy needs a provider to list videos, so Get Many cannot run yet');
 		expect(dialects.listHeaders(node, dialect('azure'), 'Get Many')).toEqual({});
 	});

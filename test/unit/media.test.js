@@ -1,4 +1,4 @@
-const { readImageInfo, detectImageFormat, readMp4Info, looksLikeMp4 } = require('../../dist/nodes/Sora/media/probes');
+const { readImageInfo, detectImageFormat, readMp4Info, looksLikeMp4 } = require('../../dist/nodes/Sora/api/probes');
 const { image, clip } = require('../fixtures/media');
 
 describe('image header reader', () => {

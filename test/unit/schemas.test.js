@@ -29,9 +29,26 @@ describe('video schema', () => {
 		expect(video.error).toEqual({ code: 'moderation_blocked', message: 'Blocked.' });
 	});
 
+	test('a status word it does not know is a job still waiting, never an error (a paid job is not abandoned)', () => {
+		expect(parseVideo({ id: 'x', status: 'weird', progress: 10 })).toMatchObject({ status: 'queued', raw_status: 'weird', error: null });
+		// new-api: "unknown" until its sweep picks the task up, with completed_at already set; the status decides.
+		expect(parseVideo({ id: 'task_1', status: 'unknown', progress: 0, completed_at: 1767225600 })).toMatchObject({ status: 'queued', progress: 0 });
+		expect(parseVideo({ id: 'task_1', status: 'unknown' }).raw_status).toBeUndefined();
+	});
+
+	test('Veo behind LiteLLM: every unset field explicitly null', () => {
+		const video = parseVideo({ id: 'video_x', object: 'video', status: 'processing', progress: null, model: null, seconds: null, size: null, created_at: null, completed_at: null, expires_at: null, error: null });
+		expect(video).toMatchObject({ status: 'in_progress', progress: null, model: null, seconds: null, size: null, created_at: null });
+	});
+
+	test('new-api: the result URL in metadata.url (empty until done); OpenRouter: usage.cost', () => {
+		expect(parseVideo({ id: 'task_2', status: 'in_progress', metadata: { url: '' } }).urls).toBeUndefined();
+		expect(parseVideo({ id: 'task_2', status: 'completed', metadata: { url: 'https://gw/v1/videos/task_2/content' } }).urls).toEqual(['https://gw/v1/videos/task_2/content']);
+		expect(parseVideo({ id: 'job-1', status: 'completed', usage: { cost: 0.42 } }).cost_usd).toBe(0.42);
+	});
+
 	test('rejects what is not a video', () => {
 		expect(() => parseVideo({ status: 'queued' })).toThrow();
-		expect(() => parseVideo({ id: 'x', status: 'weird' })).toThrow(/unknown video status/);
 		expect(() => parseVideo('<html>')).toThrow();
 	});
 });
@@ -43,4 +60,7 @@ test('list, character and error envelope', () => {
 	expect(parseApiError({ error: { message: 'Bad', type: 'invalid_request_error', param: 'size', code: 'invalid_value' } })).toEqual({ message: 'Bad', type: 'invalid_request_error', param: 'size', code: 'invalid_value' });
 	expect(parseApiError({ error: 'plain' })).toMatchObject({ message: 'plain' });
 	expect(parseApiError('<html>502</html>')).toBeUndefined();
+	// new-api's task errors carry no `error` key; FastAPI in front of LiteLLM answers {detail}.
+	expect(parseApiError({ code: 'task_not_exist', message: 'task_not_exist', data: null })).toMatchObject({ message: 'task_not_exist', code: 'task_not_exist' });
+	expect(parseApiError({ detail: 'Method Not Allowed' })).toMatchObject({ message: 'Method Not Allowed', code: null });
 });

@@ -8,6 +8,7 @@ import type { Server, SoraContext } from '../servers';
 import { assetQuery, listHeaders, mayCarryResultUrl, requireFeature, resolveServer } from '../servers';
 import type { AssetLocation } from './download';
 import { downloadVerified } from './download';
+import { header } from './errors';
 import type { ApiResponse, RequestOptions } from './request';
 import { apiRequest } from './request';
 import type { Character, Video, VideoList } from './schemas';
@@ -60,11 +61,16 @@ export class SoraClient {
 		return await this.request('POST', JOB_PATHS[job.kind](job.sourceId), { ...options, body: job.body, retry: false });
 	}
 
-	/** The current state of a job, with the server's poll hint (`openai-poll-after-ms`). */
+	/**
+	 * The current state of a job, with the server's poll hint: `openai-poll-after-ms`, which LiteLLM
+	 * passes on as `llm_provider-openai-poll-after-ms` (litellm/proxy/common_request_processing.py).
+	 * The id stays the one the caller knows: some LiteLLM versions re-encode it in their answers.
+	 */
 	async pollVideo(id: string, itemIndex?: number): Promise<{ video: Video; pollAfterMs?: number }> {
 		const response = await this.request('GET', videoPath(id), { itemIndex });
-		const hint = Number(response.headers['openai-poll-after-ms']);
-		return { video: parseVideo(response.body), pollAfterMs: Number.isFinite(hint) && hint > 0 ? hint : undefined };
+		const hint = Number(header(response.headers, 'openai-poll-after-ms') ?? header(response.headers, 'llm_provider-openai-poll-after-ms'));
+		const video = parseVideo(response.body);
+		return { video: { ...video, id }, pollAfterMs: Number.isFinite(hint) && hint > 0 ? hint : undefined };
 	}
 
 	async getVideo(id: string, itemIndex?: number): Promise<Video> {

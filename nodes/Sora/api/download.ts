@@ -9,7 +9,9 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, 
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Server } from '../servers';
-import { apiError, connectionError, failureOf, header } from './errors';
+import { apiError, connectionError, failureOf, header, parseBody, redact, snippetOf } from './errors';
+import { detectImageFormat, looksLikeMp4 } from './probes';
+import { parseApiError } from './schemas';
 import type { Readable } from './request';
 import { DEFAULT_TIMEOUT_MS, cancelSignal, isCancelled, sendFollowingRedirects } from './request';
 import { retrying, settle } from './retry';
@@ -25,7 +27,6 @@ export interface AssetLocation {
 interface DownloadedBody {
 	stream: Readable;
 	contentLength: number | undefined;
-	mimeType: string | undefined;
 	statusCode: number;
 	/** The server said it serves byte ranges (Accept-Ranges: bytes). */
 	acceptsRanges: boolean;
@@ -80,7 +81,6 @@ async function openDownload(
 		return {
 			stream: response.body as Readable,
 			contentLength: Number.isFinite(length) ? length : undefined,
-			mimeType: header(headers, 'content-type')?.split(';')[0],
 			statusCode,
 			acceptsRanges: /\bbytes\b/i.test(header(headers, 'accept-ranges') ?? ''),
 			contentRange: header(headers, 'content-range'),
@@ -102,6 +102,70 @@ class RangeNotHonoured extends Error {}
 
 /** The body was longer than announced, or the server changed it mid-way: never store such a file. */
 class CorruptBody extends Error {}
+
+/** The server answered 2xx with something other than the asset (a JSON error, a web page): never stored. */
+class WrongContent extends Error {}
+
+/** How each asset must start; enough bytes are read to tell. */
+const SIGNATURES: Record<string, { what: string; matches: (head: Buffer) => boolean }> = {
+	video: { what: 'an MP4', matches: looksLikeMp4 },
+	thumbnail: { what: 'a WebP image', matches: (head) => detectImageFormat(head) === 'webp' },
+	spritesheet: { what: 'a JPEG image', matches: (head) => detectImageFormat(head) === 'jpeg' },
+};
+const SIGNATURE_BYTES = 16;
+/** What is kept of a wrong body to read its message. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+/** A sentence on what came instead of the asset, with the server's own message when it has one. */
+function describeWrongBody(body: Buffer, expected: string, apiKey: string): string {
+	if (body.length === 0) return `the server sent an empty body instead of ${expected}`;
+	const text = body.toString('utf8');
+	const parsed = parseApiError(parseBody(text));
+	const kind = /^\s*[[{]/.test(text) ? 'a JSON body' : /^\s*</.test(text) ? 'a web page' : 'bytes';
+	const message = parsed?.message ?? (kind === 'bytes' ? '' : snippetOf(text));
+	return redact(`the server sent ${kind} instead of ${expected}${message ? `: ${message}` : ''}`, apiKey);
+}
+
+/**
+ * The body, checked at its first bytes against what the asset must be: LiteLLM, for one, can
+ * answer an upstream 404 with a JSON error as `200 video/mp4` (BerriAI/litellm#32602).
+ */
+async function* checkedContent(source: AsyncIterable<unknown>, variant: string, apiKey: string): AsyncGenerator<Buffer> {
+	const iterator = source[Symbol.asyncIterator]();
+	const toBuffer = (chunk: unknown) => (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let done = false;
+	try {
+		while (size < SIGNATURE_BYTES) {
+			const next = await iterator.next();
+			if (next.done) {
+				done = true;
+				break;
+			}
+			chunks.push(toBuffer(next.value));
+			size += chunks[chunks.length - 1].length;
+		}
+		const signature = SIGNATURES[variant];
+		if (signature && !signature.matches(Buffer.concat(chunks))) {
+			while (!done && size < ERROR_BODY_BYTES) {
+				const next = await iterator.next();
+				if (next.done) break;
+				chunks.push(toBuffer(next.value));
+				size += chunks[chunks.length - 1].length;
+			}
+			throw new WrongContent(describeWrongBody(Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES), signature.what, apiKey));
+		}
+		if (chunks.length) yield Buffer.concat(chunks);
+		while (!done) {
+			const next = await iterator.next();
+			if (next.done) return;
+			yield toBuffer(next.value);
+		}
+	} finally {
+		await iterator.return?.();
+	}
+}
 
 /** Size in bytes n8n stored for a binary, when the store can tell. */
 async function storedBytes(ctx: Context, binary: IBinaryData): Promise<number | undefined> {
@@ -156,6 +220,8 @@ async function* resumingBody(
 			);
 		}
 		current = await reopen(received);
+		// Dropped before the first byte arrived: a plain 200 is the same start again (no Range was asked).
+		if (received === 0 && current.statusCode === 200) continue;
 		const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/i.exec(current.contentRange ?? '');
 		if (
 			current.statusCode !== 206 ||
@@ -196,12 +262,10 @@ export async function downloadVerified(
 			await retrying(signal, REOPEN_POLICY, async () =>
 				await openDownload.call(this, server, location, { itemIndex, rangeStart: offset, ifRange: body.etag }),
 			);
-		const source = resumable ? readableFrom(body.stream, resumingBody.call(this, body, total, reopen)) : undefined;
-		const binary = await this.helpers.prepareBinaryData(
-			source ?? body.stream,
-			asset.fileName,
-			body.mimeType && body.mimeType !== 'application/octet-stream' ? body.mimeType : asset.mimeType,
-		);
+		const bytes = resumable ? resumingBody.call(this, body, total, reopen) : body.stream;
+		const source = readableFrom(body.stream, checkedContent(bytes, variant, server.apiKey)) ?? body.stream;
+		// The type is what the first bytes proved, not what the server's header says.
+		const binary = await this.helpers.prepareBinaryData(source, asset.fileName, asset.mimeType);
 		const stored = await storedBytes(this, binary);
 		if (total !== undefined && stored !== undefined && stored !== total) throw new Error(`received ${stored} of ${total} bytes`);
 		return binary;
@@ -210,6 +274,7 @@ export async function downloadVerified(
 	const outcome = await settle(
 		retrying(signal, DOWNLOAD_POLICY, attempt, (error) => {
 			if (error instanceof RangeNotHonoured) rangesWork = false;
+			if (error instanceof WrongContent) return false;
 			return failureOf(error)?.retryable ?? true;
 		}),
 	);

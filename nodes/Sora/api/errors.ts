@@ -91,6 +91,12 @@ const STATUS_ADVICE: Record<number, string> = {
 	504: 'The server did not answer in time. Retry later.',
 };
 
+/** Advice for error codes whose HTTP status says too little (new-api answers 400 for an unknown task). */
+const CODE_ADVICE: Record<string, string> = {
+	task_not_exist:
+		'The gateway has no job with this ID. Check the ID (map it from the node that created the video); jobs of another gateway or key are not visible.',
+};
+
 /** A body as JSON when it is JSON, else as it came. */
 export function parseBody(body: unknown): unknown {
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
@@ -103,7 +109,7 @@ export function parseBody(body: unknown): unknown {
 }
 
 /** The readable text of a non-JSON body (an HTML page, a proxy's message), shortened. */
-function snippetOf(body: unknown): string {
+export function snippetOf(body: unknown): string {
 	if (typeof body !== 'string') return '';
 	return body
 		.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
@@ -125,12 +131,17 @@ export function apiError(
 	const body = parseBody(rawBody);
 	const parsed = parseApiError(body);
 	const snippet = snippetOf(body);
+	// new-api's task errors repeat the code as the message ("task_not_exist"): say it once.
+	const codeOnly = !!parsed?.code && parsed.message === parsed.code;
 	const message = redact(
-		parsed?.message ??
-			(snippet ? `The server answered ${statusCode} with a non-JSON body: ${snippet}` : `The server answered ${statusCode}`),
+		codeOnly
+			? `The server answered ${statusCode}: ${parsed?.code}`
+			: (parsed?.message ??
+					(snippet ? `The server answered ${statusCode} with a non-JSON body: ${snippet}` : `The server answered ${statusCode}`)),
 		apiKey,
 	);
-	let advice = STATUS_ADVICE[statusCode] ?? (statusCode >= 500 ? STATUS_ADVICE[500] : STATUS_ADVICE[400]);
+	let advice =
+		CODE_ADVICE[parsed?.code ?? ''] ?? STATUS_ADVICE[statusCode] ?? (statusCode >= 500 ? STATUS_ADVICE[500] : STATUS_ADVICE[400]);
 	if (statusCode === 404 && !parsed?.code) {
 		// No error code: the address itself is wrong, not an id.
 		advice = `There is no Videos API at this address. The base URL in the Sora API credential must be the API root that comes before /videos (usually ending in /v1, for example https://host/v1).`;
@@ -146,7 +157,7 @@ export function apiError(
 		...(parsed?.param ? { param: parsed.param } : {}),
 	};
 	const error = new NodeApiError(ctx.getNode(), errorResponse, {
-		message: parsed?.code ? `${message} (${parsed.code})` : message,
+		message: parsed?.code && !codeOnly ? `${message} (${parsed.code})` : message,
 		description: advice,
 		httpCode: String(statusCode),
 		itemIndex,

@@ -22,6 +22,8 @@ const STATUS_WORDS: Record<string, VideoStatus> = {
 	failed: 'failed',
 	failure: 'failed',
 	error: 'failed',
+	// new-api reports "unknown" (progress 0) until its background sweep picks a task up (model/task.go).
+	unknown: 'queued',
 	cancelled: 'failed',
 	canceled: 'failed',
 	expired: 'failed',
@@ -54,11 +56,17 @@ const errorObject = z
 function gatewayFields(value: unknown): unknown {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
 	const raw = value as Record<string, unknown>;
+	const metadata = raw.metadata && typeof raw.metadata === 'object' ? (raw.metadata as Record<string, unknown>) : {};
+	const usage = raw.usage && typeof raw.usage === 'object' ? (raw.usage as Record<string, unknown>) : {};
 	return {
 		...raw,
 		id: raw.id ?? raw.task_id,
 		seconds: raw.seconds ?? raw.duration,
 		size: raw.size ?? openRouterSize(raw.resolution, raw.aspect_ratio),
+		// new-api: the result URL sits in metadata.url ("" until the task succeeds).
+		url: raw.url ?? metadata.url,
+		// OpenRouter: what the job actually cost.
+		cost: typeof usage.cost === 'number' ? usage.cost : undefined,
 	};
 }
 
@@ -98,6 +106,7 @@ const videoObject = z
 		urls: urlList.optional(),
 		unsigned_urls: urlList.optional(),
 		url: urlList.optional(),
+		cost: z.number().optional(),
 	})
 	.passthrough();
 
@@ -119,6 +128,10 @@ export interface Video {
 	error: { code: string; message: string } | null;
 	/** Where the finished MP4 can be fetched, when the server says so (OpenRouter, new-api gateways). */
 	urls?: string[];
+	/** A status word this package does not know, kept as the server said it; the job counts as queued. */
+	raw_status?: string;
+	/** What the job cost in USD, when the server says so (OpenRouter's usage.cost). */
+	cost_usd?: number;
 }
 
 function normaliseError(
@@ -144,8 +157,9 @@ function normaliseError(
 export function parseVideo(data: unknown): Video {
 	const raw = videoSchema.parse(data);
 	const rawStatus = raw.status.toLowerCase();
-	const status = STATUS_WORDS[rawStatus];
-	if (!status) throw new Error(`unknown video status "${raw.status}"`);
+	// A word we do not know is not a failure: the job is followed on as still waiting (a paid job is never
+	// abandoned over a word), and the word is kept for the user to see.
+	const status = STATUS_WORDS[rawStatus] ?? 'queued';
 	const error = status === 'failed' ? normaliseError(rawStatus, raw.error) : null;
 	const urls = [...(raw.urls ?? []), ...(raw.unsigned_urls ?? []), ...(raw.url ?? [])];
 	return {
@@ -163,6 +177,8 @@ export function parseVideo(data: unknown): Video {
 		remixed_from_video_id: raw.remixed_from_video_id ?? null,
 		error: status === 'failed' ? (error ?? { code: 'failed', message: 'The video job failed.' }) : null,
 		...(status === 'completed' && urls.length ? { urls } : {}),
+		...(STATUS_WORDS[rawStatus] ? {} : { raw_status: raw.status }),
+		...(raw.cost !== undefined ? { cost_usd: raw.cost } : {}),
 	};
 }
 
@@ -230,18 +246,33 @@ export interface ApiErrorBody {
 	code: string | null;
 }
 
-/** Reads OpenAI's error envelope (or a plain-string variant); undefined when the body is something else. */
+/** new-api's task errors: `{code, message, data}` without an `error` key (relay/relay_task.go). */
+const taskErrorSchema = z.object({ code: optionalText, message: z.string().min(1) }).passthrough();
+
+/** FastAPI's own errors in front of LiteLLM (a 405 for a route it lacks): `{detail}`. */
+const detailSchema = z.object({ detail: z.string().min(1) });
+
+/**
+ * Reads a server's error body: OpenAI's envelope (also LiteLLM, Azure, OpenRouter, new-api's content
+ * errors), a plain-string `error`, new-api's task errors and FastAPI's `detail`; undefined for anything else.
+ */
 export function parseApiError(data: unknown): ApiErrorBody | undefined {
 	const parsed = errorEnvelopeSchema.safeParse(data);
-	if (!parsed.success) return undefined;
-	const error = parsed.data.error;
-	if (typeof error === 'string') return { message: error, type: null, param: null, code: null };
-	return {
-		message: error.message ?? error.code ?? 'Unknown error',
-		type: error.type ?? null,
-		param: error.param ?? null,
-		code: error.code ?? null,
-	};
+	if (parsed.success) {
+		const error = parsed.data.error;
+		if (typeof error === 'string') return { message: error, type: null, param: null, code: null };
+		return {
+			message: error.message ?? error.code ?? 'Unknown error',
+			type: error.type ?? null,
+			param: error.param ?? null,
+			code: error.code ?? null,
+		};
+	}
+	const task = taskErrorSchema.safeParse(data);
+	if (task.success) return { message: task.data.message, type: null, param: null, code: task.data.code };
+	const detail = detailSchema.safeParse(data);
+	if (detail.success) return { message: detail.data.detail, type: null, param: null, code: null };
+	return undefined;
 }
 
 const deletedSchema = z.object({ id: z.string(), deleted: z.boolean().optional() }).passthrough();

@@ -67,6 +67,7 @@ export function watchVideos(
 	const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
 	const tracked = new Map<PendingJob, Tracked>();
 	const handling: Array<Promise<void>> = [];
+	const warned = new Set<string>();
 	let handlerError: unknown;
 	let closed = false;
 	let added = 0;
@@ -118,6 +119,15 @@ export function watchVideos(
 			const at = Date.now();
 			// The latest state goes into any error about this job (status, progress).
 			job.video = video;
+			if (video.raw_status && !warned.has(video.raw_status)) {
+				// A word we do not know: the job is followed on as waiting, and the user is told once.
+				warned.add(video.raw_status);
+				this.addExecutionHints({
+					message: `Video ${video.id} reports the status "${video.raw_status}", which this node does not know; it is treated as still waiting until the server reports completed or failed.`,
+					type: 'warning',
+					location: 'outputPane',
+				});
+			}
 			entry.failures = 0;
 			entry.observations.push({ at, sentAt, status: video.status, progress: video.progress });
 			if (entry.observations.length > MAX_OBSERVATIONS) entry.observations.splice(1, 1);

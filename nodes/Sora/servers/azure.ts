@@ -1,9 +1,10 @@
 /**
  * Azure OpenAI v1 (Microsoft Learn, "Video generation with Sora"): the contract under
  * `https://{resource}.openai.azure.com/openai/v1`, key in the `api-key` header; create, get,
- * content, list, delete, remix and characters; no edits or extensions; 4, 8 or 12 s; two sizes.
+ * content, list, delete and remix; no characters, edits or extensions documented; 4, 8 or 12 s; two
+ * sizes; the first frame only as an uploaded file.
  */
-import { contractForm, contractJson } from './openai';
+import { contractForm, contractJson, promptOnly } from './openai';
 import type { ServerDefinition } from './types';
 
 const SECONDS = [4, 8, 12];
@@ -11,7 +12,8 @@ const SIZES = ['720x1280', '1280x720'];
 
 export const azure: ServerDefinition = {
 	name: 'Azure OpenAI',
-	lacks: ['edit', 'extend'],
+	lacks: () => ['edit', 'extend', 'characters', 'fileId'],
+	imageUrl: 'upload',
 	secondsProblem: (seconds) =>
 		SECONDS.includes(seconds)
 			? undefined
@@ -25,6 +27,7 @@ export const azure: ServerDefinition = {
 				},
 	createJson: contractJson,
 	createForm: contractForm,
+	remixBody: promptOnly,
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,
 };

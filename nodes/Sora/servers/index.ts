@@ -58,7 +58,7 @@ export async function resolveServer(this: SoraContext, itemIndex = 0): Promise<S
 }
 
 export function supports(dialect: Dialect, feature: Feature): boolean {
-	return !SERVERS[dialect.server].lacks.includes(feature);
+	return !SERVERS[dialect.server].lacks(dialect).includes(feature);
 }
 
 const LACK_SENTENCES: Record<Feature, Refusal> = {
@@ -87,9 +87,10 @@ const LACK_SENTENCES: Record<Feature, Refusal> = {
 export function requireFeature(ctx: AnyContext, dialect: Dialect, feature: Feature, action?: string, itemIndex?: number): void {
 	if (supports(dialect, feature)) return;
 	const { message, description } = LACK_SENTENCES[feature];
+	const name = SERVERS[dialect.server].nameFor?.(dialect, feature) ?? dialect.name;
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`${dialect.name} ${message}${action ? `, so ${action} cannot run against it` : ''}`,
+		`${name} ${message}${action ? `, so ${action} cannot run against it` : ''}`,
 		{ itemIndex, description },
 	);
 }
@@ -174,6 +175,16 @@ export function createForm(dialect: Dialect, fields: CreateFields): FormData {
 /** Whether a finished video may carry its result as a URL instead of (or besides) /content. */
 export function mayCarryResultUrl(dialect: Dialect): boolean {
 	return SERVERS[dialect.server].mayCarryResultUrl;
+}
+
+/** Whether a first frame given as a URL must be fetched by the node and uploaded as a file. */
+export function uploadsImageUrls(dialect: Dialect): boolean {
+	return SERVERS[dialect.server].imageUrl === 'upload';
+}
+
+/** The body of a remix, in the server's spelling. */
+export function remixBody(dialect: Dialect, prompt: string, source: { model: string | null }): IDataObject {
+	return SERVERS[dialect.server].remixBody(prompt, source);
 }
 
 /** The query that picks an asset variant from a video's content. */

@@ -1,23 +1,56 @@
 /**
- * new-api gateways (QuantumNous/new-api `router/video-router.go`, `relay/relay_task.go`): create,
- * get, content (or a result URL in the job) and remix; no list, delete, edits, extensions or
- * thumbnails. Gateways of this family read an integer `duration`; new-api itself reads `seconds`.
+ * new-api gateways (QuantumNous/new-api `router/video-router.go`, `relay/relay_task.go`,
+ * `relay/common/relay_info.go`): create, get, content (or a result URL in the job) and remix; no
+ * list, delete, edits, extensions, characters or thumbnails.
+ * - `TaskSubmitReq` reads `seconds` (string) and, on many channels, an integer `duration`.
+ * - `input_reference` is a Go string: a URL, never an object (an object is a 400 `invalid_json`).
+ * - Options of non-Sora channels travel in `metadata`; other top-level extras are dropped.
+ * - Remix on non-Sora channels needs the `model`.
  */
-import { contractForm, contractJson } from './openai';
+import type { IDataObject } from 'n8n-workflow';
+
+import { contractForm } from './openai';
 import type { ServerDefinition } from './types';
+
+/** The top-level fields of new-api's TaskSubmitReq; anything else is an option for `metadata`. */
+const TOP_LEVEL = ['prompt', 'model', 'image', 'images', 'size', 'duration', 'seconds', 'input_reference', 'metadata'];
+
+function splitOptions(additional: IDataObject): { top: IDataObject; metadata: IDataObject } {
+	const top: IDataObject = {};
+	const metadata: IDataObject = { ...((additional.metadata as IDataObject | undefined) ?? {}) };
+	for (const [key, value] of Object.entries(additional)) {
+		if (key === 'metadata') continue;
+		if (TOP_LEVEL.includes(key)) top[key] = value;
+		else metadata[key] = value;
+	}
+	return { top, metadata };
+}
 
 export const newapi: ServerDefinition = {
 	name: 'The new-api gateway',
-	lacks: ['list', 'delete', 'edit', 'extend', 'thumbnail', 'spritesheet'],
+	lacks: () => ['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
+	imageUrl: 'json',
 	createJson: (fields, reference) => {
-		const { prompt, model, seconds, ...rest } = contractJson(fields, reference);
-		return { prompt, model, seconds, duration: fields.seconds, ...rest };
+		const { top, metadata } = splitOptions(fields.additional);
+		return {
+			prompt: fields.prompt,
+			model: fields.model,
+			seconds: String(fields.seconds),
+			duration: fields.seconds,
+			size: fields.size,
+			...(reference?.image_url ? { input_reference: reference.image_url } : {}),
+			...top,
+			...(Object.keys(metadata).length ? { metadata } : {}),
+		};
 	},
 	createForm: (fields) => {
-		const form = contractForm(fields);
+		const { top, metadata } = splitOptions(fields.additional);
+		const form = contractForm({ ...fields, characters: [], additional: top });
 		form.append('duration', String(fields.seconds));
+		if (Object.keys(metadata).length) form.append('metadata', JSON.stringify(metadata));
 		return form;
 	},
+	remixBody: (prompt, source) => ({ prompt, ...(source.model ? { model: source.model } : {}) }),
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: true,
 };

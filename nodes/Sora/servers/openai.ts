@@ -33,11 +33,17 @@ export function contractForm(fields: CreateFields): FormData {
 	return form;
 }
 
+/** The remix body of the contract: the prompt alone. */
+export const promptOnly = (prompt: string) => ({ prompt });
+
 export const openai: ServerDefinition = {
 	name: 'OpenAI',
-	lacks: [],
+	lacks: () => [],
+	// The contract takes `input_reference: {image_url}` or `{file_id}` in a JSON create.
+	imageUrl: 'json',
 	createJson: contractJson,
 	createForm: contractForm,
+	remixBody: promptOnly,
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,
 };

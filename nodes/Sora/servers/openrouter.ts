@@ -15,7 +15,9 @@ const SIZES: Record<string, { resolution: string; aspect_ratio: string }> = {
 
 export const openrouter: ServerDefinition = {
 	name: 'OpenRouter',
-	lacks: ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
+	lacks: () => ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
+	// A URL (or a data: URL) in frame_images.
+	imageUrl: 'json',
 	sizeProblem: (size) =>
 		SIZES[size]
 			? undefined
@@ -34,6 +36,7 @@ export const openrouter: ServerDefinition = {
 			: {}),
 		...fields.additional,
 	}),
+	remixBody: (prompt) => ({ prompt }),
 	assetQuery: () => ({ index: 0 }),
 	mayCarryResultUrl: true,
 };

@@ -12,7 +12,7 @@ export interface Dialect {
 	server: ServerPreset;
 	/** How sentences name the server. */
 	name: string;
-	/** LiteLLM only: the provider whose videos a list call asks for (custom-llm-provider). */
+	/** LiteLLM only: the provider behind it (custom-llm-provider), which decides what it can do. */
 	provider?: string;
 }
 
@@ -53,15 +53,25 @@ export interface Refusal {
 
 export interface ServerDefinition {
 	name: string;
-	lacks: readonly Feature[];
+	/** What the server lacks; LiteLLM's answer depends on the provider behind it. */
+	lacks(dialect: Dialect): readonly Feature[];
+	/** How a refusal names the server, when that depends on more than the preset. */
+	nameFor?(dialect: Dialect, feature: Feature): string;
 	/** A duration the server cannot make, refused before paying. */
 	secondsProblem?(seconds: number): Refusal | undefined;
 	/** A size the server cannot make, refused before paying. */
 	sizeProblem?(size: string): Refusal | undefined;
+	/**
+	 * How the server takes a first frame given as a URL: in the JSON body (as the server spells it),
+	 * or only as an uploaded file, which the node then fetches and uploads itself.
+	 */
+	imageUrl: 'json' | 'upload';
 	/** The JSON body of a create request. */
 	createJson(fields: CreateFields, reference?: ImageReference): IDataObject;
 	/** The same body as multipart form fields, for requests that carry a file; absent on JSON-only servers. */
 	createForm?(fields: CreateFields): FormData;
+	/** The body of a remix: the new prompt, and what else the server needs to know about the source. */
+	remixBody(prompt: string, source: { model: string | null }): IDataObject;
 	/** The query that picks an asset variant from `/videos/{id}/content`. */
 	assetQuery(variant: string): IDataObject;
 	/** Whether a finished video may carry its result as a URL instead of (or besides) /content. */

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { SoraClient } from '../../api/client';
 import { getBinaryInput, readBinaryBuffer } from '../../media/binaryInput';
-import { looksLikeMp4, readMp4Info } from '../../media/probes';
+import { looksLikeMp4, readMp4Info } from '../../api/probes';
 
 const MIN_CLIP_SECONDS = 2;
 const MAX_CLIP_SECONDS = 4;

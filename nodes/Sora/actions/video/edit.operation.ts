@@ -7,7 +7,7 @@ import { videoIdField } from '../../descriptions/videoLocator';
 import type { SubmittedJob } from '../../jobs/submit';
 import { estimateLike, fetchCompletedSource, submitJob } from '../../jobs/submit';
 import { getBinaryInput, readBinaryBuffer } from '../../media/binaryInput';
-import { looksLikeMp4 } from '../../media/probes';
+import { looksLikeMp4 } from '../../api/probes';
 import { readId, readModel, readPrompt, readWaitOptions } from '../parameters';
 
 const properties: INodeProperties[] = [

@@ -6,10 +6,11 @@ import { generationFields, imageSizeField, promptFields } from '../../descriptio
 import type { SubmittedJob } from '../../jobs/submit';
 import { submitJob } from '../../jobs/submit';
 import { getBinaryInput, readBinaryBuffer, readBinaryHead } from '../../media/binaryInput';
-import type { ImageInfo } from '../../media/probes';
-import { detectImageFormat, readImageInfo } from '../../media/probes';
+import type { ImageInfo } from '../../api/probes';
+import { detectImageFormat, readImageInfo } from '../../api/probes';
 import type { Dialect, ImageReference } from '../../servers';
-import { checkSize, createForm, createJson, requireFeature, takesMultipart } from '../../servers';
+import { settle } from '../../api/retry';
+import { checkSize, createForm, createJson, requireFeature, takesMultipart, uploadsImageUrls } from '../../servers';
 import type { VideoRequest } from '../parameters';
 import { readVideoRequest, readWaitOptions } from '../parameters';
 
@@ -110,7 +111,14 @@ function checkImageHead(this: IExecuteFunctions, itemIndex: number, head: Buffer
 	return info;
 }
 
-async function fetchUrlHead(this: IExecuteFunctions, url: string): Promise<Buffer> {
+/** An image a server wants uploaded is fetched whole by the node; larger ones are refused. */
+const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+
+/**
+ * The bytes of a public image (a `data:` URL decoded in place), fetched without credentials: only
+ * its first `limit` bytes when `head` is set, else the whole file up to `limit`.
+ */
+async function fetchUrlBytes(this: IExecuteFunctions, url: string, limit: number, head: boolean): Promise<Buffer> {
 	if (url.startsWith('data:')) {
 		const comma = url.indexOf(',');
 		const payload = url.slice(comma + 1);
@@ -118,10 +126,9 @@ async function fetchUrlHead(this: IExecuteFunctions, url: string): Promise<Buffe
 			? Buffer.from(payload, 'base64')
 			: Buffer.from(decodeURIComponent(payload), 'latin1');
 	}
-	// A public image: fetched without credentials, asking only for its first bytes.
 	const response = (await this.helpers.httpRequest({
 		url,
-		headers: { range: `bytes=0-${HEADER_BYTES - 1}` },
+		headers: head ? { range: `bytes=0-${limit - 1}` } : {},
 		encoding: 'stream',
 		returnFullResponse: true,
 		timeout: 30_000,
@@ -132,11 +139,12 @@ async function fetchUrlHead(this: IExecuteFunctions, url: string): Promise<Buffe
 		for await (const chunk of response.body) {
 			chunks.push(chunk);
 			total += chunk.length;
-			if (total >= HEADER_BYTES) break;
+			if (total >= limit) break;
 		}
 	} finally {
 		response.body.destroy();
 	}
+	if (!head && total >= limit) throw new Error(`the image is larger than ${limit / 1024 / 1024} MB`);
 	return Buffer.concat(chunks);
 }
 
@@ -147,20 +155,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const submit = async (body: JobRequest['body']) =>
 		await submitJob.call(this, client, itemIndex, { kind: 'create', body }, readWaitOptions.call(this, itemIndex), request);
 
+	/** A first frame the server takes as an uploaded file (multipart), or JSON-only servers as a data: URL. */
+	const submitImage = async (image: Buffer, info: ImageInfo, fileName: string | undefined) => {
+		if (!takesMultipart(dialect)) {
+			return await submit(createJson(dialect, request, { image_url: `data:${info.mimeType};base64,${image.toString('base64')}` }));
+		}
+		const form = createForm(dialect, request);
+		form.append('input_reference', new Blob([image], { type: info.mimeType }), fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`);
+		return await submit(form);
+	};
+
 	if (source === 'binary') {
 		const input = getBinaryInput.call(this, itemIndex, 'binaryPropertyName');
 		const head = await readBinaryHead.call(this, itemIndex, input, HEADER_BYTES);
 		const info = checkImageHead.call(this, itemIndex, head, `binary field "${input.field}"`);
 		fitSize.call(this, itemIndex, dialect, request, info);
-		const image = await readBinaryBuffer.call(this, itemIndex, input);
-		if (!takesMultipart(dialect)) {
-			// JSON-only servers (OpenRouter) take the first frame as a data: URL.
-			return await submit(createJson(dialect, request, { image_url: `data:${info.mimeType};base64,${image.toString('base64')}` }));
-		}
-		const form = createForm(dialect, request);
-		const fileName = input.binary.fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`;
-		form.append('input_reference', new Blob([image], { type: info.mimeType }), fileName);
-		return await submit(form);
+		return await submitImage(await readBinaryBuffer.call(this, itemIndex, input), info, input.binary.fileName);
 	}
 
 	let reference: ImageReference;
@@ -169,18 +179,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		if (!/^(https?:\/\/|data:image\/)/i.test(url)) {
 			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is not an image URL`, 'Enter an https:// URL or a data:image/… URL.');
 		}
-		let head: Buffer;
-		try {
-			head = await fetchUrlHead.call(this, url);
-		} catch (error) {
+		// Servers that take the first frame only as a file (Azure, LiteLLM) get it uploaded by the node.
+		const upload = uploadsImageUrls(dialect);
+		const fetched = await settle(fetchUrlBytes.call(this, url, upload ? MAX_IMAGE_BYTES : HEADER_BYTES, !upload));
+		if (!fetched.ok) {
 			throw imageError.call(
 				this,
 				itemIndex,
-				`Could not read the image at the URL: ${(error as Error).message}`,
+				`Could not read the image at the URL: ${fetched.error.message}`,
 				'Check that the URL is public and points at the image itself, not a web page.',
 			);
 		}
-		fitSize.call(this, itemIndex, dialect, request, checkImageHead.call(this, itemIndex, head, 'the URL'));
+		const info = checkImageHead.call(this, itemIndex, fetched.value, 'the URL');
+		fitSize.call(this, itemIndex, dialect, request, info);
+		if (upload) return await submitImage(fetched.value, info, url.startsWith('data:') ? undefined : new URL(url).pathname.split('/').pop());
 		reference = { image_url: url };
 	} else {
 		requireFeature(this, dialect, 'fileId', undefined, itemIndex);

@@ -6,6 +6,7 @@ import { createOptions, promptFields, waitField } from '../../descriptions/gener
 import { videoIdField } from '../../descriptions/videoLocator';
 import type { SubmittedJob } from '../../jobs/submit';
 import { estimateLike, fetchCompletedSource, submitJob } from '../../jobs/submit';
+import { remixBody } from '../../servers';
 import { readId, readPrompt, readWaitOptions } from '../parameters';
 
 const properties: INodeProperties[] = [videoIdField, ...promptFields, waitField, createOptions()];
@@ -24,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		this,
 		client,
 		itemIndex,
-		{ kind: 'remix', sourceId: id, body: { prompt } },
+		{ kind: 'remix', sourceId: id, body: remixBody(client.server.dialect, prompt, source) },
 		readWaitOptions.call(this, itemIndex),
 		estimateLike(source, Number(source.seconds)),
 	);
