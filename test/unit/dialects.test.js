@@ -5,7 +5,7 @@ const { SoraClient } = require('../../dist/nodes/Sora/api/client');
 const { parseVideo } = require('../../dist/nodes/Sora/api/schemas');
 const { SoraApi } = require('../../dist/credentials/SoraApi.credentials');
 
-const fields = { prompt: 'p', model: 'm', seconds: 8, size: '1280x720', characters: [], additional: { seed: 7 } };
+const fields = { prompt: 'p', model: 'm', seconds: 8, size: '1280x720', characters: [], additional: { seed: 7 }, extras: {} };
 const dialect = (server, extra = {}) => dialectFromCredentials({ server, ...extra });
 
 describe('credential presets', () => {
@@ -75,6 +75,41 @@ describe('create bodies per dialect', () => {
 			seed: 7,
 		});
 		expect(dialects.takesMultipart(dialect('openrouter'))).toBe(false);
+	});
+
+	test('OpenRouter: model options as its own fields (last frame, references, audio, seed, routing, callback)', () => {
+		const extras = {
+			lastFrameUrl: 'https://x/last.png',
+			referenceImageUrls: ['https://x/r1.png', 'https://x/r2.png'],
+			generateAudio: false,
+			seed: 42,
+			providerRouting: { order: ['google-vertex'] },
+			callbackUrl: 'https://hooks.example/done',
+		};
+		const body = dialects.createJson(dialect('openrouter'), { ...fields, additional: {}, extras }, { image_url: 'https://x/first.png' });
+		expect(body).toEqual({
+			prompt: 'p',
+			model: 'm',
+			duration: 8,
+			resolution: '720p',
+			aspect_ratio: '16:9',
+			frame_images: [
+				{ type: 'image_url', image_url: { url: 'https://x/first.png' }, frame_type: 'first_frame' },
+				{ type: 'image_url', image_url: { url: 'https://x/last.png' }, frame_type: 'last_frame' },
+			],
+			input_references: [
+				{ type: 'image_url', image_url: { url: 'https://x/r1.png' } },
+				{ type: 'image_url', image_url: { url: 'https://x/r2.png' } },
+			],
+			generate_audio: false,
+			seed: 42,
+			provider: { order: ['google-vertex'] },
+			callback_url: 'https://hooks.example/done',
+		});
+		const node = { getNode: () => ({ name: 'Sora' }) };
+		const check = (server) => () => dialects.checkCreate(node, 0, dialect(server), { model: 'm', seconds: 8, size: '1280x720', characters: [], extras: { seed: 1 } });
+		expect(check('openrouter')).not.toThrow();
+		expect(check('openai')).toThrow('OpenAI takes no "Seed" option');
 	});
 
 	test('what each server lacks', () => {

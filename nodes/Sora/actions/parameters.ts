@@ -7,7 +7,7 @@ import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
 import { composePrompt } from '../descriptions/promptBuilder';
 import type { WaitOptions } from '../jobs/submit';
-import type { CreateFields, Dialect } from '../servers';
+import type { CreateFields, Dialect, ModelExtras } from '../servers';
 import { checkCreate } from '../servers';
 
 const MAX_PROMPT_LENGTH = 32_000;
@@ -124,22 +124,66 @@ function readCharacters(this: IExecuteFunctions, itemIndex: number, prompt: stri
 
 function readAdditionalFields(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const raw = options.additionalBodyFields ?? '{}';
-	let parsed: unknown = raw;
-	if (typeof raw === 'string') {
+	return readJsonObject.call(this, itemIndex, options.additionalBodyFields ?? '{}', 'Additional Body Fields', '{"generate_audio": true}');
+}
+
+/** Reads a JSON object option (a string in the editor, an object from an expression). */
+function readJsonObject(this: IExecuteFunctions, itemIndex: number, raw: unknown, label: string, example: string): IDataObject {
+	let parsed: unknown = raw ?? {};
+	if (typeof parsed === 'string') {
 		try {
-			parsed = raw.trim() ? jsonParse(raw) : {};
+			parsed = parsed.trim() ? jsonParse(parsed) : {};
 		} catch {
 			parsed = undefined;
 		}
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new NodeOperationError(this.getNode(), 'Additional Body Fields is not a JSON object', {
+		throw new NodeOperationError(this.getNode(), `${label} is not a JSON object`, {
 			itemIndex,
-			description: 'Enter a JSON object such as {"generate_audio": true}, or {} for none.',
+			description: `Enter a JSON object such as ${example}, or {} for none.`,
 		});
 	}
 	return parsed as IDataObject;
+}
+
+function checkUrl(this: IExecuteFunctions, itemIndex: number, url: string, label: string, httpsOnly = false): string {
+	if (!(httpsOnly ? /^https:\/\/[^/]/i : /^(https?:\/\/[^/]|data:image\/)/i).test(url)) {
+		throw new NodeOperationError(this.getNode(), `${label} "${url.slice(0, 100)}" is not ${httpsOnly ? 'an https://' : 'an image'} URL`, {
+			itemIndex,
+			description: httpsOnly ? 'Enter an address that starts with https://.' : 'Enter an http(s):// URL of the image itself, or a data:image/… URL.',
+		});
+	}
+	return url;
+}
+
+/** The model options the user added (ModelExtras); absent ones are not sent at all. */
+function readModelExtras(this: IExecuteFunctions, itemIndex: number, options: IDataObject): ModelExtras {
+	const extras: ModelExtras = {};
+	if (options.generateAudio !== undefined) extras.generateAudio = options.generateAudio === true;
+	if (options.seed !== undefined) {
+		const seed = Number(options.seed);
+		if (!Number.isInteger(seed) || seed < 0) {
+			throw new NodeOperationError(this.getNode(), `The seed ${String(options.seed)} is not a whole number of 0 or more`, {
+				itemIndex,
+				description: 'Enter a whole number such as 42.',
+			});
+		}
+		extras.seed = seed;
+	}
+	const lastFrame = String(options.lastFrameUrl ?? '').trim();
+	if (lastFrame) extras.lastFrameUrl = checkUrl.call(this, itemIndex, lastFrame, 'The last frame');
+	const references = String(options.referenceImageUrls ?? '')
+		.split(',')
+		.map((url) => url.trim())
+		.filter(Boolean);
+	if (references.length) extras.referenceImageUrls = references.map((url) => checkUrl.call(this, itemIndex, url, 'The reference image'));
+	if (options.providerRouting !== undefined) {
+		const routing = readJsonObject.call(this, itemIndex, options.providerRouting, 'Provider Routing', '{"order": ["google-vertex"]}');
+		if (Object.keys(routing).length) extras.providerRouting = routing;
+	}
+	const callback = String(options.callbackUrl ?? '').trim();
+	if (callback) extras.callbackUrl = checkUrl.call(this, itemIndex, callback, 'The callback URL', true);
+	return extras;
 }
 
 /**
@@ -154,8 +198,9 @@ export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, dia
 	const characters = readCharacters.call(this, itemIndex, prompt);
 	const additional = readAdditionalFields.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	checkCreate(this, itemIndex, dialect, { model, seconds, size, characters, downloadThumbnail: options.downloadThumbnail === true });
-	return { prompt, model, seconds, size, characters, additional };
+	const extras = readModelExtras.call(this, itemIndex, options);
+	checkCreate(this, itemIndex, dialect, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true });
+	return { prompt, model, seconds, size, characters, additional, extras };
 }
 
 /** Wait for Completion and the output options of every operation that starts a job. */

@@ -208,7 +208,60 @@ export function createOptions(...extra: INodeProperties[]): INodeProperties {
 	};
 }
 
+/**
+ * Options some servers' models take beyond the contract (OpenRouter's video API documents each of
+ * them). A server without them refuses them before anything is paid for.
+ */
+const modelOptions: INodeProperties[] = [
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/webhook/video-done',
+		description: 'An https:// address the server calls when the job ends (OpenRouter)',
+	},
+	{
+		displayName: 'Generate Audio',
+		name: 'generateAudio',
+		type: 'boolean',
+		default: true,
+		description: 'Whether the model makes sound as well, where it offers the choice (OpenRouter)',
+	},
+	{
+		displayName: 'Last Frame URL',
+		name: 'lastFrameUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/last-frame.png',
+		description: 'An image the video ends on, for models that take a last frame (OpenRouter)',
+	},
+	{
+		displayName: 'Provider Routing (JSON)',
+		name: 'providerRouting',
+		type: 'json',
+		default: '{}',
+		description: 'Which providers may serve the model, as OpenRouter\'s "provider" object, for example {"order": ["google-vertex"]}',
+	},
+	{
+		displayName: 'Reference Image URLs',
+		name: 'referenceImageUrls',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/style.png, https://example.com/product.png',
+		description: 'Images that guide subject or style, separated by commas (OpenRouter)',
+	},
+	{
+		displayName: 'Seed',
+		name: 'seed',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0, numberPrecision: 0 },
+		description: 'A fixed seed, so the same request gives a similar result again (OpenRouter)',
+	},
+];
+
 /** What Text to Video and Image to Video share after their prompt and input: model to options. */
 export function generationFields(size: INodeProperties): INodeProperties[] {
-	return [modelField, secondsField, size, charactersField, waitField, createOptions(additionalBodyField)];
+	return [modelField, secondsField, size, charactersField, waitField, createOptions(additionalBodyField, ...modelOptions)];
 }

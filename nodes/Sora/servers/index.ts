@@ -12,9 +12,9 @@ import { litellm } from './litellm';
 import { newapi } from './newapi';
 import { openai } from './openai';
 import { openrouter } from './openrouter';
-import type { CreateFields, Dialect, Feature, ImageReference, Refusal, ServerDefinition, ServerPreset } from './types';
+import type { CreateFields, Dialect, Feature, ImageReference, ModelExtras, Refusal, ServerDefinition, ServerPreset } from './types';
 
-export type { CreateFields, Dialect, Feature, ImageReference } from './types';
+export type { CreateFields, Dialect, Feature, ImageReference, ModelExtras } from './types';
 
 export const CREDENTIAL_NAME = 'soraApi';
 
@@ -146,14 +146,30 @@ export function checkCreate(
 	ctx: AnyContext,
 	itemIndex: number,
 	dialect: Dialect,
-	fields: { model: string; seconds: number; size: string; characters: unknown[]; downloadThumbnail?: boolean },
+	fields: { model: string; seconds: number; size: string; characters: unknown[]; extras?: ModelExtras; downloadThumbnail?: boolean },
 ): void {
 	if (fields.size !== 'matchImage') checkSize(ctx, itemIndex, dialect, fields.model, fields.size);
 	if (fields.characters.length) requireFeature(ctx, dialect, 'characters', 'a video with characters', itemIndex);
 	if (fields.downloadThumbnail) requireFeature(ctx, dialect, 'thumbnail', 'Download Thumbnail', itemIndex);
 	const refusal = SERVERS[dialect.server].secondsProblem?.(fields.seconds);
 	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
+	const extra = Object.keys(fields.extras ?? {})[0] as keyof ModelExtras | undefined;
+	if (extra && !SERVERS[dialect.server].takesModelExtras) {
+		throw new NodeOperationError(ctx.getNode(), `${dialect.name} takes no "${EXTRA_LABELS[extra]}" option`, {
+			itemIndex,
+			description: `Remove "${EXTRA_LABELS[extra]}" from the options, or send the server's own field for it in Additional Body Fields.`,
+		});
+	}
 }
+
+const EXTRA_LABELS: Record<keyof ModelExtras, string> = {
+	generateAudio: 'Generate Audio',
+	seed: 'Seed',
+	lastFrameUrl: 'Last Frame URL',
+	referenceImageUrls: 'Reference Image URLs',
+	providerRouting: 'Provider Routing',
+	callbackUrl: 'Callback URL',
+};
 
 /** Whether the server takes multipart uploads on create; OpenRouter takes JSON only. */
 export function takesMultipart(dialect: Dialect): boolean {

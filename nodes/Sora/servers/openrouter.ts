@@ -26,16 +26,30 @@ export const openrouter: ServerDefinition = {
 					description:
 						'Set Size to 1280x720, 720x1280, 1920x1080 or 1080x1920 (the model decides which of them it offers), and use an image of that size.',
 				},
-	createJson: (fields, reference) => ({
-		prompt: fields.prompt,
-		model: fields.model,
-		duration: fields.seconds,
-		...SIZES[fields.size],
-		...(reference?.image_url
-			? { frame_images: [{ type: 'image_url', image_url: { url: reference.image_url }, frame_type: 'first_frame' }] }
-			: {}),
-		...fields.additional,
-	}),
+	takesModelExtras: true,
+	createJson: (fields, reference) => {
+		const { extras } = fields;
+		const frame = (url: string, frameType: string) => ({ type: 'image_url', image_url: { url }, frame_type: frameType });
+		const frames = [
+			...(reference?.image_url ? [frame(reference.image_url, 'first_frame')] : []),
+			...(extras.lastFrameUrl ? [frame(extras.lastFrameUrl, 'last_frame')] : []),
+		];
+		return {
+			prompt: fields.prompt,
+			model: fields.model,
+			duration: fields.seconds,
+			...SIZES[fields.size],
+			...(frames.length ? { frame_images: frames } : {}),
+			...(extras.referenceImageUrls?.length
+				? { input_references: extras.referenceImageUrls.map((url) => ({ type: 'image_url', image_url: { url } })) }
+				: {}),
+			...(extras.generateAudio !== undefined ? { generate_audio: extras.generateAudio } : {}),
+			...(extras.seed !== undefined ? { seed: extras.seed } : {}),
+			...(extras.providerRouting ? { provider: extras.providerRouting } : {}),
+			...(extras.callbackUrl ? { callback_url: extras.callbackUrl } : {}),
+			...fields.additional,
+		};
+	},
 	remixBody: (prompt) => ({ prompt }),
 	assetQuery: () => ({ index: 0 }),
 	mayCarryResultUrl: true,

@@ -28,6 +28,16 @@ export type Feature =
 	| 'spritesheet'
 	| 'fileId';
 
+/** Options beyond the contract that some servers' models take (OpenRouter's video API). */
+export interface ModelExtras {
+	generateAudio?: boolean;
+	seed?: number;
+	lastFrameUrl?: string;
+	referenceImageUrls?: string[];
+	providerRouting?: IDataObject;
+	callbackUrl?: string;
+}
+
 /** What every create-from-prompt request carries, before a server spells it. */
 export interface CreateFields {
 	prompt: string;
@@ -37,6 +47,7 @@ export interface CreateFields {
 	size: string;
 	characters: Array<{ id: string }>;
 	additional: IDataObject;
+	extras: ModelExtras;
 }
 
 /** A first frame the server fetches itself (a URL) or already holds (an uploaded file). */
@@ -55,6 +66,8 @@ export interface ServerDefinition {
 	name: string;
 	/** What the server lacks; LiteLLM's answer depends on the provider behind it. */
 	lacks(dialect: Dialect): readonly Feature[];
+	/** Whether the server takes the model options of ModelExtras. */
+	takesModelExtras?: boolean;
 	/** How a refusal names the server, when that depends on more than the preset. */
 	nameFor?(dialect: Dialect, feature: Feature): string;
 	/** A duration the server cannot make, refused before paying. */
