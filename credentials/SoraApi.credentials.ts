@@ -178,8 +178,18 @@ export class SoraApi implements ICredentialType {
 			// A request every server of the preset answers with the key checked: OpenRouter and new-api
 			// gateways have no video list, and LiteLLM's depends on the provider (Veo's is a 500).
 			url: '={{ $credentials.server === "openrouter" ? "/key" : $credentials.server === "newapi" || $credentials.server === "litellm" ? "/models" : "/videos?limit=1" }}',
+			// n8n would follow a redirect to another host carrying the api-key / x-litellm-api-key header.
+			disableFollowRedirect: true,
 		},
 		rules: [
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message:
+						'The server sends this address on to another one. Enter the final address of the API as the Base URL (the key is not sent to another address).',
+				},
+			})),
 			{
 				type: 'responseCode',
 				properties: {

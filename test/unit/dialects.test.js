@@ -26,6 +26,16 @@ describe('credential presets', () => {
 		expect(resolve({ server: 'newapi' }).litellmProvider).toBeUndefined();
 	});
 
+	test('the credential test asks an endpoint every server of the preset has, and follows no redirect', () => {
+		expect(credential.test.request.url).toContain('"/models"'); // LiteLLM (any provider) and new-api
+		expect(credential.test.request.url).toContain('"/key"'); // OpenRouter
+		// A redirect to another host would carry api-key / x-litellm-api-key there: it is named instead.
+		expect(credential.test.request.disableFollowRedirect).toBe(true);
+		const redirects = credential.test.rules.filter((rule) => rule.properties.value >= 300 && rule.properties.value < 400);
+		expect(redirects.map((rule) => rule.properties.value)).toEqual([301, 302, 303, 307, 308]);
+		expect(redirects[0].properties.message).toMatch(/^The server sends this address on to another one/);
+	});
+
 	test('authenticate sends the header the preset asks for', async () => {
 		const headers = async (data) => (await credential.authenticate(resolve({ apiKey: 'k', ...data }), { headers: {} })).headers;
 		expect(await headers({ server: 'azure' })).toEqual({ 'api-key': 'k' });
