@@ -849,3 +849,160 @@ describe('endpoints that credential tests read', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------- dialect modes (test/emulator/dialects/)
+//
+// One emulator per dialect, jobs held by a long jobMs and finished through the admin endpoint, so no assertion
+// depends on timing. Each test names the behaviour and (in the dialect file) the upstream source it imitates.
+
+const { probeMp4 } = require('./emulator/media');
+const KEY = 'sk-dialect-key';
+const sha256 = (b) => crypto.createHash('sha256').update(b).digest('hex');
+
+/** Runs fn(d, api) against a fresh emulator in that dialect; `api` calls its base URL with the key. */
+async function withDialect(dialect, dialectOptions, fn, extra = {}) {
+  const d = await startEmulator({ port: 0, dialect, dialectOptions, apiKey: KEY, jobMs: 600000, mediaMode: 'lazy', ...extra });
+  const auth = dialect === 'azure' ? { 'api-key': KEY } : { authorization: `Bearer ${KEY}` };
+  const api = (method, p, opts = {}) => call(method, p.startsWith('http') ? p : d.baseUrl + p, { ...opts, headers: { ...auth, ...(opts.headers || {}) } });
+  api.complete = (id) => call('POST', `${d.origin}/__emulator/videos/${encodeURIComponent(id)}/complete`);
+  api.fail = (id, body) => call('POST', `${d.origin}/__emulator/videos/${encodeURIComponent(id)}/fail`, { json: body || {} });
+  api.job = (wire) => d.jobs().find((j) => j.id === d.dialect.internalId(wire));
+  try { await fn(d, api); } finally { await d.close(); }
+}
+/** Waits (without asserting on time) until the internal job is running. */
+async function untilRunning(d, wire) {
+  while (d.jobs().find((j) => j.id === d.dialect.internalId(wire)).status !== 'in_progress') await sleep(5);
+}
+const pngForm = (fields, png, name = 'input_reference') => {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append(name, new Blob([png], { type: 'image/png' }), 'first.png');
+  return form;
+};
+const decodeLitellmId = (id) => Buffer.from(id.slice('video_'.length), 'base64').toString('utf8');
+
+describe('dialect: LiteLLM proxy behind OpenAI (litellm/proxy/video_endpoints/endpoints.py)', () => {
+  test('ids: video_ + base64 of provider, model_id and the upstream id; padding optional; the raw upstream id works too', () => withDialect('litellm', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'ids', model: 'openai/sora-2' } });
+    expect(c.status).toBe(200);
+    const raw = d.jobs()[0].id;
+    expect(decodeLitellmId(c.json.id)).toBe(`litellm:custom_llm_provider:openai;model_id:sora-2;video_id:${raw}`);
+    expect(d.dialect.wireId(raw)).toBe(c.json.id);
+    for (const id of [c.json.id, c.json.id.replace(/=+$/, ''), raw]) {
+      const r = await api('GET', `/videos/${encodeURIComponent(id)}`);
+      expect(r.status).toBe(200);
+      expect(r.json.id).toBe(c.json.id); // the answer is re-encoded with the job's model
+    }
+  }));
+
+  test('answers are VideoObject dumps: no prompt, every field present, usage on create and remix, upstream statuses and llm_provider- headers', () => withDialect('litellm', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'dump', model: 'sora-2', seconds: '8' } });
+    expect(Object.keys(c.json)).toEqual(['id', 'object', 'status', 'created_at', 'completed_at', 'expires_at', 'error', 'progress',
+      'remixed_from_video_id', 'seconds', 'size', 'model', 'usage']);
+    expect(c.json).toMatchObject({ status: 'queued', seconds: '8', usage: { duration_seconds: 8 } });
+    expect(c.headers['llm_provider-openai-poll-after-ms']).toBeDefined();
+    expect(c.headers['openai-poll-after-ms']).toBeUndefined();
+    expect(c.headers['x-litellm-call-id']).toMatch(/^[0-9a-f-]{36}$/);
+    await untilRunning(d, c.json.id);
+    const running = await api('GET', `/videos/${c.json.id}`);
+    expect(running.json).toMatchObject({ status: 'in_progress', usage: null });
+    expect(running.json).not.toHaveProperty('prompt');
+    await api.complete(c.json.id);
+    const remix = await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'again', seconds: '4' } });
+    expect(remix.status).toBe(200); // only the prompt goes upstream: `seconds` is dropped, not refused
+    expect(remix.json.usage).toEqual({ duration_seconds: 8 });
+    expect(remix.json.remixed_from_video_id).toBe(d.jobs()[0].id); // the raw upstream id
+  }));
+
+  test('no DELETE route (405 before auth), Starlette 404 elsewhere, auth by Bearer or x-litellm-api-key', () => withDialect('litellm', {}, async (d) => {
+    const del = await call('DELETE', `${d.baseUrl}/videos/video_abc`);
+    expect(del.status).toBe(405);
+    expect(del.json).toEqual({ detail: 'Method Not Allowed' });
+    expect((await call('GET', `${d.baseUrl}/nothing`)).json).toEqual({ detail: 'Not Found' });
+    const denied = await call('GET', `${d.baseUrl}/videos`, { headers: { authorization: 'Bearer wrong' } });
+    expect(denied.status).toBe(401);
+    expect(denied.json.error).toMatchObject({ type: 'auth_error', code: '401' });
+    expect((await call('GET', `${d.baseUrl}/videos`, { headers: { 'x-litellm-api-key': KEY } })).status).toBe(200);
+  }));
+
+  test('list: provider from header or query, default openai; items encoded, first_id / last_id raw upstream ids', () => withDialect('litellm', {}, async (d, api) => {
+    const a = await api('POST', '/videos', { json: { prompt: 'one' } });
+    await api('POST', '/videos', { json: { prompt: 'two' } });
+    const l = await api('GET', '/videos?limit=10');
+    expect(l.status).toBe(200);
+    expect(l.json.data.map((v) => v.id)).toContain(a.json.id);
+    expect(l.json.first_id).toBe(d.dialect.internalId(l.json.data[0].id));
+    expect(l.json.last_id).toMatch(/^video_[0-9a-f]+$/);
+    await api('GET', '/videos', { headers: { 'custom-llm-provider': 'azure' } });
+    await api('GET', '/videos?custom_llm_provider=openai');
+    expect(d.dialect.stats.listProviders).toEqual({ openai: 2, azure: 1 });
+  }));
+
+  test('upstream errors re-raised as litellm.<Class>: OpenAIException - <body>, code a string; unknown create fields dropped', () => withDialect('litellm', {}, async (d, api) => {
+    const r = await api('POST', '/videos', { json: { prompt: 'x', size: '1920x1080', model: 'sora-2' } });
+    expect(r.status).toBe(400);
+    expect(r.json.error.message).toMatch(/^litellm\.BadRequestError: OpenAIException - \{"error":/);
+    expect(r.json.error).toMatchObject({ code: '400', param: 'size' });
+    const extra = await api('POST', '/videos', { json: { prompt: 'x', duration: 8, aspect_ratio: '16:9' } });
+    expect(extra.status).toBe(200);
+    expect(extra.json.seconds).toBe('4');
+    const missing = await api('GET', '/videos/video_nope');
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.message).toMatch(/^litellm\.NotFoundError: OpenAIException - /);
+  }));
+
+  test('the image reference always goes upstream as a file: multipart works, a JSON object is a 500, a URL string is refused upstream', () => withDialect('litellm', {}, async (d, api) => {
+    const png = makePng(720, 1280);
+    const ok = await api('POST', '/videos', { form: pngForm({ prompt: 'from image', seconds: '4' }, png) });
+    expect(ok.status).toBe(200);
+    expect(api.job(ok.json.id).input_digest).toBe(sha256(png));
+    const obj = await api('POST', '/videos', { json: { prompt: 'x', input_reference: { image_url: 'https://example.com/a.png' } } });
+    expect(obj.status).toBe(500);
+    expect(obj.json.error).toMatchObject({ code: '500' });
+    const str = await api('POST', '/videos', { json: { prompt: 'x', input_reference: 'https://example.com/a.png' } });
+    expect(str.status).toBe(400);
+    expect(str.json.error.message).toContain('invalid_image_format');
+  }));
+
+  test('/content: always the MP4 (variant ignored, no Range), only the proxy headers; jsonErrorAsVideo turns an upstream 404 into 200 video/mp4', () => withDialect('litellm', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'content' } });
+    await api.complete(c.json.id);
+    const r = await api('GET', `/videos/${c.json.id}/content?variant=thumbnail`, { raw: true, headers: { range: 'bytes=0-9' } });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('video/mp4');
+    expect(r.headers['content-disposition']).toBe(`attachment; filename=video_${c.json.id}.mp4`);
+    expect(r.headers['accept-ranges']).toBeUndefined();
+    expect(probeMp4(r.buffer).isMp4).toBe(true);
+    const gone = await api('GET', '/videos/video_missing/content');
+    expect(gone.status).toBe(404);
+    expect(gone.json.error.code).toBe('404');
+    d.dialect.options.jsonErrorAsVideo = true;
+    const masked = await api('GET', '/videos/video_missing/content', { raw: true });
+    expect(masked.status).toBe(200);
+    expect(masked.headers['content-type']).toBe('video/mp4');
+    expect(JSON.parse(masked.text).error.code).toBe('video_not_found');
+  }));
+
+  test('reencodeIds: status and remix answers carry the id with an empty model_id', () => withDialect('litellm', { reencodeIds: true }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 're-encode', model: 'sora-2' } });
+    const s = await api('GET', `/videos/${c.json.id}`);
+    expect(s.json.id).not.toBe(c.json.id);
+    expect(decodeLitellmId(s.json.id)).toBe(`litellm:custom_llm_provider:openai;model_id:;video_id:${d.jobs()[0].id}`);
+    await api.complete(c.json.id);
+    const remix = await api('POST', `/videos/${s.json.id}/remix`, { json: { prompt: 'r' } });
+    expect(decodeLitellmId(remix.json.id)).toMatch(/;model_id:;video_id:video_/);
+  }));
+
+  test('characters: multipart video + name reach the upstream; any other body is FastAPI\'s 422', () => withDialect('litellm', {}, async (d, api) => {
+    const json = await api('POST', '/videos/characters', { json: { name: 'x' } });
+    expect(json.status).toBe(422);
+    expect(json.json.detail.map((e) => e.loc[1])).toEqual(['video', 'name']);
+    const form = new FormData();
+    form.append('name', 'Hero');
+    form.append('video', new Blob([mp4_4s], { type: 'video/mp4' }), 'hero.mp4');
+    const r = await api('POST', '/videos/characters', { form });
+    expect(r.status).toBe(200);
+    expect(r.json.id).toMatch(/^char_/); // the upstream's id as it is (encoded only with target_model_names)
+    expect((await api('GET', `/videos/characters/${r.json.id}`)).json.name).toBe('Hero');
+  }));
+});
