@@ -1006,3 +1006,94 @@ describe('dialect: LiteLLM proxy behind OpenAI (litellm/proxy/video_endpoints/en
     expect((await api('GET', `/videos/characters/${r.json.id}`)).json.name).toBe('Hero');
   }));
 });
+
+describe('dialect: LiteLLM proxy behind Veo (litellm/llms/gemini/videos/transformation.py)', () => {
+  test('create: processing, the provider\'s model, usage, every unset field null; status: re-encoded without model_id, processing → completed / failed', () => withDialect('litellm', { provider: 'gemini' }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'veo', model: 'gemini/veo-3.0-generate-preview', seconds: '4' } });
+    expect(c.status).toBe(200);
+    expect(c.json).toEqual({ id: c.json.id, object: 'video', status: 'processing', created_at: null, completed_at: null, expires_at: null,
+      error: null, progress: null, remixed_from_video_id: null, seconds: null, size: null, model: 'veo-3.0-generate-preview', usage: { duration_seconds: 4 } });
+    const hex = d.jobs()[0].id.slice('video_'.length);
+    expect(decodeLitellmId(c.json.id)).toBe(`litellm:custom_llm_provider:gemini;model_id:veo-3.0-generate-preview;video_id:models/veo-3.0-generate-preview/operations/${hex}`);
+    expect(Object.keys(c.headers).filter((h) => h.includes('openai'))).toEqual([]);
+    const s = await api('GET', `/videos/${c.json.id}`);
+    expect(s.json).toMatchObject({ status: 'processing', model: null, usage: null, progress: null, seconds: null });
+    expect(decodeLitellmId(s.json.id)).toMatch(/;model_id:;video_id:models\//);
+    await api.complete(c.json.id);
+    expect((await api('GET', `/videos/${s.json.id}`)).json.status).toBe('completed');
+    const f = await api('POST', '/videos', { json: { prompt: 'veo fails', seconds: 8 } });
+    await api.fail(f.json.id, { code: 'internal_error', message: 'boom' });
+    expect((await api('GET', `/videos/${f.json.id}`)).json).toMatchObject({ status: 'failed', error: { message: 'boom' } });
+  }));
+
+  test('durations 4, 6 or 8 (1080p only at 8): a 6 s request renders a real 6 s MP4; other sizes become 16:9', () => withDialect('litellm', { provider: 'gemini' }, async (d, api) => {
+    const six = await api('POST', '/videos', { json: { prompt: 'six', seconds: '6', size: '720x1280' } });
+    expect(six.status).toBe(200);
+    expect(api.job(six.json.id)).toMatchObject({ seconds: '6', size: '720x1280' });
+    await api.complete(six.json.id);
+    const mp4 = await api('GET', `/videos/${six.json.id}/content`, { raw: true });
+    const info = probeMp4(mp4.buffer);
+    expect(Math.round(info.duration)).toBe(6);
+    expect([info.width, info.height]).toEqual([720, 1280]);
+    for (const seconds of ['5', '12']) {
+      const r = await api('POST', '/videos', { json: { prompt: 'x', seconds } });
+      expect(r.status).toBe(400);
+      expect(r.json.error.message).toMatch(/^litellm\.BadRequestError: GeminiException - /);
+    }
+    expect((await api('POST', '/videos', { json: { prompt: 'x', seconds: '6', resolution: '1080p' } })).status).toBe(400);
+    const hd = await api('POST', '/videos', { json: { prompt: 'x', seconds: '8', resolution: '1080p', size: '1280x720' } });
+    expect(api.job(hd.json.id).size).toBe('1920x1080');
+    const odd = await api('POST', '/videos', { json: { prompt: 'x', size: '1024x1792' } });
+    expect(api.job(odd.json.id)).toMatchObject({ size: '1280x720', seconds: '8' });
+  }));
+
+  test('the first frame: a URL string, a top-level image_url or an upload (any size) work; an input_reference object is a 400', () => withDialect('litellm', { provider: 'gemini' }, async (d, api) => {
+    const url = 'https://example.com/first.png';
+    const a = await api('POST', '/videos', { json: { prompt: 'x', input_reference: url } });
+    expect(api.job(a.json.id).input_digest).toBe(sha256(url));
+    const b = await api('POST', '/videos', { json: { prompt: 'x', image_url: 'http://example.com/other.png' } });
+    expect(api.job(b.json.id).input_digest).toBe(sha256('http://example.com/other.png'));
+    const png = makePng(64, 48);
+    const up = await api('POST', '/videos', { form: pngForm({ prompt: 'upload', seconds: '4' }, png) });
+    expect(up.status).toBe(200);
+    expect(api.job(up.json.id).input_digest).toBe(sha256(png));
+    const obj = await api('POST', '/videos', { json: { prompt: 'x', input_reference: { image_url: url } } });
+    expect(obj.status).toBe(400);
+    expect(obj.json.error.code).toBe('400');
+  }));
+
+  test('remix, list, edits, extensions and characters raise NotImplementedError → 500 (after auth)', () => withDialect('litellm', { provider: 'gemini' }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'x' } });
+    await api.complete(c.json.id);
+    const form = new FormData();
+    form.append('name', 'n');
+    form.append('video', new Blob([mp4_4s], { type: 'video/mp4' }), 'c.mp4');
+    const calls = [
+      api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'r' } }),
+      api('GET', '/videos'),
+      api('POST', '/videos/edits', { json: { prompt: 'e', video: { id: c.json.id } } }),
+      api('POST', '/videos/extensions', { json: { prompt: 'e', seconds: '4', video: { id: c.json.id } } }),
+      api('POST', '/videos/characters', { form }),
+      api('GET', '/videos/characters/char_1'),
+    ];
+    for (const r of await Promise.all(calls)) {
+      expect(r.status).toBe(500);
+      expect(r.json.error.message).toMatch(/^litellm\.APIConnectionError: GeminiException - .* not supported by Google Veo/);
+    }
+    expect((await call('GET', `${d.baseUrl}/videos`)).status).toBe(401);
+  }));
+
+  test('CLI: --dialect litellm --provider gemini', async () => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'emulator', 'cli.js'), '--port', '0', '--dialect', 'litellm', '--provider', 'gemini', '--media-mode', 'lazy'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (x) => { out += x; if (out.includes('\n')) resolve(out); });
+      child.on('exit', (code) => reject(new Error('cli exited ' + code)));
+    });
+    const base = line.trim().split(' on ')[1];
+    const r = await call('POST', `${base}/videos`, { json: { prompt: 'cli veo', seconds: '6' } });
+    expect(r.json).toMatchObject({ status: 'processing', model: 'veo-3.1-generate-preview', usage: { duration_seconds: 6 } });
+    const code = await new Promise((resolve) => { child.on('exit', (c) => resolve(c)); child.kill('SIGTERM'); });
+    expect(code).toBe(0);
+  });
+});
