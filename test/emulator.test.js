@@ -1097,3 +1097,147 @@ describe('dialect: LiteLLM proxy behind Veo (litellm/llms/gemini/videos/transfor
     expect(code).toBe(0);
   });
 });
+
+describe('dialect: new-api gateway, Sora channel (QuantumNous/new-api)', () => {
+  const taskErr = (r, status, code, message) => {
+    expect(r.status).toBe(status);
+    expect(r.json).toEqual({ code, message: message === undefined ? expect.any(String) : message, data: null });
+  };
+
+  test('only POST /videos, GET /videos/:id, GET /videos/:id/content, POST /videos/:id/remix (+ /models); the rest is RelayNotFound', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    for (const [m, p] of [['GET', '/videos'], ['DELETE', '/videos/task_x'], ['POST', '/videos/edits'], ['POST', '/videos/extensions'], ['POST', '/videos/characters']]) {
+      const r = await api(m, p, m === 'POST' ? { json: {} } : {});
+      expect(r.status).toBe(404);
+      expect(r.json).toEqual({ error: { message: `Invalid URL (${m} /v1${p})`, type: 'invalid_request_error', param: '', code: '' } });
+    }
+    const models = await api('GET', '/models');
+    expect(models.json.success).toBe(true);
+    const denied = await call('GET', `${d.baseUrl}/videos/task_x`, { headers: { authorization: 'Bearer nope' } });
+    expect(denied.status).toBe(401);
+    expect(denied.json.error).toMatchObject({ type: 'new_api_error', code: '' });
+  }));
+
+  test('create checks (TaskSubmitReq): invalid_json for wrong JSON types, missing_model, prompt; then the body goes upstream as sent', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    taskErr(await api('POST', '/videos', { json: { prompt: 'x' } }), 400, 'missing_model', 'model field is required');
+    taskErr(await api('POST', '/videos', { json: { model: 'sora-2', prompt: ' ' } }), 400, 'invalid_request', 'prompt is required');
+    taskErr(await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'x', seconds: 8 } }), 400, 'invalid_json',
+      'json: cannot unmarshal number into Go struct field TaskSubmitReq.seconds of type string');
+    taskErr(await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'x', input_reference: { image_url: 'https://e.com/a.png' } } }), 400, 'invalid_json');
+    // `duration` passes the gateway, and the Sora upstream refuses it: fail_to_fetch_task with the upstream's body.
+    const dur = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'x', duration: 8 } });
+    taskErr(dur, 400, 'fail_to_fetch_task');
+    expect(JSON.parse(dur.json.message).error.code).toBe('unknown_parameter');
+    // The size check in ValidateMultipartDirect never reads the request's size: the upstream answers.
+    const size = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'x', size: '1920x1080' } });
+    taskErr(size, 400, 'fail_to_fetch_task');
+    expect(d.jobs()).toHaveLength(0);
+  }));
+
+  test('create answer: responseTask with the public task id (no prompt, omitempty), the ratios header, no poll hint; multipart works', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'hidden', seconds: '8', size: '1280x720' } });
+    expect(c.status).toBe(200);
+    expect(c.json).toEqual({ id: c.json.id, task_id: c.json.id, object: 'video', model: 'sora-2', status: 'queued', progress: 0,
+      created_at: expect.any(Number), seconds: '8', size: '1280x720' });
+    expect(c.json.id).toMatch(/^task_[0-9a-f]{32}$/);
+    expect(c.headers['x-new-api-other-ratios']).toBe('{"seconds":8,"size":1}');
+    expect(c.headers['openai-poll-after-ms']).toBeUndefined();
+    expect(c.headers['x-oneapi-request-id']).toBeDefined();
+    const png = makePng(720, 1280);
+    const m = await api('POST', '/videos', { form: pngForm({ model: 'sora-2', prompt: 'multipart' }, png) });
+    expect(m.status).toBe(200);
+    expect(api.job(m.json.id).input_digest).toBe(sha256(png));
+  }));
+
+  test('status moves only at the background sweep: the stored upstream body, queued until swept, progress an integer', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'swept' } });
+    await untilRunning(d, c.json.id);
+    const before = await api('GET', `/videos/${c.json.id}`);
+    expect(before.json).toMatchObject({ id: c.json.id, status: 'queued', progress: 0, prompt: 'swept' }); // NOT_START: unknown → queued
+    expect(before.json).not.toHaveProperty('task_id');
+    d.dialect.sweep();
+    expect((await api('GET', `/videos/${c.json.id}`)).json).toMatchObject({ status: 'in_progress', progress: 30 });
+    await api.complete(c.json.id);
+    expect((await api('GET', `/videos/${c.json.id}`)).json.status).toBe('in_progress'); // not swept yet
+    d.dialect.sweep();
+    const done = await api('GET', `/videos/${c.json.id}`);
+    expect(done.json).toMatchObject({ status: 'completed', progress: 100, completed_at: expect.any(Number), expires_at: expect.any(Number) });
+    expect(d.dialect.tasks()[0]).toMatchObject({ status: 'SUCCESS', resultUrl: `${d.origin}/v1/videos/${c.json.id}/content` });
+    const f = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'fails' } });
+    await api.fail(f.json.id, { code: 'moderation_blocked', message: 'blocked' });
+    d.dialect.sweep();
+    expect((await api('GET', `/videos/${f.json.id}`)).json).toMatchObject({ status: 'failed', progress: 100, error: { message: 'blocked', code: 'moderation_blocked' } });
+  }));
+
+  test('unknown task → 400 task_not_exist; remix needs a known origin and passes the rest to the upstream', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    taskErr(await api('GET', '/videos/task_00000000000000000000000000000000'), 400, 'task_not_exist', 'task_not_exist');
+    taskErr(await api('POST', '/videos/task_0/remix', { json: { prompt: 'r' } }), 400, 'task_not_exist', 'task_origin_not_exist');
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'origin' } });
+    taskErr(await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'too early' } }), 400, 'fail_to_fetch_task');
+    taskErr(await api('POST', `/videos/${c.json.id}/remix`, { json: {} }), 400, 'invalid_request', 'field prompt is required');
+    await api.complete(c.json.id);
+    const r = await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'remixed', model: 'sora-2' } });
+    expect(r.status).toBe(200);
+    expect(r.json.remixed_from_video_id).toBe(d.dialect.internalId(c.json.id)); // the upstream's own id leaks through
+  }));
+
+  test('/content: 404 unknown, 400 until the sweep saw SUCCESS, then the upstream MP4 (variant ignored, Range passed); upstream failures are 502', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    expect((await api('GET', '/videos/task_1/content')).json).toEqual({ error: { message: 'Task not found', type: 'invalid_request_error' } });
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'download' } });
+    await api.complete(c.json.id);
+    const early = await api('GET', `/videos/${c.json.id}/content`);
+    expect(early.status).toBe(400);
+    expect(early.json.error.message).toBe('Task is not completed yet, current status: NOT_START');
+    d.dialect.sweep();
+    const r = await api('GET', `/videos/${c.json.id}/content?variant=thumbnail`, { raw: true, headers: { range: 'bytes=0-99' } });
+    expect(r.status).toBe(206);
+    expect(r.headers['content-type']).toBe('video/mp4');
+    expect(r.headers['cache-control']).toBe('public, max-age=86400');
+    expect(r.buffer.length).toBe(100);
+    d.setConfig({ assetTtlSeconds: 0 });
+    const gone = await api('GET', `/videos/${c.json.id}/content`);
+    expect(gone.status).toBe(502);
+    expect(gone.json).toEqual({ error: { message: 'Upstream service returned status 404', type: 'server_error' } });
+  }));
+
+  test('the sweep runs by itself every sweepMs', () => withDialect('newapi', { sweepMs: 20 }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'auto' } });
+    await api.complete(c.json.id);
+    while ((await api('GET', `/videos/${c.json.id}`)).json.status !== 'completed') await sleep(10);
+    expect(d.dialect.stats.sweeps).toBeGreaterThan(0);
+  }));
+});
+
+describe('dialect: new-api gateway, other channels (model/task.go ToOpenAIVideo)', () => {
+  test('ToOpenAIVideo: unknown until swept, completed_at from the start, metadata.url; image/duration/metadata taken, extras dropped', () => withDialect('newapi', { channel: 'generic', sweepMs: 0 }, async (d, api) => {
+    const url = 'https://example.com/first.png';
+    const c = await api('POST', '/videos', { json: { model: 'kling-v2', prompt: 'generic', duration: '5', image: url, metadata: { cfg_scale: 0.5 }, style: 'dropped' } });
+    expect(c.status).toBe(200);
+    expect(c.headers['x-new-api-other-ratios']).toBe('{}');
+    expect(api.job(c.json.id)).toMatchObject({ seconds: '5', input_digest: sha256(url) });
+    const before = await api('GET', `/videos/${c.json.id}`);
+    expect(before.json).toEqual({ id: c.json.id, object: 'video', model: 'kling-v2', status: 'unknown', progress: 0,
+      created_at: expect.any(Number), completed_at: expect.any(Number), metadata: { url: '' } });
+    await api.complete(c.json.id);
+    d.dialect.sweep();
+    const done = await api('GET', `/videos/${c.json.id}`);
+    expect(done.json).toMatchObject({ status: 'completed', progress: 100, metadata: { url: `${d.origin}/v1/videos/${c.json.id}/content` } });
+    expect((await api('GET', done.json.metadata.url, { raw: true })).headers['content-type']).toBe('video/mp4');
+    const f = await api('POST', '/videos', { json: { model: 'kling-v2', prompt: 'fails' } });
+    await api.fail(f.json.id, { message: 'vendor said no' });
+    d.dialect.sweep();
+    const failed = (await api('GET', `/videos/${f.json.id}`)).json;
+    expect(failed).toMatchObject({ status: 'failed', metadata: { url: 'vendor said no' } }); // GetResultURL falls back to FailReason
+    expect(failed).not.toHaveProperty('error');
+    const remix = await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'no model' } });
+    expect(remix.json).toEqual({ code: 'missing_model', message: 'model field is required', data: null });
+  }));
+
+  test('resultUrls "direct": metadata.url is the vendor\'s signed URL on another origin', () => withDialect('newapi', { channel: 'generic', sweepMs: 0, resultUrls: 'direct' }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'wan-2.5', prompt: 'direct' } });
+    await api.complete(c.json.id);
+    d.dialect.sweep();
+    const { url } = (await api('GET', `/videos/${c.json.id}`)).json.metadata;
+    expect(url.startsWith(`${d.dialect.assetOrigin}/signed/`)).toBe(true);
+    expect((await call('GET', url, { raw: true })).status).toBe(200);
+  }));
+});
