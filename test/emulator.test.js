@@ -1241,3 +1241,125 @@ describe('dialect: new-api gateway, other channels (model/task.go ToOpenAIVideo)
     expect((await call('GET', url, { raw: true })).status).toBe(200);
   }));
 });
+
+describe('dialect: OpenRouter (openrouter.ai/docs/api/api-reference/videos)', () => {
+  test('create: JSON only, 202 {id, relative polling_url, status pending}; duration an integer the model supports; unknown fields ignored', () => withDialect('openrouter', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'openai/sora-2', prompt: 'or', duration: 8, aspect_ratio: '16:9', seconds: '4', input_reference: { x: 1 } } });
+    expect(c.status).toBe(202);
+    expect(c.json).toEqual({ id: c.json.id, polling_url: `/api/v1/videos/${c.json.id}`, status: 'pending' });
+    expect(api.job(c.json.id)).toMatchObject({ seconds: '8', size: '1280x720', model: 'openai/sora-2' });
+    const bad = async (body, part) => {
+      const r = await api('POST', '/videos', { json: { model: 'openai/sora-2', prompt: 'x', ...body } });
+      expect(r.status).toBe(400);
+      expect(r.json).toEqual({ error: { code: 400, message: expect.stringContaining(part) } });
+    };
+    await bad({ duration: '8' }, 'integer');
+    await bad({ duration: 6 }, 'supported: 4, 8, 12');
+    await bad({ resolution: '1080p' }, 'resolution');
+    await bad({ model: 'sora-2' }, 'not a video generation model');
+    expect((await api('POST', '/videos', { form: pngForm({ model: 'openai/sora-2', prompt: 'x' }, makePng(8, 8)) })).status).toBe(400);
+  }));
+
+  test('lifecycle: pending → in_progress → completed with signed urls (no key; expire → 403), unsigned_urls (Bearer) and usage.cost', () => withDialect('openrouter', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'google/veo-3.1', prompt: 'veo via openrouter', duration: 6, resolution: '720p', aspect_ratio: '9:16' } });
+    await untilRunning(d, c.json.id);
+    expect((await api('GET', `/videos/${c.json.id}`)).json).toEqual({ id: c.json.id, polling_url: c.json.polling_url, status: 'in_progress' });
+    await api.complete(c.json.id);
+    const done = (await api('GET', `/videos/${c.json.id}`)).json;
+    expect(done).toMatchObject({ status: 'completed', usage: { cost: 2.4, is_byok: false }, unsigned_urls: [`${d.baseUrl}/videos/${c.json.id}/content?index=0`] });
+    const signed = await call('GET', done.urls[0], { raw: true });
+    expect(signed.status).toBe(200);
+    expect(Math.round(probeMp4(signed.buffer).duration)).toBe(6);
+    expect((await call('GET', done.urls[0], { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(400);
+    const proxied = await api('GET', `${done.unsigned_urls[0]}&variant=thumbnail`, { raw: true });
+    expect(proxied.headers['content-type']).toBe('video/mp4');
+    expect((await api('GET', `/videos/${c.json.id}/content?index=1`)).status).toBe(404);
+    d.dialect.options.urlTtlSeconds = -1;
+    const expired = (await api('GET', `/videos/${c.json.id}`)).json.urls[0];
+    expect((await call('GET', expired)).status).toBe(403);
+  }));
+
+  test('failed, cancelled and expired jobs carry error as a string', () => withDialect('openrouter', {}, async (d, api) => {
+    for (const code of ['internal_error', 'cancelled', 'expired']) {
+      const c = await api('POST', '/videos', { json: { model: 'openai/sora-2', prompt: code } });
+      await api.fail(c.json.id, { code, message: `it was ${code}` });
+      expect((await api('GET', `/videos/${c.json.id}`)).json).toMatchObject({ status: code === 'internal_error' ? 'failed' : code, error: `it was ${code}` });
+    }
+  }));
+
+  test('GET /videos/models lists capabilities, GET /key checks a key; no list, delete, remix or characters; auth errors', () => withDialect('openrouter', {}, async (d, api) => {
+    const models = await api('GET', '/videos/models');
+    expect(models.status).toBe(200);
+    const veo = models.json.data.find((m) => m.id === 'google/veo-3.1');
+    expect(veo).toMatchObject({ supported_durations: [4, 6, 8], supported_frame_images: ['first_frame', 'last_frame'], supported_sizes: null });
+    expect((await api('GET', '/key')).json.data).toHaveProperty('limit');
+    for (const [m, p] of [['GET', '/videos'], ['DELETE', '/videos/job-1'], ['POST', '/videos/job-1/remix'], ['POST', '/videos/characters']]) {
+      expect((await api(m, p, m === 'POST' ? { json: {} } : {})).status).toBe(404);
+    }
+    expect((await call('GET', `${d.baseUrl}/videos/job-1`)).json).toEqual({ error: { code: 401, message: 'No auth credentials found' } });
+    expect((await call('GET', `${d.baseUrl}/videos/job-1`, { headers: { authorization: 'Bearer x' } })).json.error.message).toBe('User not found.');
+  }));
+
+  test('frame_images: the first frame (data: URL at any size) is the job\'s input; last_frame only where the model takes it', () => withDialect('openrouter', {}, async (d, api) => {
+    const png = makePng(32, 32);
+    const frame = (url, frame_type) => ({ type: 'image_url', image_url: { url }, frame_type });
+    const c = await api('POST', '/videos', { json: { model: 'google/veo-3.1', prompt: 'frames', frame_images: [frame(`data:image/png;base64,${png.toString('base64')}`, 'first_frame'), frame('https://e.com/last.png', 'last_frame')] } });
+    expect(c.status).toBe(202);
+    expect(api.job(c.json.id).input_digest).toBe(sha256(png));
+    const r = await api('POST', '/videos', { json: { model: 'openai/sora-2', prompt: 'x', frame_images: [frame('https://e.com/l.png', 'last_frame')] } });
+    expect(r.status).toBe(400);
+  }));
+});
+
+describe('dialect: Azure OpenAI v1 (Microsoft Learn, video generation)', () => {
+  test('/openai/v1 with api-key or a Bearer token; create, get, list, remix, delete; 4/8/12 s, 720p sizes', () => withDialect('azure', {}, async (d, api) => {
+    expect(d.baseUrl).toMatch(/\/openai\/v1$/);
+    const c = await api('POST', '/videos', { json: { prompt: 'azure', seconds: '8', size: '1280x720' } });
+    expect(c.status).toBe(200);
+    expect((await call('GET', `${d.baseUrl}/videos/${c.json.id}`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(200);
+    const denied = await call('GET', `${d.baseUrl}/videos`, { headers: { 'api-key': 'wrong' } });
+    expect(denied.status).toBe(401);
+    expect(denied.json).toEqual({ error: { code: '401', message: expect.stringContaining('Access denied') } });
+    expect((await api('POST', '/videos', { json: { prompt: 'x', seconds: '16' } })).status).toBe(400);
+    expect((await api('POST', '/videos', { json: { prompt: 'x', size: '1792x1024', model: 'sora-2-pro' } })).status).toBe(400);
+    await api.complete(c.json.id);
+    expect((await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'r' } })).status).toBe(200);
+    expect((await api('GET', '/videos')).json.data).toHaveLength(2);
+    expect((await api('DELETE', `/videos/${c.json.id}`)).json).toMatchObject({ deleted: true });
+  }));
+
+  test('input_reference is a file upload only; no characters, edits or extensions', () => withDialect('azure', {}, async (d, api) => {
+    const json = await api('POST', '/videos', { json: { prompt: 'x', input_reference: { image_url: 'https://e.com/a.png' } } });
+    expect(json.status).toBe(400);
+    expect(json.json.error.param).toBe('input_reference');
+    const png = makePng(720, 1280);
+    const up = await api('POST', '/videos', { form: pngForm({ prompt: 'upload' }, png) });
+    expect(up.status).toBe(200);
+    expect(api.job(up.json.id).input_digest).toBe(sha256(png));
+    for (const p of ['/videos/characters', '/videos/edits', '/videos/extensions']) {
+      const r = await api('POST', p, { json: { prompt: 'x' } });
+      expect(r.status).toBe(404);
+      expect(r.json).toEqual({ error: { code: '404', message: 'Resource not found' } });
+    }
+  }));
+});
+
+describe('input_digest: which image each video was made from (admin only)', () => {
+  test('sha256 of the uploaded or data: URL bytes, or of the URL / file id as given; null without; never in the public API', async () => {
+    const png = makePng(720, 1280);
+    const up = await call('POST', '/videos', { form: pngForm({ prompt: 'digest upload' }, png) });
+    const data = await call('POST', '/videos', { json: { prompt: 'digest data', input_reference: { image_url: `data:image/png;base64,${png.toString('base64')}` } } });
+    const url = await call('POST', '/videos', { json: { prompt: 'digest url', input_reference: { image_url: 'https://example.com/a.png' } } });
+    const file = await call('POST', '/videos', { json: { prompt: 'digest file', input_reference: { file_id: 'file-9' } } });
+    const none = await call('POST', '/videos', { json: { prompt: 'digest none' } });
+    const rows = (await admin('GET', '/__emulator/jobs')).json.data;
+    const digestOf = (r) => rows.find((j) => j.id === r.json.id).input_digest;
+    expect(digestOf(up)).toBe(sha256(png));
+    expect(digestOf(data)).toBe(sha256(png));
+    expect(digestOf(url)).toBe(sha256('https://example.com/a.png'));
+    expect(digestOf(file)).toBe(sha256('file_id:file-9'));
+    expect(digestOf(none)).toBeNull();
+    expect(emu.jobs().find((j) => j.id === up.json.id).input_digest).toBe(sha256(png));
+    expect((await call('GET', `/videos/${up.json.id}`)).json).not.toHaveProperty('input_digest');
+  });
+});
