@@ -1,7 +1,7 @@
 'use strict';
 // HTTP plumbing: response headers, sending JSON and errors (through the dialect's translation and the response
 // faults), reading and parsing request bodies (JSON or multipart), API-key checks, and the server start/stop
-// helpers index.js and dialects.js share.
+// helpers index.js and dialects/ share.
 
 const crypto = require('node:crypto');
 const { parseMultipart, formToObject } = require('./multipart');

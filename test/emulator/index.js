@@ -17,7 +17,7 @@ const { matchRoute, createHandlers, ROUTE_NAMES } = require('./routes');
 const { createAdmin } = require('./admin');
 
 async function startEmulator(options = {}) {
-  // Dialect mode (dialects.js): the same server, spoken like Azure, LiteLLM, a new-api gateway or OpenRouter.
+  // Dialect mode (dialects/): the same server, spoken like Azure, LiteLLM, a new-api gateway or OpenRouter.
   const dialect = options.dialect ? createDialect(options.dialect, options.dialectOptions, ApiError) : null;
   const state = createState(options, dialect);
   const { config } = state;
