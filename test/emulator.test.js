@@ -849,3 +849,517 @@ describe('endpoints that credential tests read', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------- dialect modes (test/emulator/dialects/)
+//
+// One emulator per dialect, jobs held by a long jobMs and finished through the admin endpoint, so no assertion
+// depends on timing. Each test names the behaviour and (in the dialect file) the upstream source it imitates.
+
+const { probeMp4 } = require('./emulator/media');
+const KEY = 'sk-dialect-key';
+const sha256 = (b) => crypto.createHash('sha256').update(b).digest('hex');
+
+/** Runs fn(d, api) against a fresh emulator in that dialect; `api` calls its base URL with the key. */
+async function withDialect(dialect, dialectOptions, fn, extra = {}) {
+  const d = await startEmulator({ port: 0, dialect, dialectOptions, apiKey: KEY, jobMs: 600000, mediaMode: 'lazy', ...extra });
+  const auth = dialect === 'azure' ? { 'api-key': KEY } : { authorization: `Bearer ${KEY}` };
+  const api = (method, p, opts = {}) => call(method, p.startsWith('http') ? p : d.baseUrl + p, { ...opts, headers: { ...auth, ...(opts.headers || {}) } });
+  api.complete = (id) => call('POST', `${d.origin}/__emulator/videos/${encodeURIComponent(id)}/complete`);
+  api.fail = (id, body) => call('POST', `${d.origin}/__emulator/videos/${encodeURIComponent(id)}/fail`, { json: body || {} });
+  api.job = (wire) => d.jobs().find((j) => j.id === d.dialect.internalId(wire));
+  try { await fn(d, api); } finally { await d.close(); }
+}
+/** Waits (without asserting on time) until the internal job is running. */
+async function untilRunning(d, wire) {
+  while (d.jobs().find((j) => j.id === d.dialect.internalId(wire)).status !== 'in_progress') await sleep(5);
+}
+const pngForm = (fields, png, name = 'input_reference') => {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append(name, new Blob([png], { type: 'image/png' }), 'first.png');
+  return form;
+};
+const decodeLitellmId = (id) => Buffer.from(id.slice('video_'.length), 'base64').toString('utf8');
+
+describe('dialect: LiteLLM proxy behind OpenAI (litellm/proxy/video_endpoints/endpoints.py)', () => {
+  test('ids: video_ + base64 of provider, model_id and the upstream id; padding optional; the raw upstream id works too', () => withDialect('litellm', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'ids', model: 'openai/sora-2' } });
+    expect(c.status).toBe(200);
+    const raw = d.jobs()[0].id;
+    expect(decodeLitellmId(c.json.id)).toBe(`litellm:custom_llm_provider:openai;model_id:sora-2;video_id:${raw}`);
+    expect(d.dialect.wireId(raw)).toBe(c.json.id);
+    for (const id of [c.json.id, c.json.id.replace(/=+$/, ''), raw]) {
+      const r = await api('GET', `/videos/${encodeURIComponent(id)}`);
+      expect(r.status).toBe(200);
+      expect(r.json.id).toBe(c.json.id); // the answer is re-encoded with the job's model
+    }
+  }));
+
+  test('answers are VideoObject dumps: no prompt, every field present, usage on create and remix, upstream statuses and llm_provider- headers', () => withDialect('litellm', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'dump', model: 'sora-2', seconds: '8' } });
+    expect(Object.keys(c.json)).toEqual(['id', 'object', 'status', 'created_at', 'completed_at', 'expires_at', 'error', 'progress',
+      'remixed_from_video_id', 'seconds', 'size', 'model', 'usage']);
+    expect(c.json).toMatchObject({ status: 'queued', seconds: '8', usage: { duration_seconds: 8 } });
+    expect(c.headers['llm_provider-openai-poll-after-ms']).toBeDefined();
+    expect(c.headers['openai-poll-after-ms']).toBeUndefined();
+    expect(c.headers['x-litellm-call-id']).toMatch(/^[0-9a-f-]{36}$/);
+    await untilRunning(d, c.json.id);
+    const running = await api('GET', `/videos/${c.json.id}`);
+    expect(running.json).toMatchObject({ status: 'in_progress', usage: null });
+    expect(running.json).not.toHaveProperty('prompt');
+    await api.complete(c.json.id);
+    const remix = await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'again', seconds: '4' } });
+    expect(remix.status).toBe(200); // only the prompt goes upstream: `seconds` is dropped, not refused
+    expect(remix.json.usage).toEqual({ duration_seconds: 8 });
+    expect(remix.json.remixed_from_video_id).toBe(d.jobs()[0].id); // the raw upstream id
+  }));
+
+  test('no DELETE route (405 before auth), Starlette 404 elsewhere, auth by Bearer or x-litellm-api-key', () => withDialect('litellm', {}, async (d) => {
+    const del = await call('DELETE', `${d.baseUrl}/videos/video_abc`);
+    expect(del.status).toBe(405);
+    expect(del.json).toEqual({ detail: 'Method Not Allowed' });
+    expect((await call('GET', `${d.baseUrl}/nothing`)).json).toEqual({ detail: 'Not Found' });
+    const denied = await call('GET', `${d.baseUrl}/videos`, { headers: { authorization: 'Bearer wrong' } });
+    expect(denied.status).toBe(401);
+    expect(denied.json.error).toMatchObject({ type: 'auth_error', code: '401' });
+    expect((await call('GET', `${d.baseUrl}/videos`, { headers: { 'x-litellm-api-key': KEY } })).status).toBe(200);
+  }));
+
+  test('list: provider from header or query, default openai; items encoded, first_id / last_id raw upstream ids', () => withDialect('litellm', {}, async (d, api) => {
+    const a = await api('POST', '/videos', { json: { prompt: 'one' } });
+    await api('POST', '/videos', { json: { prompt: 'two' } });
+    const l = await api('GET', '/videos?limit=10');
+    expect(l.status).toBe(200);
+    expect(l.json.data.map((v) => v.id)).toContain(a.json.id);
+    expect(l.json.first_id).toBe(d.dialect.internalId(l.json.data[0].id));
+    expect(l.json.last_id).toMatch(/^video_[0-9a-f]+$/);
+    await api('GET', '/videos', { headers: { 'custom-llm-provider': 'azure' } });
+    await api('GET', '/videos?custom_llm_provider=openai');
+    expect(d.dialect.stats.listProviders).toEqual({ openai: 2, azure: 1 });
+  }));
+
+  test('upstream errors re-raised as litellm.<Class>: OpenAIException - <body>, code a string; unknown create fields dropped', () => withDialect('litellm', {}, async (d, api) => {
+    const r = await api('POST', '/videos', { json: { prompt: 'x', size: '1920x1080', model: 'sora-2' } });
+    expect(r.status).toBe(400);
+    expect(r.json.error.message).toMatch(/^litellm\.BadRequestError: OpenAIException - \{"error":/);
+    expect(r.json.error).toMatchObject({ code: '400', param: 'size' });
+    const extra = await api('POST', '/videos', { json: { prompt: 'x', duration: 8, aspect_ratio: '16:9' } });
+    expect(extra.status).toBe(200);
+    expect(extra.json.seconds).toBe('4');
+    const missing = await api('GET', '/videos/video_nope');
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.message).toMatch(/^litellm\.NotFoundError: OpenAIException - /);
+  }));
+
+  test('the image reference always goes upstream as a file: multipart works, a JSON object is a 500, a URL string is refused upstream', () => withDialect('litellm', {}, async (d, api) => {
+    const png = makePng(720, 1280);
+    const ok = await api('POST', '/videos', { form: pngForm({ prompt: 'from image', seconds: '4' }, png) });
+    expect(ok.status).toBe(200);
+    expect(api.job(ok.json.id).input_digest).toBe(sha256(png));
+    const obj = await api('POST', '/videos', { json: { prompt: 'x', input_reference: { image_url: 'https://example.com/a.png' } } });
+    expect(obj.status).toBe(500);
+    expect(obj.json.error).toMatchObject({ code: '500' });
+    const str = await api('POST', '/videos', { json: { prompt: 'x', input_reference: 'https://example.com/a.png' } });
+    expect(str.status).toBe(400);
+    expect(str.json.error.message).toContain('invalid_image_format');
+  }));
+
+  test('/content: always the MP4 (variant ignored, no Range), only the proxy headers; jsonErrorAsVideo turns an upstream 404 into 200 video/mp4', () => withDialect('litellm', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'content' } });
+    await api.complete(c.json.id);
+    const r = await api('GET', `/videos/${c.json.id}/content?variant=thumbnail`, { raw: true, headers: { range: 'bytes=0-9' } });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('video/mp4');
+    expect(r.headers['content-disposition']).toBe(`attachment; filename=video_${c.json.id}.mp4`);
+    expect(r.headers['accept-ranges']).toBeUndefined();
+    expect(probeMp4(r.buffer).isMp4).toBe(true);
+    const gone = await api('GET', '/videos/video_missing/content');
+    expect(gone.status).toBe(404);
+    expect(gone.json.error.code).toBe('404');
+    d.dialect.options.jsonErrorAsVideo = true;
+    const masked = await api('GET', '/videos/video_missing/content', { raw: true });
+    expect(masked.status).toBe(200);
+    expect(masked.headers['content-type']).toBe('video/mp4');
+    expect(JSON.parse(masked.text).error.code).toBe('video_not_found');
+  }));
+
+  test('reencodeIds: status and remix answers carry the id with an empty model_id', () => withDialect('litellm', { reencodeIds: true }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 're-encode', model: 'sora-2' } });
+    const s = await api('GET', `/videos/${c.json.id}`);
+    expect(s.json.id).not.toBe(c.json.id);
+    expect(decodeLitellmId(s.json.id)).toBe(`litellm:custom_llm_provider:openai;model_id:;video_id:${d.jobs()[0].id}`);
+    await api.complete(c.json.id);
+    const remix = await api('POST', `/videos/${s.json.id}/remix`, { json: { prompt: 'r' } });
+    expect(decodeLitellmId(remix.json.id)).toMatch(/;model_id:;video_id:video_/);
+  }));
+
+  test('characters: multipart video + name reach the upstream; any other body is FastAPI\'s 422', () => withDialect('litellm', {}, async (d, api) => {
+    const json = await api('POST', '/videos/characters', { json: { name: 'x' } });
+    expect(json.status).toBe(422);
+    expect(json.json.detail.map((e) => e.loc[1])).toEqual(['video', 'name']);
+    const form = new FormData();
+    form.append('name', 'Hero');
+    form.append('video', new Blob([mp4_4s], { type: 'video/mp4' }), 'hero.mp4');
+    const r = await api('POST', '/videos/characters', { form });
+    expect(r.status).toBe(200);
+    expect(r.json.id).toMatch(/^char_/); // the upstream's id as it is (encoded only with target_model_names)
+    expect((await api('GET', `/videos/characters/${r.json.id}`)).json.name).toBe('Hero');
+  }));
+});
+
+describe('dialect: LiteLLM proxy behind Veo (litellm/llms/gemini/videos/transformation.py)', () => {
+  test('create: processing, the provider\'s model, usage, every unset field null; status: re-encoded without model_id, processing → completed / failed', () => withDialect('litellm', { provider: 'gemini' }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'veo', model: 'gemini/veo-3.0-generate-preview', seconds: '4' } });
+    expect(c.status).toBe(200);
+    expect(c.json).toEqual({ id: c.json.id, object: 'video', status: 'processing', created_at: null, completed_at: null, expires_at: null,
+      error: null, progress: null, remixed_from_video_id: null, seconds: null, size: null, model: 'veo-3.0-generate-preview', usage: { duration_seconds: 4 } });
+    const hex = d.jobs()[0].id.slice('video_'.length);
+    expect(decodeLitellmId(c.json.id)).toBe(`litellm:custom_llm_provider:gemini;model_id:veo-3.0-generate-preview;video_id:models/veo-3.0-generate-preview/operations/${hex}`);
+    expect(Object.keys(c.headers).filter((h) => h.includes('openai'))).toEqual([]);
+    const s = await api('GET', `/videos/${c.json.id}`);
+    expect(s.json).toMatchObject({ status: 'processing', model: null, usage: null, progress: null, seconds: null });
+    expect(decodeLitellmId(s.json.id)).toMatch(/;model_id:;video_id:models\//);
+    await api.complete(c.json.id);
+    expect((await api('GET', `/videos/${s.json.id}`)).json.status).toBe('completed');
+    const f = await api('POST', '/videos', { json: { prompt: 'veo fails', seconds: 8 } });
+    await api.fail(f.json.id, { code: 'internal_error', message: 'boom' });
+    expect((await api('GET', `/videos/${f.json.id}`)).json).toMatchObject({ status: 'failed', error: { message: 'boom' } });
+  }));
+
+  test('durations 4, 6 or 8 (1080p only at 8): a 6 s request renders a real 6 s MP4; other sizes become 16:9', () => withDialect('litellm', { provider: 'gemini' }, async (d, api) => {
+    const six = await api('POST', '/videos', { json: { prompt: 'six', seconds: '6', size: '720x1280' } });
+    expect(six.status).toBe(200);
+    expect(api.job(six.json.id)).toMatchObject({ seconds: '6', size: '720x1280' });
+    await api.complete(six.json.id);
+    const mp4 = await api('GET', `/videos/${six.json.id}/content`, { raw: true });
+    const info = probeMp4(mp4.buffer);
+    expect(Math.round(info.duration)).toBe(6);
+    expect([info.width, info.height]).toEqual([720, 1280]);
+    for (const seconds of ['5', '12']) {
+      const r = await api('POST', '/videos', { json: { prompt: 'x', seconds } });
+      expect(r.status).toBe(400);
+      expect(r.json.error.message).toMatch(/^litellm\.BadRequestError: GeminiException - /);
+    }
+    expect((await api('POST', '/videos', { json: { prompt: 'x', seconds: '6', resolution: '1080p' } })).status).toBe(400);
+    const hd = await api('POST', '/videos', { json: { prompt: 'x', seconds: '8', resolution: '1080p', size: '1280x720' } });
+    expect(api.job(hd.json.id).size).toBe('1920x1080');
+    const odd = await api('POST', '/videos', { json: { prompt: 'x', size: '1024x1792' } });
+    expect(api.job(odd.json.id)).toMatchObject({ size: '1280x720', seconds: '8' });
+  }));
+
+  test('the first frame: a URL string, a top-level image_url or an upload (any size) work; an input_reference object is a 400', () => withDialect('litellm', { provider: 'gemini' }, async (d, api) => {
+    const url = 'https://example.com/first.png';
+    const a = await api('POST', '/videos', { json: { prompt: 'x', input_reference: url } });
+    expect(api.job(a.json.id).input_digest).toBe(sha256(url));
+    const b = await api('POST', '/videos', { json: { prompt: 'x', image_url: 'http://example.com/other.png' } });
+    expect(api.job(b.json.id).input_digest).toBe(sha256('http://example.com/other.png'));
+    const png = makePng(64, 48);
+    const up = await api('POST', '/videos', { form: pngForm({ prompt: 'upload', seconds: '4' }, png) });
+    expect(up.status).toBe(200);
+    expect(api.job(up.json.id).input_digest).toBe(sha256(png));
+    const obj = await api('POST', '/videos', { json: { prompt: 'x', input_reference: { image_url: url } } });
+    expect(obj.status).toBe(400);
+    expect(obj.json.error.code).toBe('400');
+  }));
+
+  test('remix, list, edits, extensions and characters raise NotImplementedError → 500 (after auth)', () => withDialect('litellm', { provider: 'gemini' }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { prompt: 'x' } });
+    await api.complete(c.json.id);
+    const form = new FormData();
+    form.append('name', 'n');
+    form.append('video', new Blob([mp4_4s], { type: 'video/mp4' }), 'c.mp4');
+    const calls = [
+      api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'r' } }),
+      api('GET', '/videos'),
+      api('POST', '/videos/edits', { json: { prompt: 'e', video: { id: c.json.id } } }),
+      api('POST', '/videos/extensions', { json: { prompt: 'e', seconds: '4', video: { id: c.json.id } } }),
+      api('POST', '/videos/characters', { form }),
+      api('GET', '/videos/characters/char_1'),
+    ];
+    for (const r of await Promise.all(calls)) {
+      expect(r.status).toBe(500);
+      expect(r.json.error.message).toMatch(/^litellm\.APIConnectionError: GeminiException - .* not supported by Google Veo/);
+    }
+    expect((await call('GET', `${d.baseUrl}/videos`)).status).toBe(401);
+  }));
+
+  test('CLI: --dialect litellm --provider gemini', async () => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'emulator', 'cli.js'), '--port', '0', '--dialect', 'litellm', '--provider', 'gemini', '--media-mode', 'lazy'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = await new Promise((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (x) => { out += x; if (out.includes('\n')) resolve(out); });
+      child.on('exit', (code) => reject(new Error('cli exited ' + code)));
+    });
+    const base = line.trim().split(' on ')[1];
+    const r = await call('POST', `${base}/videos`, { json: { prompt: 'cli veo', seconds: '6' } });
+    expect(r.json).toMatchObject({ status: 'processing', model: 'veo-3.1-generate-preview', usage: { duration_seconds: 6 } });
+    const code = await new Promise((resolve) => { child.on('exit', (c) => resolve(c)); child.kill('SIGTERM'); });
+    expect(code).toBe(0);
+  });
+});
+
+describe('dialect: new-api gateway, Sora channel (QuantumNous/new-api)', () => {
+  const taskErr = (r, status, code, message) => {
+    expect(r.status).toBe(status);
+    expect(r.json).toEqual({ code, message: message === undefined ? expect.any(String) : message, data: null });
+  };
+
+  test('only POST /videos, GET /videos/:id, GET /videos/:id/content, POST /videos/:id/remix (+ /models); the rest is RelayNotFound', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    for (const [m, p] of [['GET', '/videos'], ['DELETE', '/videos/task_x'], ['POST', '/videos/edits'], ['POST', '/videos/extensions'], ['POST', '/videos/characters']]) {
+      const r = await api(m, p, m === 'POST' ? { json: {} } : {});
+      expect(r.status).toBe(404);
+      expect(r.json).toEqual({ error: { message: `Invalid URL (${m} /v1${p})`, type: 'invalid_request_error', param: '', code: '' } });
+    }
+    const models = await api('GET', '/models');
+    expect(models.json.success).toBe(true);
+    const denied = await call('GET', `${d.baseUrl}/videos/task_x`, { headers: { authorization: 'Bearer nope' } });
+    expect(denied.status).toBe(401);
+    expect(denied.json.error).toMatchObject({ type: 'new_api_error', code: '' });
+  }));
+
+  test('create checks (TaskSubmitReq): invalid_json for wrong JSON types, missing_model, prompt; then the body goes upstream as sent', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    taskErr(await api('POST', '/videos', { json: { prompt: 'x' } }), 400, 'missing_model', 'model field is required');
+    taskErr(await api('POST', '/videos', { json: { model: 'sora-2', prompt: ' ' } }), 400, 'invalid_request', 'prompt is required');
+    taskErr(await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'x', seconds: 8 } }), 400, 'invalid_json',
+      'json: cannot unmarshal number into Go struct field TaskSubmitReq.seconds of type string');
+    taskErr(await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'x', input_reference: { image_url: 'https://e.com/a.png' } } }), 400, 'invalid_json');
+    // `duration` passes the gateway, and the Sora upstream refuses it: fail_to_fetch_task with the upstream's body.
+    const dur = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'x', duration: 8 } });
+    taskErr(dur, 400, 'fail_to_fetch_task');
+    expect(JSON.parse(dur.json.message).error.code).toBe('unknown_parameter');
+    // The size check in ValidateMultipartDirect never reads the request's size: the upstream answers.
+    const size = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'x', size: '1920x1080' } });
+    taskErr(size, 400, 'fail_to_fetch_task');
+    expect(d.jobs()).toHaveLength(0);
+  }));
+
+  test('create answer: responseTask with the public task id (no prompt, omitempty), the ratios header, no poll hint; multipart works', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'hidden', seconds: '8', size: '1280x720' } });
+    expect(c.status).toBe(200);
+    expect(c.json).toEqual({ id: c.json.id, task_id: c.json.id, object: 'video', model: 'sora-2', status: 'queued', progress: 0,
+      created_at: expect.any(Number), seconds: '8', size: '1280x720' });
+    expect(c.json.id).toMatch(/^task_[0-9a-f]{32}$/);
+    expect(c.headers['x-new-api-other-ratios']).toBe('{"seconds":8,"size":1}');
+    expect(c.headers['openai-poll-after-ms']).toBeUndefined();
+    expect(c.headers['x-oneapi-request-id']).toBeDefined();
+    const png = makePng(720, 1280);
+    const m = await api('POST', '/videos', { form: pngForm({ model: 'sora-2', prompt: 'multipart' }, png) });
+    expect(m.status).toBe(200);
+    expect(api.job(m.json.id).input_digest).toBe(sha256(png));
+  }));
+
+  test('status moves only at the background sweep: the stored upstream body, queued until swept, progress an integer', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'swept' } });
+    await untilRunning(d, c.json.id);
+    const before = await api('GET', `/videos/${c.json.id}`);
+    expect(before.json).toMatchObject({ id: c.json.id, status: 'queued', progress: 0, prompt: 'swept' }); // NOT_START: unknown → queued
+    expect(before.json).not.toHaveProperty('task_id');
+    d.dialect.sweep();
+    expect((await api('GET', `/videos/${c.json.id}`)).json).toMatchObject({ status: 'in_progress', progress: 30 });
+    await api.complete(c.json.id);
+    expect((await api('GET', `/videos/${c.json.id}`)).json.status).toBe('in_progress'); // not swept yet
+    d.dialect.sweep();
+    const done = await api('GET', `/videos/${c.json.id}`);
+    expect(done.json).toMatchObject({ status: 'completed', progress: 100, completed_at: expect.any(Number), expires_at: expect.any(Number) });
+    expect(d.dialect.tasks()[0]).toMatchObject({ status: 'SUCCESS', resultUrl: `${d.origin}/v1/videos/${c.json.id}/content` });
+    const f = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'fails' } });
+    await api.fail(f.json.id, { code: 'moderation_blocked', message: 'blocked' });
+    d.dialect.sweep();
+    expect((await api('GET', `/videos/${f.json.id}`)).json).toMatchObject({ status: 'failed', progress: 100, error: { message: 'blocked', code: 'moderation_blocked' } });
+  }));
+
+  test('unknown task → 400 task_not_exist; remix needs a known origin and passes the rest to the upstream', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    taskErr(await api('GET', '/videos/task_00000000000000000000000000000000'), 400, 'task_not_exist', 'task_not_exist');
+    taskErr(await api('POST', '/videos/task_0/remix', { json: { prompt: 'r' } }), 400, 'task_not_exist', 'task_origin_not_exist');
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'origin' } });
+    taskErr(await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'too early' } }), 400, 'fail_to_fetch_task');
+    taskErr(await api('POST', `/videos/${c.json.id}/remix`, { json: {} }), 400, 'invalid_request', 'field prompt is required');
+    await api.complete(c.json.id);
+    const r = await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'remixed', model: 'sora-2' } });
+    expect(r.status).toBe(200);
+    expect(r.json.remixed_from_video_id).toBe(d.dialect.internalId(c.json.id)); // the upstream's own id leaks through
+  }));
+
+  test('/content: 404 unknown, 400 until the sweep saw SUCCESS, then the upstream MP4 (variant ignored, Range passed); upstream failures are 502', () => withDialect('newapi', { sweepMs: 0 }, async (d, api) => {
+    expect((await api('GET', '/videos/task_1/content')).json).toEqual({ error: { message: 'Task not found', type: 'invalid_request_error' } });
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'download' } });
+    await api.complete(c.json.id);
+    const early = await api('GET', `/videos/${c.json.id}/content`);
+    expect(early.status).toBe(400);
+    expect(early.json.error.message).toBe('Task is not completed yet, current status: NOT_START');
+    d.dialect.sweep();
+    const r = await api('GET', `/videos/${c.json.id}/content?variant=thumbnail`, { raw: true, headers: { range: 'bytes=0-99' } });
+    expect(r.status).toBe(206);
+    expect(r.headers['content-type']).toBe('video/mp4');
+    expect(r.headers['cache-control']).toBe('public, max-age=86400');
+    expect(r.buffer.length).toBe(100);
+    d.setConfig({ assetTtlSeconds: 0 });
+    const gone = await api('GET', `/videos/${c.json.id}/content`);
+    expect(gone.status).toBe(502);
+    expect(gone.json).toEqual({ error: { message: 'Upstream service returned status 404', type: 'server_error' } });
+  }));
+
+  test('the sweep runs by itself every sweepMs', () => withDialect('newapi', { sweepMs: 20 }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'sora-2', prompt: 'auto' } });
+    await api.complete(c.json.id);
+    while ((await api('GET', `/videos/${c.json.id}`)).json.status !== 'completed') await sleep(10);
+    expect(d.dialect.stats.sweeps).toBeGreaterThan(0);
+  }));
+});
+
+describe('dialect: new-api gateway, other channels (model/task.go ToOpenAIVideo)', () => {
+  test('ToOpenAIVideo: unknown until swept, completed_at from the start, metadata.url; image/duration/metadata taken, extras dropped', () => withDialect('newapi', { channel: 'generic', sweepMs: 0 }, async (d, api) => {
+    const url = 'https://example.com/first.png';
+    const c = await api('POST', '/videos', { json: { model: 'kling-v2', prompt: 'generic', duration: '5', image: url, metadata: { cfg_scale: 0.5 }, style: 'dropped' } });
+    expect(c.status).toBe(200);
+    expect(c.headers['x-new-api-other-ratios']).toBe('{}');
+    expect(api.job(c.json.id)).toMatchObject({ seconds: '5', input_digest: sha256(url) });
+    const before = await api('GET', `/videos/${c.json.id}`);
+    expect(before.json).toEqual({ id: c.json.id, object: 'video', model: 'kling-v2', status: 'unknown', progress: 0,
+      created_at: expect.any(Number), completed_at: expect.any(Number), metadata: { url: '' } });
+    await api.complete(c.json.id);
+    d.dialect.sweep();
+    const done = await api('GET', `/videos/${c.json.id}`);
+    expect(done.json).toMatchObject({ status: 'completed', progress: 100, metadata: { url: `${d.origin}/v1/videos/${c.json.id}/content` } });
+    expect((await api('GET', done.json.metadata.url, { raw: true })).headers['content-type']).toBe('video/mp4');
+    const f = await api('POST', '/videos', { json: { model: 'kling-v2', prompt: 'fails' } });
+    await api.fail(f.json.id, { message: 'vendor said no' });
+    d.dialect.sweep();
+    const failed = (await api('GET', `/videos/${f.json.id}`)).json;
+    expect(failed).toMatchObject({ status: 'failed', metadata: { url: 'vendor said no' } }); // GetResultURL falls back to FailReason
+    expect(failed).not.toHaveProperty('error');
+    const remix = await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'no model' } });
+    expect(remix.json).toEqual({ code: 'missing_model', message: 'model field is required', data: null });
+  }));
+
+  test('resultUrls "direct": metadata.url is the vendor\'s signed URL on another origin', () => withDialect('newapi', { channel: 'generic', sweepMs: 0, resultUrls: 'direct' }, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'wan-2.5', prompt: 'direct' } });
+    await api.complete(c.json.id);
+    d.dialect.sweep();
+    const { url } = (await api('GET', `/videos/${c.json.id}`)).json.metadata;
+    expect(url.startsWith(`${d.dialect.assetOrigin}/signed/`)).toBe(true);
+    expect((await call('GET', url, { raw: true })).status).toBe(200);
+  }));
+});
+
+describe('dialect: OpenRouter (openrouter.ai/docs/api/api-reference/videos)', () => {
+  test('create: JSON only, 202 {id, relative polling_url, status pending}; duration an integer the model supports; unknown fields ignored', () => withDialect('openrouter', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'openai/sora-2', prompt: 'or', duration: 8, aspect_ratio: '16:9', seconds: '4', input_reference: { x: 1 } } });
+    expect(c.status).toBe(202);
+    expect(c.json).toEqual({ id: c.json.id, polling_url: `/api/v1/videos/${c.json.id}`, status: 'pending' });
+    expect(api.job(c.json.id)).toMatchObject({ seconds: '8', size: '1280x720', model: 'openai/sora-2' });
+    const bad = async (body, part) => {
+      const r = await api('POST', '/videos', { json: { model: 'openai/sora-2', prompt: 'x', ...body } });
+      expect(r.status).toBe(400);
+      expect(r.json).toEqual({ error: { code: 400, message: expect.stringContaining(part) } });
+    };
+    await bad({ duration: '8' }, 'integer');
+    await bad({ duration: 6 }, 'supported: 4, 8, 12');
+    await bad({ resolution: '1080p' }, 'resolution');
+    await bad({ model: 'sora-2' }, 'not a video generation model');
+    expect((await api('POST', '/videos', { form: pngForm({ model: 'openai/sora-2', prompt: 'x' }, makePng(8, 8)) })).status).toBe(400);
+  }));
+
+  test('lifecycle: pending → in_progress → completed with signed urls (no key; expire → 403), unsigned_urls (Bearer) and usage.cost', () => withDialect('openrouter', {}, async (d, api) => {
+    const c = await api('POST', '/videos', { json: { model: 'google/veo-3.1', prompt: 'veo via openrouter', duration: 6, resolution: '720p', aspect_ratio: '9:16' } });
+    await untilRunning(d, c.json.id);
+    expect((await api('GET', `/videos/${c.json.id}`)).json).toEqual({ id: c.json.id, polling_url: c.json.polling_url, status: 'in_progress' });
+    await api.complete(c.json.id);
+    const done = (await api('GET', `/videos/${c.json.id}`)).json;
+    expect(done).toMatchObject({ status: 'completed', usage: { cost: 2.4, is_byok: false }, unsigned_urls: [`${d.baseUrl}/videos/${c.json.id}/content?index=0`] });
+    const signed = await call('GET', done.urls[0], { raw: true });
+    expect(signed.status).toBe(200);
+    expect(Math.round(probeMp4(signed.buffer).duration)).toBe(6);
+    expect((await call('GET', done.urls[0], { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(400);
+    const proxied = await api('GET', `${done.unsigned_urls[0]}&variant=thumbnail`, { raw: true });
+    expect(proxied.headers['content-type']).toBe('video/mp4');
+    expect((await api('GET', `/videos/${c.json.id}/content?index=1`)).status).toBe(404);
+    d.dialect.options.urlTtlSeconds = -1;
+    const expired = (await api('GET', `/videos/${c.json.id}`)).json.urls[0];
+    expect((await call('GET', expired)).status).toBe(403);
+  }));
+
+  test('failed, cancelled and expired jobs carry error as a string', () => withDialect('openrouter', {}, async (d, api) => {
+    for (const code of ['internal_error', 'cancelled', 'expired']) {
+      const c = await api('POST', '/videos', { json: { model: 'openai/sora-2', prompt: code } });
+      await api.fail(c.json.id, { code, message: `it was ${code}` });
+      expect((await api('GET', `/videos/${c.json.id}`)).json).toMatchObject({ status: code === 'internal_error' ? 'failed' : code, error: `it was ${code}` });
+    }
+  }));
+
+  test('GET /videos/models lists capabilities, GET /key checks a key; no list, delete, remix or characters; auth errors', () => withDialect('openrouter', {}, async (d, api) => {
+    const models = await api('GET', '/videos/models');
+    expect(models.status).toBe(200);
+    const veo = models.json.data.find((m) => m.id === 'google/veo-3.1');
+    expect(veo).toMatchObject({ supported_durations: [4, 6, 8], supported_frame_images: ['first_frame', 'last_frame'], supported_sizes: null });
+    expect((await api('GET', '/key')).json.data).toHaveProperty('limit');
+    for (const [m, p] of [['GET', '/videos'], ['DELETE', '/videos/job-1'], ['POST', '/videos/job-1/remix'], ['POST', '/videos/characters']]) {
+      expect((await api(m, p, m === 'POST' ? { json: {} } : {})).status).toBe(404);
+    }
+    expect((await call('GET', `${d.baseUrl}/videos/job-1`)).json).toEqual({ error: { code: 401, message: 'No auth credentials found' } });
+    expect((await call('GET', `${d.baseUrl}/videos/job-1`, { headers: { authorization: 'Bearer x' } })).json.error.message).toBe('User not found.');
+  }));
+
+  test('frame_images: the first frame (data: URL at any size) is the job\'s input; last_frame only where the model takes it', () => withDialect('openrouter', {}, async (d, api) => {
+    const png = makePng(32, 32);
+    const frame = (url, frame_type) => ({ type: 'image_url', image_url: { url }, frame_type });
+    const c = await api('POST', '/videos', { json: { model: 'google/veo-3.1', prompt: 'frames', frame_images: [frame(`data:image/png;base64,${png.toString('base64')}`, 'first_frame'), frame('https://e.com/last.png', 'last_frame')] } });
+    expect(c.status).toBe(202);
+    expect(api.job(c.json.id).input_digest).toBe(sha256(png));
+    const r = await api('POST', '/videos', { json: { model: 'openai/sora-2', prompt: 'x', frame_images: [frame('https://e.com/l.png', 'last_frame')] } });
+    expect(r.status).toBe(400);
+  }));
+});
+
+describe('dialect: Azure OpenAI v1 (Microsoft Learn, video generation)', () => {
+  test('/openai/v1 with api-key or a Bearer token; create, get, list, remix, delete; 4/8/12 s, 720p sizes', () => withDialect('azure', {}, async (d, api) => {
+    expect(d.baseUrl).toMatch(/\/openai\/v1$/);
+    const c = await api('POST', '/videos', { json: { prompt: 'azure', seconds: '8', size: '1280x720' } });
+    expect(c.status).toBe(200);
+    expect((await call('GET', `${d.baseUrl}/videos/${c.json.id}`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(200);
+    const denied = await call('GET', `${d.baseUrl}/videos`, { headers: { 'api-key': 'wrong' } });
+    expect(denied.status).toBe(401);
+    expect(denied.json).toEqual({ error: { code: '401', message: expect.stringContaining('Access denied') } });
+    expect((await api('POST', '/videos', { json: { prompt: 'x', seconds: '16' } })).status).toBe(400);
+    expect((await api('POST', '/videos', { json: { prompt: 'x', size: '1792x1024', model: 'sora-2-pro' } })).status).toBe(400);
+    await api.complete(c.json.id);
+    expect((await api('POST', `/videos/${c.json.id}/remix`, { json: { prompt: 'r' } })).status).toBe(200);
+    expect((await api('GET', '/videos')).json.data).toHaveLength(2);
+    expect((await api('DELETE', `/videos/${c.json.id}`)).json).toMatchObject({ deleted: true });
+  }));
+
+  test('input_reference is a file upload only; no characters, edits or extensions', () => withDialect('azure', {}, async (d, api) => {
+    const json = await api('POST', '/videos', { json: { prompt: 'x', input_reference: { image_url: 'https://e.com/a.png' } } });
+    expect(json.status).toBe(400);
+    expect(json.json.error.param).toBe('input_reference');
+    const png = makePng(720, 1280);
+    const up = await api('POST', '/videos', { form: pngForm({ prompt: 'upload' }, png) });
+    expect(up.status).toBe(200);
+    expect(api.job(up.json.id).input_digest).toBe(sha256(png));
+    for (const p of ['/videos/characters', '/videos/edits', '/videos/extensions']) {
+      const r = await api('POST', p, { json: { prompt: 'x' } });
+      expect(r.status).toBe(404);
+      expect(r.json).toEqual({ error: { code: '404', message: 'Resource not found' } });
+    }
+  }));
+});
+
+describe('input_digest: which image each video was made from (admin only)', () => {
+  test('sha256 of the uploaded or data: URL bytes, or of the URL / file id as given; null without; never in the public API', async () => {
+    const png = makePng(720, 1280);
+    const up = await call('POST', '/videos', { form: pngForm({ prompt: 'digest upload' }, png) });
+    const data = await call('POST', '/videos', { json: { prompt: 'digest data', input_reference: { image_url: `data:image/png;base64,${png.toString('base64')}` } } });
+    const url = await call('POST', '/videos', { json: { prompt: 'digest url', input_reference: { image_url: 'https://example.com/a.png' } } });
+    const file = await call('POST', '/videos', { json: { prompt: 'digest file', input_reference: { file_id: 'file-9' } } });
+    const none = await call('POST', '/videos', { json: { prompt: 'digest none' } });
+    const rows = (await admin('GET', '/__emulator/jobs')).json.data;
+    const digestOf = (r) => rows.find((j) => j.id === r.json.id).input_digest;
+    expect(digestOf(up)).toBe(sha256(png));
+    expect(digestOf(data)).toBe(sha256(png));
+    expect(digestOf(url)).toBe(sha256('https://example.com/a.png'));
+    expect(digestOf(file)).toBe(sha256('file_id:file-9'));
+    expect(digestOf(none)).toBeNull();
+    expect(emu.jobs().find((j) => j.id === up.json.id).input_digest).toBe(sha256(png));
+    expect((await call('GET', `/videos/${up.json.id}`)).json).not.toHaveProperty('input_digest');
+  });
+});

@@ -1,6 +1,6 @@
 'use strict';
 // The admin endpoints under /__emulator/ (no auth, outside the base path): stats, health, reset, config, the job
-// list with internal fields, the sha256 of what /content serves, and completing or failing a job now.
+// list with internal fields (input_digest among them), the sha256 of what /content serves, and completing or failing a job now.
 
 const media = require('./media');
 const { ApiError, bad } = require('./errors');
@@ -34,7 +34,7 @@ function createAdmin({ state, jobs, control }) {
         }
       }
       if (p === '/__emulator/jobs' && req.method === 'GET') {
-        return json(200, { data: [...state.jobs.values()].map((j) => ({ ...jobs.view(j), route: j.route, extension_count: j.extensionCount, character_ids: j.characterIds, duration_ms: j.durationMs })) });
+        return json(200, { data: [...state.jobs.values()].map(jobs.internalView) });
       }
       let m = /^\/__emulator\/videos\/([^/]+)\/sha256$/.exec(p);
       if (m && req.method === 'GET') {

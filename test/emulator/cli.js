@@ -3,12 +3,13 @@
 // node test/emulator/cli.js --port 4010 [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY]
 //   [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields]
 //   [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults '{json}'] [--verbose]
-//   [--dialect azure|litellm|newapi|openrouter] [--dialect-options '{json}']
+//   [--dialect azure|litellm|newapi|openrouter] [--dialect-options '{json}'] [--provider openai|azure|gemini|vertex_ai]
+//   [--channel sora|generic] [--sweep-ms N]   (the last three: shorthands for dialectOptions, see README)
 const { startEmulator } = require('./index');
 
 function usage(msg) {
   if (msg) console.error(msg);
-  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--no-video-access-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON]');
+  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--no-video-access-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON] [--provider openai|azure|gemini|vertex_ai] [--channel sora|generic] [--sweep-ms N]');
   process.exit(2);
 }
 
@@ -46,7 +47,10 @@ function parseArgs(argv) {
       case '--media-mode': opts.mediaMode = next(); break;
       case '--base-path': opts.basePath = next(); break;
       case '--dialect': opts.dialect = next(); break;
-      case '--dialect-options': opts.dialectOptions = json('dialect-options', next()); break;
+      case '--dialect-options': opts.dialectOptions = { ...opts.dialectOptions, ...json('dialect-options', next()) }; break;
+      case '--provider': opts.dialectOptions = { ...opts.dialectOptions, provider: next() }; break; // litellm
+      case '--channel': opts.dialectOptions = { ...opts.dialectOptions, channel: next() }; break; // newapi
+      case '--sweep-ms': opts.dialectOptions = { ...opts.dialectOptions, sweepMs: num('sweep-ms', next()) }; break; // newapi
       case '--faults': opts.faults = json('faults', next()); break;
       case '--verbose': opts.log = true; break;
       case '-h': case '--help': usage(); break;

@@ -1,11 +1,13 @@
 'use strict';
 // The emulator's error type and the wording helpers its messages share. An ApiError carries an HTTP status and
 // serialises to OpenAI's envelope `{"error":{"message","type","param","code"}}`; anything thrown that is not an
-// ApiError is answered as a 500 `server_error` (see http.js).
+// ApiError is answered as a 500 `server_error` (see http.js). A dialect (dialects/) can give an ApiError a whole
+// `body` of its own: it is then sent exactly as it is, with no translation.
 
 class ApiError extends Error {
-  constructor(status, message, { param = null, code = null, type = 'invalid_request_error', headers } = {}) {
+  constructor(status, message, { param = null, code = null, type = 'invalid_request_error', headers, body } = {}) {
     super(message);
+    this.body = body;
     this.status = status;
     this.param = param;
     this.code = code;
@@ -13,6 +15,7 @@ class ApiError extends Error {
     this.headers = headers;
   }
   toJSON() {
+    if (this.body !== undefined) return this.body;
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
 }

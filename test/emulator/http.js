@@ -1,7 +1,7 @@
 'use strict';
 // HTTP plumbing: response headers, sending JSON and errors (through the dialect's translation and the response
 // faults), reading and parsing request bodies (JSON or multipart), API-key checks, and the server start/stop
-// helpers index.js and dialects.js share.
+// helpers index.js and dialects/ share.
 
 const crypto = require('node:crypto');
 const { parseMultipart, formToObject } = require('./multipart');
@@ -66,16 +66,22 @@ function closeServer(server) {
 function createHttp(state, faults) {
   const { config, dialect } = state;
 
+  /**
+   * `ctx.route` names a successful answer's route; an error's route is `ctx.errorRoute`. A dialect translates the
+   * answer (outgoing) unless it is an error the dialect built itself (`ctx.raw`), then rewrites the headers.
+   */
   function sendJson(res, status, obj, extraHeaders = {}, ctx = {}) {
     if (res.destroyed || res.headersSent) return;
-    if (dialect) ({ status, obj, headers: extraHeaders } = dialect.outgoing(ctx.route, status, obj, extraHeaders));
-    const body = faults.tamper(res, ctx, status, JSON.stringify(obj));
+    if (dialect && !ctx.raw) ({ status, obj, headers: extraHeaders } = dialect.outgoing(ctx.route, status, obj, extraHeaders, ctx.errorRoute || null));
+    const body = faults.tamper(res, ctx, status, typeof obj === 'string' ? obj : JSON.stringify(obj));
     if (body === null) return;
-    res.writeHead(status, baseHeaders({
+    let headers = baseHeaders({
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
       ...extraHeaders,
-    }));
+    });
+    if (dialect) headers = dialect.finalHeaders(headers, ctx.route || ctx.errorRoute || null);
+    res.writeHead(status, headers);
     res.end(body);
   }
 
@@ -84,7 +90,7 @@ function createHttp(state, faults) {
       state.log('internal error', err && err.stack);
       err = new ApiError(500, 'The server had an error while processing your request. Sorry about that!', { type: 'server_error' });
     }
-    sendJson(res, err.status, err.toJSON(), err.headers || {}, { ...ctx, route: null });
+    sendJson(res, err.status, err.toJSON(), err.headers || {}, { ...ctx, route: null, errorRoute: ctx.errorRoute || ctx.route || null, raw: err.body !== undefined });
   }
 
   /** `openai-poll-after-ms` for job responses (none when `pollAfterMs` is not a number ≥ 0). */
@@ -96,7 +102,7 @@ function createHttp(state, faults) {
   /** Parses the body, then lets a dialect translate its fields into the OpenAI spelling. */
   async function parseBody(req, opts) {
     const parsed = await parseBodyAsSent(req, opts);
-    return dialect ? dialect.body(req.soraRoute, parsed) : parsed;
+    return dialect ? dialect.body(req.soraRoute, parsed, req) : parsed;
   }
 
   /** Parses JSON or multipart. Returns {kind:'json'|'multipart', fields, files, names} */

@@ -17,7 +17,7 @@ const { matchRoute, createHandlers, ROUTE_NAMES } = require('./routes');
 const { createAdmin } = require('./admin');
 
 async function startEmulator(options = {}) {
-  // Dialect mode (dialects.js): the same server, spoken like Azure, LiteLLM, a new-api gateway or OpenRouter.
+  // Dialect mode (dialects/): the same server, spoken like Azure, LiteLLM, a new-api gateway or OpenRouter.
   const dialect = options.dialect ? createDialect(options.dialect, options.dialectOptions, ApiError) : null;
   const state = createState(options, dialect);
   const { config } = state;
@@ -44,6 +44,7 @@ async function startEmulator(options = {}) {
     state.idempotency.clear();
     state.stats = emptyStats();
     state.faultsUsed = 0;
+    if (dialect) dialect.reset();
   }
 
   const admin = createAdmin({ state, jobs, control: { setConfig, reset } });
@@ -62,7 +63,7 @@ async function startEmulator(options = {}) {
       const name = route ? route.name : 'unknown';
       state.stats.requests[name] = (state.stats.requests[name] || 0) + 1;
       if (!route) {
-        throw new ApiError(404, `Invalid URL (${req.method} ${url.pathname})`, { code: null });
+        throw dialect ? dialect.notFound(req, url) : new ApiError(404, `Invalid URL (${req.method} ${url.pathname})`, { code: null });
       }
       ctx.route = name;
       const answered = await faults.beforeHandler(req, res, name, ctx, () => {
@@ -70,12 +71,14 @@ async function startEmulator(options = {}) {
         io.checkAuth(req);
       });
       if (answered) return;
-      await handlers[name](req, res, ctx, route.params, url);
+      // A dialect's own routes (e.g. OpenRouter's GET /videos/models) bring their handler along.
+      if (route.handler) await route.handler(req, res, ctx, { io, url, params: route.params, core: handlers });
+      else await handlers[name](req, res, ctx, route.params, url);
     } catch (err) {
       if (!res.headersSent && !res.destroyed) {
         // drain the request body so keep-alive connections stay usable
         if (!req.complete) req.resume();
-        io.sendError(res, err, {});
+        io.sendError(res, err, { errorRoute: req.soraRoute || null });
       } else if (!res.destroyed) {
         res.destroy();
       }
@@ -94,13 +97,16 @@ async function startEmulator(options = {}) {
   if (dialect) {
     await dialect.start({
       host: config.host,
+      origin,
       apiBase: baseUrl,
+      /** The public video object of an internal id, or null. */
+      video(id) { return state.jobs.has(id) ? jobs.view(state.jobs.get(id)) : null; },
       // Serves a result URL's bytes exactly as GET /videos/{id}/content would.
       async serveContent(req, res, id, variant) {
         try {
-          await handlers.content(req, res, { route: 'content' }, { id }, new URL(`http://emulator.local/?variant=${variant}`));
+          await handlers.content(req, res, { route: 'content' }, { id, direct: true }, new URL(`http://emulator.local/?variant=${variant}`));
         } catch (err) {
-          if (!res.headersSent && !res.destroyed) io.sendError(res, err, {});
+          if (!res.headersSent && !res.destroyed) io.sendError(res, err, { errorRoute: 'asset' });
           else if (!res.destroyed) res.destroy();
         }
       },
@@ -116,12 +122,12 @@ async function startEmulator(options = {}) {
     config,
     mediaDir: mediaStore.dir,
     moderationWord: MODERATION_WORD,
-    /** Dialect mode: {name, options, stats, wireId(id), internalId(id), assetOrigin}, or null. */
+    /** Dialect mode: {name, options, stats, wireId(id), internalId(id), assetOrigin, …}, or null (see README). */
     dialect: dialect ? dialect.api : null,
     setConfig,
     reset,
-    /** Internal job list (for tests). */
-    jobs() { return [...state.jobs.values()].map(jobs.view); },
+    /** Internal job list (for tests): video objects plus route, extension_count, character_ids, duration_ms, input_digest. */
+    jobs() { return [...state.jobs.values()].map(jobs.internalView); },
     async close() {
       jobs.stopTimers();
       if (dialect) await dialect.close();

@@ -89,7 +89,7 @@ function createJobs(state, mediaStore) {
     }
   }
 
-  function createJob(route, { model, prompt, size, seconds, remixedFrom = null, extensionCount = 0, characterIds = [] }) {
+  function createJob(route, { model, prompt, size, seconds, remixedFrom = null, extensionCount = 0, characterIds = [], inputDigest = null }) {
     const job = {
       id: newId('video'),
       route,
@@ -107,6 +107,9 @@ function createJobs(state, mediaStore) {
       remixed_from_video_id: remixedFrom,
       extensionCount,
       characterIds,
+      // sha256 of the first frame (bytes, or URL as given), null without one: lets tests prove which image a video
+      // was made from. Internal only (admin /jobs, emu.jobs()), never in the public API.
+      inputDigest,
       timer: null,
       media: null,
       mediaError: null,
@@ -192,12 +195,24 @@ function createJobs(state, mediaStore) {
     };
   }
 
+  /** The video object plus the internal fields tests read (admin `/__emulator/jobs`, `emu.jobs()`). */
+  function internalView(job) {
+    return {
+      ...view(job),
+      route: job.route,
+      extension_count: job.extensionCount,
+      character_ids: job.characterIds,
+      duration_ms: job.durationMs,
+      input_digest: job.inputDigest,
+    };
+  }
+
   /** Stops every job's timer (reset, close). */
   function stopTimers() {
     for (const j of jobs.values()) clearTimeout(j.timer);
   }
 
-  return { pump, finish, forceEnd, createJob, idempotent, getJob, assetFor, isExpired, view, stopTimers };
+  return { pump, finish, forceEnd, createJob, idempotent, getJob, assetFor, isExpired, view, internalView, stopTimers };
 }
 
 module.exports = { createJobs, newId, nowSec, MODERATION_WORD };

@@ -63,11 +63,14 @@ function createHandlers({ state, io, jobs, faults, validation }) {
       const f = body.fields;
       const prompt = v.validatePrompt(f.prompt);
       const model = v.validateModel(f.model);
-      const seconds = validateSeconds(f.seconds);
+      // A dialect may set `secondsValues` (the durations its server takes) and `gatewayImage` (its server scales
+      // the first frame and fetches http URLs itself).
+      const seconds = validateSeconds(f.seconds, body.secondsValues ? { values: body.secondsValues } : {});
       const size = v.validateSize(f.size, model);
-      v.validateInputReference(body, size);
+      const ref = v.validateInputReference(body, size, { gateway: !!body.gatewayImage });
       const characterIds = validateCharacters(f.characters);
-      sendAccepted(res, idempotent(req, 'create', () => createJob('create', { model, prompt, size, seconds, characterIds })), ctx);
+      const inputDigest = ref ? ref.digest : null;
+      sendAccepted(res, idempotent(req, 'create', () => createJob('create', { model, prompt, size, seconds, characterIds, inputDigest })), ctx);
     },
 
     async retrieve(req, res, ctx, { id }) {
@@ -111,7 +114,8 @@ function createHandlers({ state, io, jobs, faults, validation }) {
       sendJson(res, 200, { id, object: 'video.deleted', deleted: true }, {}, ctx);
     },
 
-    async content(req, res, ctx, { id }, url) {
+    async content(req, res, ctx, params, url) {
+      const { id } = params;
       const job = getJob(id);
       const variant = url.searchParams.get('variant') || 'video';
       if (!VARIANTS[variant]) throw bad(`Invalid value: '${variant}'. Supported values are: ${oxford(Object.keys(VARIANTS))}.`, 'variant', 'invalid_value');
@@ -123,11 +127,12 @@ function createHandlers({ state, io, jobs, faults, validation }) {
       const total = vf.size;
       let start = 0, end = total - 1, status = 200;
       const range = req.headers.range;
-      const headers = baseHeaders({
+      let headers = baseHeaders({
         'content-type': VARIANTS[variant],
         'accept-ranges': 'bytes',
         'content-disposition': `attachment; filename="${id}.${VARIANT_EXT[variant]}"`,
       });
+      if (state.dialect) headers = state.dialect.contentHeaders(headers, params);
       if (range) {
         const m = /^bytes=(\d*)-(\d*)$/.exec(String(range).trim());
         if (m && (m[1] !== '' || m[2] !== '')) {

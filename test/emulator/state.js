@@ -71,7 +71,7 @@ function createState(options, dialect) {
   const config = { ...DEFAULTS, ...(dialect ? dialect.defaults : {}), ...normalizeConfig(options) };
   return {
     config,
-    /** Dialect mode (dialects.js) or null. */
+    /** Dialect mode (dialects/) or null. */
     dialect,
     stats: emptyStats(),
     jobs: new Map(), // id -> job (insertion order = creation order)

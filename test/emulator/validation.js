@@ -3,6 +3,7 @@
 // family), input_reference (file, data URL, https URL or file_id), characters, the `video` reference of
 // edits/extensions, and character uploads. Every check throws an ApiError (400 unless said otherwise).
 
+const crypto = require('node:crypto');
 const media = require('./media');
 const { ApiError, bad, typeName, oxford } = require('./errors');
 
@@ -47,21 +48,30 @@ function validateSize(v, model) {
   return v;
 }
 
-function checkImage(buf, size, param) {
+/** sha256 (hex) of the first frame's bytes or of its URL: what `input_digest` records per job. */
+const digest = (data) => crypto.createHash('sha256').update(data).digest('hex');
+
+/** `anySize`: servers that scale the first frame themselves (dialect modes) skip the dimension check. */
+function checkImage(buf, size, param, anySize = false) {
   const info = media.detectImage(buf);
   if (!info) {
     throw bad("Invalid file format for 'input_reference'. Supported formats are: 'image/jpeg', 'image/png', and 'image/webp'.", param, 'invalid_image_format');
   }
   if (!info.width || !info.height) throw bad(`Could not read the dimensions of '${param}'.`, param, 'invalid_image');
-  if (`${info.width}x${info.height}` !== size) {
+  if (!anySize && `${info.width}x${info.height}` !== size) {
     throw bad('Inpaint image must match the requested width and height', param, 'invalid_value');
   }
-  return info;
+  return { ...info, digest: digest(buf) };
 }
 
-function validateInputReference(body, size) {
+/**
+ * Returns null or {kind, digest, …}; `digest` identifies the first frame (bytes, or the URL / file id as given).
+ * `gateway`: a server in front that scales the image itself and fetches plain http URLs too (dialect modes).
+ */
+function validateInputReference(body, size, { gateway = false } = {}) {
+  const anySize = gateway;
   const file = body.files.input_reference;
-  if (file) return { kind: 'file', ...checkImage(file.data, size, 'input_reference') };
+  if (file) return { kind: 'file', ...checkImage(file.data, size, 'input_reference', anySize) };
   let v = body.fields.input_reference;
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') {
@@ -82,7 +92,7 @@ function validateInputReference(body, size) {
   }
   if (hasFile) {
     if (typeof v.file_id !== 'string' || !v.file_id) throw bad(`Invalid type for 'input_reference.file_id': expected a string, but got ${typeName(v.file_id)} instead.`, 'input_reference.file_id', 'invalid_type');
-    return { kind: 'file_id', file_id: v.file_id };
+    return { kind: 'file_id', file_id: v.file_id, digest: digest(`file_id:${v.file_id}`) };
   }
   const url = v.image_url;
   if (typeof url !== 'string') throw bad(`Invalid type for 'input_reference.image_url': expected a string, but got ${typeName(url)} instead.`, 'input_reference.image_url', 'invalid_type');
@@ -91,9 +101,9 @@ function validateInputReference(body, size) {
     if (!m) throw bad("Invalid 'input_reference.image_url': malformed data URL.", 'input_reference.image_url', 'invalid_value');
     const isB64 = /;base64/i.test(m[2]);
     const buf = isB64 ? Buffer.from(m[3], 'base64') : Buffer.from(decodeURIComponent(m[3]), 'latin1');
-    return { kind: 'data_url', ...checkImage(buf, size, 'input_reference.image_url') };
+    return { kind: 'data_url', ...checkImage(buf, size, 'input_reference.image_url', anySize) };
   }
-  if (/^https:\/\/[^\s/]+/i.test(url)) return { kind: 'url', url };
+  if ((gateway ? /^https?:\/\/[^\s/]+/i : /^https:\/\/[^\s/]+/i).test(url)) return { kind: 'url', url, digest: digest(url) };
   throw bad("Invalid 'input_reference.image_url': expected an https URL or a base64-encoded data URL.", 'input_reference.image_url', 'invalid_value');
 }
 
@@ -151,16 +161,17 @@ function createValidation(state) {
     }
   }
 
-  function validateSeconds(v, { required = false, fallback = '4' } = {}) {
+  /** `values`: the durations this server takes (a dialect's own list, e.g. Veo's 4/6/8), default OpenAI's. */
+  function validateSeconds(v, { required = false, fallback = '4', values = SECONDS } = {}) {
     if (v === undefined || v === null) {
       if (required) throw bad("Missing required parameter: 'seconds'.", 'seconds', 'missing_required_parameter');
       return fallback;
     }
     if (typeof v === 'number' && config.acceptNumericSeconds) v = String(v);
     if (typeof v !== 'string') {
-      throw bad(`Invalid type for 'seconds': expected one of ${oxford(SECONDS, 'or')}, but got ${typeName(v)} instead.`, 'seconds', 'invalid_type');
+      throw bad(`Invalid type for 'seconds': expected one of ${oxford(values, 'or')}, but got ${typeName(v)} instead.`, 'seconds', 'invalid_type');
     }
-    if (!SECONDS.includes(v)) throw bad(`Invalid value: '${v}'. Supported values are: ${oxford(SECONDS)}.`, 'seconds', 'invalid_value');
+    if (!values.includes(v)) throw bad(`Invalid value: '${v}'. Supported values are: ${oxford(values)}.`, 'seconds', 'invalid_value');
     return v;
   }
 
