@@ -4,34 +4,51 @@
  * (test/emulator/dialects.js), and the credential's server preset picks the node's dialect
  * (nodes/Sora/servers/). What a server lacks is refused before any request.
  */
+const http = require('node:http');
 const { startEmulator } = require('../emulator');
 const { PKG, API_KEY, model, byId, runSora, expectNoKey, harness } = require('./setup');
 const { clip, image, probe } = require('../fixtures/media');
 
-const MODES = ['azure', 'litellm', 'newapi', 'openrouter'];
+/** litellm-gemini: LiteLLM proxy with Veo behind it (provider gemini). */
+const MODES = ['azure', 'litellm', 'litellm-gemini', 'newapi', 'openrouter'];
 
 /** What the operations matrix expects of each server. */
 const HAS = {
 	// Azure documents no characters; LiteLLM ignores `variant` (always the MP4); new-api has no character routes.
 	azure: { list: true, remix: true, edit: false, characters: false, thumbnail: true },
 	litellm: { list: true, remix: true, edit: true, characters: true, thumbnail: false },
+	// Behind Veo, LiteLLM raises NotImplementedError for everything but create, status and content.
+	'litellm-gemini': { list: false, remix: false, edit: false, characters: false, thumbnail: false },
 	newapi: { list: false, remix: true, edit: false, characters: false, thumbnail: false },
 	openrouter: { list: false, remix: false, edit: false, characters: false, thumbnail: false },
 };
 
-const NAMES = { azure: 'Azure OpenAI', litellm: 'LiteLLM proxy', newapi: 'The new-api gateway', openrouter: 'OpenRouter' };
+/** How refusals name each server (LiteLLM names its provider where the provider decides). */
+const NAMES = {
+	azure: 'Azure OpenAI',
+	litellm: 'LiteLLM proxy',
+	'litellm-gemini': 'LiteLLM proxy with provider gemini',
+	newapi: 'The new-api gateway',
+	openrouter: 'OpenRouter',
+};
+
+/** The model each mode is asked for. */
+const MODELS = { openrouter: 'openai/sora-2', 'litellm-gemini': 'veo-3.1-generate-preview' };
 
 const ID_SHAPES = {
 	azure: /^video_[0-9a-f]+$/,
 	litellm: /^video_[A-Za-z0-9+/=]+$/, // opaque base64, with characters that need URL encoding
+	'litellm-gemini': /^video_[A-Za-z0-9+/=]+$/,
 	newapi: /^task_[0-9a-f]+$/,
 	openrouter: /^job-[0-9a-f]+$/,
 };
 
-async function startDialect(dialect, options = {}) {
-	const emulator = await startEmulator({ port: 0, jobMs: 800, pollAfterMs: 200, apiKey: API_KEY, dialect, ...options });
+async function startDialect(mode, options = {}) {
+	const [dialect, provider] = mode.split('-');
+	const dialectOptions = { ...(provider ? { provider } : {}), ...(options.dialectOptions ?? {}) };
+	const emulator = await startEmulator({ port: 0, jobMs: 800, pollAfterMs: 200, apiKey: API_KEY, dialect, ...options, dialectOptions });
 	// Only the preset: the auth header and everything else follow from it.
-	const soraApi = { apiKey: API_KEY, baseUrl: emulator.baseUrl, server: dialect, ...(dialect === 'litellm' ? { litellmProvider: 'openai' } : {}) };
+	const soraApi = { apiKey: API_KEY, baseUrl: emulator.baseUrl, server: dialect, ...(dialect === 'litellm' ? { litellmProvider: provider ?? 'openai' } : {}) };
 	return { emulator, credentials: { soraApi } };
 }
 
@@ -54,6 +71,8 @@ const textToVideo = (overrides = {}) => ({
 });
 
 describe.each(MODES)('%s dialect', (dialect) => {
+	// OpenRouter names models by slug (GET /api/v1/videos/models).
+	const t2v = (overrides = {}) => textToVideo({ model: model(MODELS[dialect] ?? 'sora-2'), ...overrides });
 	let server;
 	let finished; // a completed video made by Text to Video
 	beforeAll(async () => {
@@ -63,13 +82,16 @@ describe.each(MODES)('%s dialect', (dialect) => {
 
 	test('Text to Video: the dialect on the wire, the MP4 into binary, the key never shown', async () => {
 		const assetsBefore = server.emulator.dialect.stats.assetRequests;
-		const result = await runSora(server.credentials, textToVideo());
+		const result = await runSora(server.credentials, t2v());
 		expect(result.error).toBeUndefined();
 		const [item] = result.items;
 		finished = item.json;
 		expect(item.json).toMatchObject({ object: 'video', status: 'completed', progress: 100, error: null });
 		expect(item.json.id).toMatch(ID_SHAPES[dialect]);
-		if (dialect !== 'openrouter') {
+		if (dialect === 'litellm-gemini') {
+			// Veo reports model, size and seconds as null: the output keeps what was asked for.
+			expect(item.json).toMatchObject({ model: MODELS[dialect], size: '1280x720', seconds: '4' });
+		} else if (dialect !== 'openrouter') {
 			// OpenRouter's job object carries no model, size or duration; the others are normalised.
 			expect(item.json).toMatchObject({ model: 'sora-2', size: '1280x720', seconds: '4', estimated_cost_usd: 0.4 });
 		}
@@ -80,7 +102,8 @@ describe.each(MODES)('%s dialect', (dialect) => {
 		expect(media.seconds).toBeCloseTo(4, 0);
 		expect((await harness.sha256OfBinary(binary)).sha256).toBe(await sha256Served(server.emulator, item.json.id));
 		// new-api and OpenRouter hand out a signed URL on another origin: fetched, and without the key.
-		const signed = dialect === 'newapi' || dialect === 'openrouter';
+		// OpenRouter hands out a signed URL on another origin; new-api's result URL is its own /content.
+		const signed = dialect === 'openrouter';
 		expect(server.emulator.dialect.stats.assetRequests - assetsBefore).toBe(signed ? 1 : 0);
 		expect(server.emulator.dialect.stats.assetRequestsWithCredentials).toBe(0);
 		if (signed) expect(item.json.urls[0]).toMatch(new RegExp(`^${server.emulator.dialect.assetOrigin}/signed/`));
@@ -90,7 +113,7 @@ describe.each(MODES)('%s dialect', (dialect) => {
 	test('Image to Video: the first frame in the dialect (multipart, or a data: URL in frame_images on OpenRouter)', async () => {
 		const result = await runSora(
 			server.credentials,
-			{ ...textToVideo({ operation: 'imageToVideo', size: 'matchImage' }), imageSource: 'binary', binaryPropertyName: 'data' },
+			{ ...t2v({ operation: 'imageToVideo', size: 'matchImage' }), imageSource: 'binary', binaryPropertyName: 'data' },
 			{ inputItems: [{ json: {}, binary: { data: { buffer: image('png', 720, 1280), mimeType: 'image/png', fileName: 'frame.png' } } }] },
 		);
 		expect(result.error).toBeUndefined();
@@ -100,8 +123,33 @@ describe.each(MODES)('%s dialect', (dialect) => {
 		expect(job).toMatchObject({ size: '720x1280', seconds: '4' }); // the server understood size, duration and image
 	});
 
+	test('Image to Video from a URL: as each server takes it (JSON reference, URL string, frame_images, or fetched and uploaded)', async () => {
+		const png = image('png', 1280, 720);
+		let fetched = 0;
+		const images = http.createServer((req, res) => {
+			fetched++;
+			res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+			res.end(png);
+		});
+		await new Promise((resolve) => images.listen(0, '127.0.0.1', resolve));
+		// OpenRouter fetches the URL itself and cannot reach this machine: it gets a data: URL, which it takes the same
+		// way. Azure, LiteLLM and new-api want a file, so the node fetches the http URL and uploads the image.
+		const uploads = dialect !== 'openrouter';
+		const url = uploads ? `http://127.0.0.1:${images.address().port}/frames/first.png` : `data:image/png;base64,${png.toString('base64')}`;
+		try {
+			const result = await runSora(server.credentials, { ...t2v({ operation: 'imageToVideo' }), imageSource: 'url', imageUrl: url });
+			expect(result.error).toBeUndefined();
+			expect(result.items[0].json.status).toBe('completed');
+			expect(fetched).toBe(uploads ? 1 : 0);
+			const job = server.emulator.jobs().find((j) => server.emulator.dialect.wireId(j.id) === result.items[0].json.id);
+			expect(job).toMatchObject({ size: '1280x720', seconds: '4' });
+		} finally {
+			await new Promise((resolve) => images.close(resolve));
+		}
+	});
+
 	test('Get follows a job submitted without waiting; Download fetches its MP4', async () => {
-		const submitted = await runSora(server.credentials, textToVideo({ waitForCompletion: false }));
+		const submitted = await runSora(server.credentials, t2v({ waitForCompletion: false }));
 		expect(submitted.error).toBeUndefined();
 		const job = submitted.items[0].json;
 		expect(['queued', 'in_progress']).toContain(job.status);
@@ -122,7 +170,7 @@ describe.each(MODES)('%s dialect', (dialect) => {
 	});
 
 	test('an in-band failure keeps its code', async () => {
-		const result = await runSora(server.credentials, textToVideo({ prompt: 'BLOCKED_BY_MODERATION storm' }));
+		const result = await runSora(server.credentials, t2v({ prompt: 'BLOCKED_BY_MODERATION storm' }));
 		expect(result.error.message).toMatch(/failed: Your request was blocked by our moderation system\./);
 	});
 
@@ -131,7 +179,7 @@ describe.each(MODES)('%s dialect', (dialect) => {
 		const poll = () => harness.runPoll({ pkg: PKG, nodeType: 'soraTrigger', credentials: server.credentials, parameters, staticData: {} });
 		const before = totalRequests(server.emulator);
 		if (!HAS[dialect].list) {
-			await expect(poll()).rejects.toThrow(dialect === 'openrouter' ? 'OpenRouter has no video list, so the Sora Trigger cannot run against it' : 'The new-api gateway has no video list, so the Sora Trigger cannot run against it');
+			await expect(poll()).rejects.toThrow(`${NAMES[dialect]} has no video list, so the Sora Trigger cannot run against it`);
 			expect(totalRequests(server.emulator)).toBe(before);
 			return;
 		}
@@ -160,12 +208,15 @@ describe.each(MODES)('%s dialect', (dialect) => {
 		const before = totalRequests(server.emulator);
 		const result = await runSora(server.credentials, { resource: 'video', operation: 'remix', videoId: byId(finished.id), prompt: 'The same lighthouse at dawn' });
 		if (!HAS[dialect].remix) {
-			expect(result.error.message).toBe('OpenRouter has no remix, so Remix cannot run against it');
+			expect(result.error.message).toBe(`${NAMES[dialect]} has no remix, so Remix cannot run against it`);
 			expect(totalRequests(server.emulator)).toBe(before);
 			return;
 		}
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toMatchObject({ status: 'completed', remixed_from_video_id: finished.id });
+		expect(result.items[0].json.status).toBe('completed');
+		// LiteLLM passes the upstream's raw source id through (its ids wrap the upstream's); new-api's Sora channel too.
+		if (dialect === 'azure') expect(result.items[0].json.remixed_from_video_id).toBe(finished.id);
+		else expect(result.items[0].json.remixed_from_video_id).toEqual(expect.any(String));
 		expect(result.items[0].binary.data.mimeType).toBe('video/mp4');
 	});
 
@@ -174,7 +225,7 @@ describe.each(MODES)('%s dialect', (dialect) => {
 		const edit = await runSora(server.credentials, { resource: 'video', operation: 'edit', source: 'videoId', videoId: byId(finished.id), prompt: 'Add gulls', waitForCompletion: false });
 		const extend = await runSora(server.credentials, { resource: 'video', operation: 'extend', videoId: byId(finished.id), prompt: 'The storm clears', seconds: '4', waitForCompletion: false });
 		if (!HAS[dialect].edit) {
-			const name = { azure: 'Azure OpenAI', newapi: 'The new-api gateway', openrouter: 'OpenRouter' }[dialect];
+			const name = NAMES[dialect];
 			expect(edit.error.message).toBe(`${name} has no video edits, so Edit cannot run against it`);
 			expect(extend.error.message).toBe(`${name} has no video extensions, so Extend cannot run against it`);
 			expect(totalRequests(server.emulator)).toBe(before);
@@ -196,7 +247,7 @@ describe.each(MODES)('%s dialect', (dialect) => {
 			expect(created.error.message).toBe(`${NAMES[dialect]} has no characters, so Character → Create cannot run against it`);
 			const starring = await runSora(
 				server.credentials,
-				textToVideo({ prompt: 'Keeper Kit waves', characters: { character: [{ id: 'char_1', name: 'Keeper Kit' }] } }),
+				t2v({ prompt: 'Keeper Kit waves', characters: { character: [{ id: 'char_1', name: 'Keeper Kit' }] } }),
 			);
 			expect(starring.error.message).toBe(`${NAMES[dialect]} has no characters, so a video with characters cannot run against it`);
 			expect(totalRequests(server.emulator)).toBe(before);
@@ -210,9 +261,9 @@ describe.each(MODES)('%s dialect', (dialect) => {
 	test(HAS[dialect].thumbnail ? 'the thumbnail downloads' : 'thumbnails are refused before any request', async () => {
 		const before = totalRequests(server.emulator);
 		const out = await runSora(server.credentials, { resource: 'video', operation: 'download', videoId: byId(finished.id), variant: 'thumbnail', binaryPropertyOutput: 'file' });
-		const withThumb = await runSora(server.credentials, textToVideo({ options: { downloadThumbnail: true } }));
+		const withThumb = await runSora(server.credentials, t2v({ options: { downloadThumbnail: true } }));
 		if (!HAS[dialect].thumbnail) {
-			const name = NAMES[dialect];
+			const name = dialect === 'litellm-gemini' ? 'LiteLLM proxy' : NAMES[dialect]; // whatever the provider
 			expect(out.error.message).toBe(`${name} serves only the MP4 of a video, no thumbnail`);
 			expect(withThumb.error.message).toBe(`${name} serves only the MP4 of a video, no thumbnail, so Download Thumbnail cannot run against it`);
 			expect(totalRequests(server.emulator)).toBe(before);
@@ -234,10 +285,24 @@ describe('dialect specifics', () => {
 			const big = await runSora(server.credentials, textToVideo({ model: model('sora-2-pro'), size: '1920x1080' }));
 			expect(big.error.message).toBe('Azure OpenAI cannot make 1920x1080 videos; it makes 720x1280 and 1280x720 only');
 			expect(totalRequests(server.emulator)).toBe(before);
-			// A key sent as Bearer is refused by Azure: the preset's default header is what makes it work.
+			// The v1 API takes the key as api-key (the preset's default) and as Bearer: an unknown id is then a 404, not a 401.
 			const bearer = { soraApi: { ...server.credentials.soraApi, authHeader: 'bearer' } };
-			const refused = await runSora(bearer, { resource: 'video', operation: 'get', videoId: byId('video_x') });
-			expect(refused.error.httpCode).toBe('401');
+			const unknown = await runSora(bearer, { resource: 'video', operation: 'get', videoId: byId('video_x') });
+			expect(unknown.error.httpCode).toBe('404');
+		} finally {
+			await server.emulator.close();
+		}
+	});
+
+	test('Veo behind LiteLLM: a 6 s clip (Veo makes 4, 6 or 8 s), really 6 s long', async () => {
+		const server = await startDialect('litellm-gemini');
+		try {
+			const result = await runSora(server.credentials, textToVideo({ model: model('veo-3.1-generate-preview'), seconds: '6', size: '1280x720' }));
+			expect(result.error).toBeUndefined();
+			expect(result.items[0].json).toMatchObject({ status: 'completed', seconds: '6', size: '1280x720' });
+			const media = probe(await harness.readBinary(result.items[0].binary.data));
+			expect(media).toMatchObject({ width: 1280, height: 720, audioCodec: 'aac' });
+			expect(media.seconds).toBeCloseTo(6, 0);
 		} finally {
 			await server.emulator.close();
 		}
@@ -292,7 +357,7 @@ describe('dialect specifics', () => {
 	test('OpenRouter: a cancelled job is an item error with code cancelled', async () => {
 		const server = await startDialect('openrouter', { jobMs: 60_000 });
 		try {
-			const submitted = await runSora(server.credentials, textToVideo({ waitForCompletion: false }));
+			const submitted = await runSora(server.credentials, textToVideo({ model: model('openai/sora-2'), waitForCompletion: false }));
 			const id = submitted.items[0].json.id;
 			await fetch(`${server.emulator.origin}/__emulator/videos/${id}/fail`, { method: 'POST', body: JSON.stringify({ code: 'cancelled', message: 'Cancelled by the provider.' }) });
 			const got = await runSora(server.credentials, { resource: 'video', operation: 'get', videoId: byId(id) });
@@ -302,18 +367,34 @@ describe('dialect specifics', () => {
 		}
 	});
 
-	test('new-api: integer duration and seconds both on the wire, progress "45%" and task_id read back', async () => {
-		const server = await startDialect('newapi', { jobMs: 60_000 });
+	test('new-api: seconds as a string (no duration, which its Sora channel would pass upstream), task_ ids read back', async () => {
+		const server = await startDialect('newapi', { jobMs: 60_000, dialectOptions: { sweepMs: 100 } });
 		try {
 			const submitted = await runSora(server.credentials, textToVideo({ seconds: '8', waitForCompletion: false }));
 			expect(submitted.error).toBeUndefined();
 			const job = submitted.items[0].json;
 			expect(job).toMatchObject({ seconds: '8', size: '1280x720', status: 'queued' });
 			expect(job.id).toMatch(/^task_/);
-			await sleep(300);
+			await sleep(400);
 			const got = (await runSora(server.credentials, { resource: 'video', operation: 'get', videoId: byId(job.id) })).items[0].json;
-			expect(got).toMatchObject({ id: job.id, status: 'in_progress', seconds: '8' });
+			expect(got).toMatchObject({ id: job.id, seconds: '8' });
+			expect(['queued', 'in_progress']).toContain(got.status);
 			expect(typeof got.progress).toBe('number');
+		} finally {
+			await server.emulator.close();
+		}
+	});
+
+	test('new-api, a Kling-like channel: "unknown" until the sweep, the result in metadata.url, remix with its model', async () => {
+		const server = await startDialect('newapi', { jobMs: 500, dialectOptions: { channel: 'generic', sweepMs: 300 } });
+		try {
+			const made = await runSora(server.credentials, textToVideo({ model: model('kling-v2-1') }));
+			expect(made.error).toBeUndefined();
+			expect(made.items[0].json).toMatchObject({ status: 'completed' });
+			expect(made.items[0].binary.data.mimeType).toBe('video/mp4');
+			const remixed = await runSora(server.credentials, { resource: 'video', operation: 'remix', videoId: byId(made.items[0].json.id), prompt: 'at night' });
+			expect(remixed.error).toBeUndefined();
+			expect(remixed.items[0].json.status).toBe('completed');
 		} finally {
 			await server.emulator.close();
 		}

@@ -53,24 +53,25 @@ describe('create bodies per dialect', () => {
 		}
 	});
 
-	test('new-api: an integer duration besides seconds, in JSON and multipart', () => {
-		expect(dialects.createJson(dialect('newapi'), fields)).toMatchObject({ seconds: '8', duration: 8, size: '1280x720' });
+	test('new-api: seconds as a string and no duration (its Sora channel forwards the body as it is), in JSON and multipart', () => {
+		const json = dialects.createJson(dialect('newapi'), fields);
+		expect(json).toMatchObject({ seconds: '8', size: '1280x720' });
+		expect(json.duration).toBeUndefined();
 		const form = dialects.createForm(dialect('newapi'), fields);
-		expect(form.get('duration')).toBe('8');
 		expect(form.get('seconds')).toBe('8');
-		expect(dialects.createForm(dialect('openai'), fields).get('duration')).toBeNull();
+		expect(form.get('duration')).toBeNull();
 	});
 
-	test('new-api: a URL string as input_reference, options in metadata (top-level extras are dropped there)', () => {
-		const body = dialects.createJson(dialect('newapi'), fields, { image_url: 'https://x/a.png' });
-		expect(body).toEqual({ prompt: 'p', model: 'm', seconds: '8', duration: 8, size: '1280x720', input_reference: 'https://x/a.png', metadata: { seed: 7 } });
+	test('new-api: options in metadata (other channels drop top-level extras)', () => {
+		const body = dialects.createJson(dialect('newapi'), fields);
+		expect(body).toEqual({ prompt: 'p', model: 'm', seconds: '8', size: '1280x720', metadata: { seed: 7 } });
 		expect(JSON.parse(dialects.createForm(dialect('newapi'), fields).get('metadata'))).toEqual({ seed: 7 });
 		expect(dialects.remixBody(dialect('newapi'), 'night', { model: 'kling-v2' })).toEqual({ prompt: 'night', model: 'kling-v2' });
 		expect(dialects.remixBody(dialect('openai'), 'night', { model: 'sora-2' })).toEqual({ prompt: 'night' });
 	});
 
-	test('Azure and LiteLLM take a first frame only as a file: the node uploads URL images itself', () => {
-		expect(['openai', 'azure', 'litellm', 'newapi', 'openrouter'].filter((server) => dialects.uploadsImageUrls(dialect(server)))).toEqual(['azure', 'litellm']);
+	test('Azure, LiteLLM and new-api take a first frame only as a file: the node uploads URL images itself', () => {
+		expect(['openai', 'azure', 'litellm', 'newapi', 'openrouter'].filter((server) => dialects.uploadsImageUrls(dialect(server)))).toEqual(['azure', 'litellm', 'newapi']);
 	});
 
 	test('OpenRouter: duration, resolution + aspect_ratio and frame_images', () => {

@@ -51,6 +51,18 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
+/** A job's model, size and seconds as asked, where the server reports none. */
+function withAsked(video: Video, job: SubmittedJob): Video {
+	const { asked } = job;
+	if (!asked) return video;
+	return {
+		...video,
+		model: video.model ?? (asked.model || null),
+		size: video.size ?? (asked.size || null),
+		seconds: video.seconds ?? (Number.isFinite(asked.seconds) ? String(asked.seconds) : null),
+	};
+}
+
 /** OpenAI's own server is gone; say so where the user looks, instead of failing with a bare 404. */
 function warnIfRetiredServer(ctx: IExecuteFunctions, client: SoraClient): void {
 	if (/^https?:\/\/api\.openai\.com(\/|$)/i.test(client.server.baseUrl)) {
@@ -88,7 +100,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const jobOf = (itemIndex: number) => jobs.find((job) => job.itemIndex === itemIndex)!;
 	// An AI agent cannot receive binary data: as a tool the node answers with ids and download URLs.
 	const toolMode = this.isToolExecution?.() === true;
-	const deliver = async (via: SoraClient, job: SubmittedJob, finished: Video, download: boolean) => {
+	const deliver = async (via: SoraClient, job: SubmittedJob, reported: Video, download: boolean) => {
+		const finished = withAsked(reported, job);
 		const item = await videoItem(via, finished, job.itemIndex, { ...job.options, download: download && !toolMode });
 		item.json = { ...item.json, ...(job.extra ?? {}), ...(toolMode ? via.assetUrls(finished) : {}) };
 		return item;

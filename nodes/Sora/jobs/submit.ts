@@ -24,6 +24,8 @@ export interface SubmittedJob extends PendingJob {
 	options: WaitOptions;
 	/** Extra JSON for the output item (for example an extension count). */
 	extra?: IDataObject;
+	/** What was asked for, to fill in what a server leaves null (Veo behind LiteLLM reports no model, size or seconds). */
+	asked?: Estimate;
 }
 
 /** What the cost budget needs to know about a job. */
@@ -47,7 +49,7 @@ export async function submitJob(
 ): Promise<SubmittedJob> {
 	if (estimate) reserveBudget.call(this, itemIndex, estimate);
 	const { video, submittedAt } = await createJobOnce.call(this, client, itemIndex, job);
-	return { kind: 'job', video, itemIndex, submittedAt, maxWaitMs: options.maxWaitMs, options };
+	return { kind: 'job', video, itemIndex, submittedAt, maxWaitMs: options.maxWaitMs, options, asked: estimate };
 }
 
 /** Remix, edit and extend work on finished videos only; say so before paying for a doomed job. */

@@ -2,8 +2,12 @@
  * new-api gateways (QuantumNous/new-api `router/video-router.go`, `relay/relay_task.go`,
  * `relay/common/relay_info.go`): create, get, content (or a result URL in the job) and remix; no
  * list, delete, edits, extensions, characters or thumbnails.
- * - `TaskSubmitReq` reads `seconds` (string) and, on many channels, an integer `duration`.
- * - `input_reference` is a Go string: a URL, never an object (an object is a 400 `invalid_json`).
+ * - `TaskSubmitReq` reads `seconds` (a string; a number is a 400 `invalid_json`). No `duration`: the Sora
+ *   channel forwards the body to its upstream unchanged (relay/channel/task/sora/adaptor.go), which refuses
+ *   fields the contract does not have.
+ * - `input_reference` is a Go string (an object is a 400 `invalid_json`), and the Sora channel passes a string
+ *   on to an upstream that wants a file or an object; an uploaded file works on every channel, so the node
+ *   fetches an image URL and uploads it.
  * - Options of non-Sora channels travel in `metadata`; other top-level extras are dropped.
  * - Remix on non-Sora channels needs the `model`.
  */
@@ -29,16 +33,14 @@ function splitOptions(additional: IDataObject): { top: IDataObject; metadata: ID
 export const newapi: ServerDefinition = {
 	name: 'The new-api gateway',
 	lacks: () => ['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
-	imageUrl: 'json',
-	createJson: (fields, reference) => {
+	imageUrl: 'upload',
+	createJson: (fields) => {
 		const { top, metadata } = splitOptions(fields.additional);
 		return {
 			prompt: fields.prompt,
 			model: fields.model,
 			seconds: String(fields.seconds),
-			duration: fields.seconds,
 			size: fields.size,
-			...(reference?.image_url ? { input_reference: reference.image_url } : {}),
 			...top,
 			...(Object.keys(metadata).length ? { metadata } : {}),
 		};
@@ -46,7 +48,6 @@ export const newapi: ServerDefinition = {
 	createForm: (fields) => {
 		const { top, metadata } = splitOptions(fields.additional);
 		const form = contractForm({ ...fields, characters: [], additional: top });
-		form.append('duration', String(fields.seconds));
 		if (Object.keys(metadata).length) form.append('metadata', JSON.stringify(metadata));
 		return form;
 	},
