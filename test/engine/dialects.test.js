@@ -308,6 +308,20 @@ describe('dialect specifics', () => {
 		}
 	});
 
+	test('Veo behind LiteLLM: a duration Veo cannot make is refused before any request, naming what it makes', async () => {
+		const server = await startDialect('litellm-gemini');
+		try {
+			const before = totalRequests(server.emulator);
+			const result = await runSora(server.credentials, textToVideo({ model: model('veo-3.1-generate-preview'), seconds: '5' }));
+			expect(result.error.message).toBe('Veo 3.1 (veo-3.1-generate-preview) cannot make 5 s videos; it makes 4, 6 or 8 seconds');
+			const tall = await runSora(server.credentials, textToVideo({ model: model('veo-3.1-generate-preview'), seconds: '6', size: '1080x1920' }));
+			expect(tall.error.message).toBe('Veo 3.1 (veo-3.1-generate-preview) makes 1080p videos only at 8 seconds, not 6');
+			expect(totalRequests(server.emulator)).toBe(before);
+		} finally {
+			await server.emulator.close();
+		}
+	});
+
 	test('LiteLLM: listing needs the provider; without it the node says so before any request', async () => {
 		const server = await startDialect('litellm');
 		try {

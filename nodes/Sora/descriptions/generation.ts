@@ -5,7 +5,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../jobs/pool';
-import { ALL_SECONDS, PRO_ONLY_SIZES, SIZES } from '../models/catalogue';
+import { DURATIONS, PRO_ONLY_SIZES, SIZES } from '../models/catalogue';
 import { builderFields, promptModeField } from './promptBuilder';
 
 const promptField: INodeProperties = {
@@ -49,9 +49,10 @@ export const secondsField: INodeProperties = {
 	name: 'seconds',
 	type: 'options',
 	default: '4',
-	description: 'Length of the clip. 16 and 20 seconds are not offered by every server.',
+	description:
+		'Length of the clip. Models differ (Sora 4, 8 or 12; Veo 4, 6 or 8; Kling 5 or 10; …): a duration a known model cannot make is refused before anything is paid for, naming what it makes. Any other value can be given by expression.',
 	// Values stay strings: saved workflows store them so.
-	options: ALL_SECONDS.map((seconds) => ({ name: `${seconds} s`, value: String(seconds) })),
+	options: DURATIONS.map((seconds) => ({ name: `${seconds} s`, value: String(seconds) })),
 };
 
 const SIZE_OPTIONS = SIZES.map(({ size, label }) => ({

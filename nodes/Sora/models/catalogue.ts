@@ -1,8 +1,11 @@
 /**
  * What we know about the models behind the Sora 2 Videos API: their sizes, durations and prices.
- * Servers may put any other model behind the contract, so unknown ids are allowed and only the
- * generic limits apply to them.
+ * Sora's own rows are below; every other well-known model (Veo, Kling, Seedance, Wan, Hailuo, Runway,
+ * Grok Imagine, …) is in ./known, each fact with its source. Servers may put any other model behind the
+ * contract, so unknown ids are allowed and only the generic limits apply to them.
  */
+import type { KnownModel } from './known';
+import { KNOWN_MODELS as WELL_KNOWN } from './known';
 
 /** Every size the contract names, with the words the Size parameter shows for it. */
 export const SIZES: ReadonlyArray<{ size: string; label: string }> = [
@@ -14,8 +17,43 @@ export const SIZES: ReadonlyArray<{ size: string; label: string }> = [
 	{ size: '1920x1080', label: 'Landscape 1080p' },
 ];
 
-/** Every duration (seconds) the contract names. */
-export const ALL_SECONDS: readonly number[] = [4, 8, 12, 16, 20];
+/** The durations offered in the editor: the contract's (4–20) and those of today's other models (5, 6, 10, 15). */
+export const DURATIONS: readonly number[] = [4, 5, 6, 8, 10, 12, 15, 16, 20];
+
+/** The well-known model a server's id names ('google/veo-3.1' and 'veo-3.1' alike); undefined for others. */
+function findWellKnown(id: string): KnownModel | undefined {
+	const bare = id.trim().toLowerCase().replace(/^.*\//, '');
+	return WELL_KNOWN.find((model) => model.ids.includes(bare));
+}
+
+/** The resolution class of a size: its short side ('720p', '1080p'; 2160 and more is '4k'). */
+function resolutionOf(size: string): string | undefined {
+	const [width, height] = size.split('x').map(Number);
+	if (!width || !height) return undefined;
+	const short = Math.min(width, height);
+	return short >= 2160 ? '4k' : `${short}p`;
+}
+
+const list = (values: number[]) =>
+	values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}` : String(values[0]);
+
+/**
+ * A sentence explaining why a well-known model cannot make this duration at this size (listing what it
+ * can), or undefined when it can or nothing about it is confirmed. Sora's durations are the contract's.
+ */
+export function durationProblem(model: string, seconds: number, size: string): string | undefined {
+	const known = findWellKnown(model);
+	if (!known || known.family === 'sora' || !Number.isFinite(seconds)) return undefined;
+	if (known.seconds && !known.seconds.includes(seconds)) {
+		return `${known.name} (${model}) cannot make ${seconds} s videos; it makes ${list(known.seconds)} seconds`;
+	}
+	const resolution = resolutionOf(size);
+	const rule = known.rules?.find((r) => (r.size && r.size === size) || (r.resolution && r.resolution === resolution));
+	if (rule && !rule.seconds.includes(seconds)) {
+		return `${known.name} (${model}) makes ${rule.size ?? rule.resolution} videos only at ${list(rule.seconds)} seconds, not ${seconds}`;
+	}
+	return undefined;
+}
 
 export interface ModelInfo {
 	id: string;
@@ -69,7 +107,10 @@ export function sizeProblem(model: string, size: string): string | undefined {
 
 /** Estimated price in USD, or undefined when the model or size has no known price. */
 export function estimateCost(model: string, size: string, seconds: number): number | undefined {
-	const price = findModel(model)?.pricePerSecond[size];
+	const known = findModel(model) ? undefined : findWellKnown(model)?.pricePerSecond;
+	const price = known
+		? (known[size] ?? known[resolutionOf(size) ?? ''] ?? known['*'])
+		: findModel(model)?.pricePerSecond[size];
 	if (price === undefined || !Number.isFinite(seconds)) return undefined;
 	return Math.round(price * seconds * 100) / 100;
 }

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sizeProblem } from '../models/catalogue';
+import { durationProblem, sizeProblem } from '../models/catalogue';
 import { azure } from './azure';
 import { litellm } from './litellm';
 import { newapi } from './newapi';
@@ -153,6 +153,13 @@ export function checkCreate(
 	if (fields.downloadThumbnail) requireFeature(ctx, dialect, 'thumbnail', 'Download Thumbnail', itemIndex);
 	const refusal = SERVERS[dialect.server].secondsProblem?.(fields.seconds);
 	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
+	const modelRefusal = durationProblem(fields.model, fields.seconds, fields.size);
+	if (modelRefusal) {
+		throw new NodeOperationError(ctx.getNode(), modelRefusal, {
+			itemIndex,
+			description: 'Set Duration (and Size) to what the model makes. If your server knows better, give the value by expression: the node refuses only what the model is documented not to make.',
+		});
+	}
 	const extra = Object.keys(fields.extras ?? {})[0] as keyof ModelExtras | undefined;
 	if (extra && !SERVERS[dialect.server].takesModelExtras) {
 		throw new NodeOperationError(ctx.getNode(), `${dialect.name} takes no "${EXTRA_LABELS[extra]}" option`, {
