@@ -482,7 +482,7 @@ async function executeWorkflow(runtime, workflow) {
 	if (cli.status !== 0 || !run || error || run.status !== 'success') {
 		const reason = error
 			? `${error.message}${error.description ? ` (${error.description})` : ''}`
-			: `n8n execute exited with ${cli.status}${run ? `, status ${run.status}` : ', no run data'}: ${logErrors(logFile) || (cli.stdout + cli.stderr).slice(-500)}`;
+			: `n8n execute exited with ${cli.signal ? `signal ${cli.signal}` : cli.status}${run ? `, status ${run.status}` : ', no run data'}: ${logErrors(logFile) || (cli.stdout + cli.stderr).slice(-500)}`;
 		rt.log(`  ✗ "${workflow.name}" failed after ${seconds} s: ${reason}`);
 		return { ok: false, reason, run };
 	}
