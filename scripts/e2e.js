@@ -14,16 +14,22 @@
  * 5. Publishes the Sora Trigger example, starts `n8n start`, runs "submit without waiting", and
  *    waits for the trigger's execution to deliver the MP4.
  * 6. Dialect modes (issue #8): for each of azure, litellm, newapi and openrouter, an emulator in that
- *    mode, a credential with that Server preset and copies of the examples the server supports bound
- *    to it (01, 02 everywhere; 03 characters except OpenRouter; the 04 trigger where the server lists videos).
+ *    mode, a credential with that Server preset and copies of examples 01-04 bound to it, as far as the server
+ *    supports them (SERVER_TABLE below, which mirrors nodes/Sora/servers).
  * 7. Credential test (issue #2): n8n's own `POST /rest/credentials/test`, as the editor's "Test"
  *    button calls it, for every preset: a good key, a wrong key (401), a base URL with a typo (404)
  *    and a key without video access (403), each expecting the credential's sentence.
  *
- * Environment: SORA_BASE_URL, SORA_API_KEY, SORA_MODEL (smoke-test your own server),
- * SORA_E2E_JOB_MS (emulator job time, default 3000), SORA_E2E_TRIGGER_TIMEOUT_S (default 150, 1200 on your server),
- * SORA_E2E_ONLY (comma-separated example file prefixes, e.g. "01,03"), N8N_SORA_CACHE,
- * SORA_E2E_DIALECTS (all | none | comma-separated modes; default all with the emulator, none with SORA_BASE_URL),
+ * Your own server, in its dialect (issues #12, #14): SORA_BASE_URL, SORA_API_KEY, SORA_MODEL, SORA_SERVER (the
+ * credential's Server preset: openai | azure | litellm | newapi | openrouter; default openai), SORA_LITELLM_PROVIDER,
+ * SORA_AUTH_HEADER (bearer | apiKey | litellmKey; default apiKey for azure, else bearer), SORA_SECONDS and SORA_SIZE
+ * (the clip every example makes instead of its saved one; a character's reference clip keeps its 4 s). Only the
+ * examples that server supports run; each other one is a "skipped" row with the reason. Without SORA_BASE_URL,
+ * SORA_SERVER runs the main examples against the emulator in that dialect mode.
+ *
+ * Other settings: SORA_E2E_JOB_MS (emulator job time, default 3000), SORA_E2E_TRIGGER_TIMEOUT_S (default 150, 1200 on
+ * your server), SORA_E2E_ONLY (comma-separated example file prefixes, e.g. "01,03"), N8N_SORA_CACHE,
+ * SORA_E2E_DIALECTS (all | none | comma-separated modes; default all with the emulator in its OpenAI mode, else none),
  * SORA_E2E_DIALECT_JOB_MS (job time of the dialect emulators, default 1000).
  * Prints a summary table and its wall time; exits 1 when anything failed.
  */
@@ -45,21 +51,61 @@ const OWNER = { email: 'e2e@example.com', password: 'SoraE2e12345' };
 const DIALECTS = ['azure', 'litellm', 'newapi', 'openrouter'];
 /** Workflow and credential id suffix of each dialect's copies. */
 const DIALECT_SUFFIX = { azure: 'Az', litellm: 'Ll', newapi: 'Na', openrouter: 'Or' };
+/** Examples the dialect modes repeat (05 adds nothing server-specific to 01: it only posts the MP4 on). */
+const DIALECT_MODE_EXAMPLES = ['01', '02', '03', '04'];
+
 /**
- * The examples each dialect mode runs (file prefixes), by what the server has (nodes/Sora/servers/):
- * "04" is the 04a + 04b trigger pair, which needs a video list; "03" needs characters, which only LiteLLM
- * (behind OpenAI) of these has.
+ * What each Server preset lacks, as the node decides it. This MIRRORS nodes/Sora/servers/*.ts (`lacks`, LiteLLM's
+ * provider rule in litellm.ts and `listHeaders` in index.ts): the scripts do not import TypeScript, so change both
+ * together. An example whose nodes need a feature the server lacks is skipped with the node's own reason.
  */
-const DIALECT_EXAMPLES = {
-	azure: ['01', '02', '04'],
-	litellm: ['01', '02', '03', '04'],
-	newapi: ['01', '02'],
-	openrouter: ['01', '02'],
+const SERVER_TABLE = {
+	openai: { name: 'OpenAI', lacks: [] },
+	azure: { name: 'Azure OpenAI', lacks: ['edit', 'extend', 'characters', 'fileId'] },
+	litellm: {
+		name: 'LiteLLM proxy',
+		lacks: ['delete', 'thumbnail', 'spritesheet', 'fileId'],
+		// Behind any provider but these (an empty one counts as openai) LiteLLM also lacks `lacksBehindOthers`;
+		// its list needs a named provider (the custom-llm-provider header) in any case.
+		fullProviders: ['openai', 'azure'],
+		lacksBehindOthers: ['list', 'remix', 'edit', 'extend', 'characters'],
+		listNeedsProvider: true,
+	},
+	newapi: { name: 'The new-api gateway', lacks: ['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'] },
+	openrouter: {
+		name: 'OpenRouter',
+		lacks: ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
+	},
 };
+/** The node's refusal sentences (LACK_SENTENCES in nodes/Sora/servers/index.ts), shortened. */
+const LACK_WORDS = {
+	list: 'has no video list',
+	delete: 'cannot delete videos',
+	remix: 'has no remix',
+	edit: 'has no video edits',
+	extend: 'has no video extensions',
+	characters: 'has no characters',
+	thumbnail: 'serves no thumbnails',
+	spritesheet: 'serves no spritesheets',
+	fileId: 'takes no file IDs',
+};
+/** Operations that need a feature (OPERATION_FEATURES in nodes/Sora/servers/index.ts). */
+const OPERATION_NEEDS = {
+	'video.getMany': 'list',
+	'video.delete': 'delete',
+	'video.remix': 'remix',
+	'video.edit': 'edit',
+	'video.extend': 'extend',
+	'character.create': 'characters',
+	'character.get': 'characters',
+};
+
 /** A key the emulators know but that may not use videos (403). */
 const NO_VIDEO_ACCESS_KEY = 'sk-no-video-access';
 /** How long the trigger may take to deliver: 150 s on the emulator, 20 min on a real server. */
 let TRIGGER_TIMEOUT_MS = 150_000;
+/** The Server preset of the main run (SORA_SERVER, default openai); the dialect column of its rows. */
+let MAIN = 'openai';
 /** Allowed difference between the requested and the probed duration (encoders add a frame or so). */
 const DURATION_TOLERANCE = 0.5;
 
@@ -124,7 +170,7 @@ function checkMp4(info, expect) {
 	return problems;
 }
 
-function addRow(example, step, info, problems, dialect = 'openai') {
+function addRow(example, step, info, problems, dialect = MAIN) {
 	const pass = problems.length === 0;
 	rows.push({
 		example,
@@ -190,7 +236,7 @@ function expectationFor(workflow, node, examples) {
 		source = upstreamOf(workflow, source.name);
 	}
 	if (node.type === 'n8n-nodes-sora.soraTrigger') {
-		const submit = examples.find((e) => e.workflow.id === SUBMIT_WORKFLOW)?.workflow.nodes.find((n) => n.type === 'n8n-nodes-sora.sora');
+		const submit = examples.find((e) => (e.baseId ?? e.workflow.id) === SUBMIT_WORKFLOW)?.workflow.nodes.find((n) => n.type === 'n8n-nodes-sora.sora');
 		if (submit) return { size: submit.parameters.size || '720x1280', seconds: submit.parameters.seconds || '4' };
 	}
 	return {};
@@ -240,6 +286,138 @@ function speedUpPolling(workflow) {
 			item: [0, 15, 30, 45].map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })),
 		};
 	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Your server in its dialect: which examples it supports, and the clip it makes
+
+const PRESETS = Object.keys(SERVER_TABLE);
+const AUTH_HEADERS = ['bearer', 'apiKey', 'litellmKey'];
+
+/**
+ * The server the main run targets, from the environment: SORA_SERVER (a credential preset, default openai),
+ * SORA_LITELLM_PROVIDER, SORA_AUTH_HEADER (default: api-key for Azure, Bearer otherwise), SORA_SECONDS, SORA_SIZE.
+ */
+function mainTarget() {
+	const server = (process.env.SORA_SERVER || 'openai').trim().toLowerCase();
+	if (!PRESETS.includes(server)) throw new Error(`SORA_SERVER: unknown server "${server}"; expected one of ${PRESETS.join(', ')}`);
+	const provider = server === 'litellm' ? (process.env.SORA_LITELLM_PROVIDER || '').trim() : '';
+	const authHeader = (process.env.SORA_AUTH_HEADER || '').trim() || (server === 'azure' ? 'apiKey' : 'bearer');
+	if (!AUTH_HEADERS.includes(authHeader)) throw new Error(`SORA_AUTH_HEADER: "${authHeader}"; expected one of ${AUTH_HEADERS.join(', ')}`);
+	const seconds = (process.env.SORA_SECONDS || '').trim();
+	if (seconds && !/^[1-9]\d*$/.test(seconds)) throw new Error(`SORA_SECONDS: "${seconds}" is not a whole number of seconds`);
+	const size = (process.env.SORA_SIZE || '').trim();
+	if (size && !/^\d{2,4}x\d{2,4}$/.test(size)) throw new Error(`SORA_SIZE: "${size}" is not WIDTHxHEIGHT (for example 1280x720)`);
+	return { server, provider, authHeader, seconds, size };
+}
+
+/** How a sentence names the server (nameFor in nodes/Sora/servers/litellm.ts). */
+function serverName({ server, provider }, feature) {
+	const entry = SERVER_TABLE[server];
+	return server === 'litellm' && provider && !entry.lacks.includes(feature) ? `${entry.name} with provider ${provider}` : entry.name;
+}
+
+function lacks({ server, provider }) {
+	const entry = SERVER_TABLE[server];
+	const full = !provider || !entry.fullProviders || entry.fullProviders.includes(provider.toLowerCase());
+	return full ? entry.lacks : [...entry.lacks, ...entry.lacksBehindOthers];
+}
+
+/** The features a workflow's Sora nodes need beyond create, get and /content. */
+function featuresNeeded(workflow) {
+	const needs = new Set();
+	for (const node of workflow.nodes) {
+		const p = node.parameters || {};
+		if (node.type === 'n8n-nodes-sora.soraTrigger') needs.add('list');
+		if (node.type !== 'n8n-nodes-sora.sora') continue;
+		const resource = p.resource ?? 'video';
+		const need = OPERATION_NEEDS[`${resource}.${p.operation ?? (resource === 'video' ? 'textToVideo' : 'create')}`];
+		if (need) needs.add(need);
+		if (p.characters?.character?.length) needs.add('characters');
+		if (p.options?.downloadThumbnail) needs.add('thumbnail');
+		if (p.operation === 'download' && ['thumbnail', 'spritesheet'].includes(p.variant)) needs.add(p.variant);
+	}
+	return [...needs];
+}
+
+/** Why the server cannot run this workflow (the first missing feature), or undefined. */
+function skipReason(target, workflow) {
+	const missing = lacks(target);
+	for (const feature of featuresNeeded(workflow)) {
+		if (missing.includes(feature)) return `${serverName(target, feature)} ${LACK_WORDS[feature]}`;
+		if (feature === 'list' && SERVER_TABLE[target.server].listNeedsProvider && !target.provider) {
+			return `${SERVER_TABLE[target.server].name} lists videos only with a provider (set SORA_LITELLM_PROVIDER)`;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Splits examples into those the server runs and skipped rows ({label, reason}). The submit example (04a)
+ * exists for the trigger (04b): the two go together, as one row.
+ */
+function splitSupported(examples, target) {
+	const reasons = new Map(examples.map((e) => [e, skipReason(target, e.workflow)]));
+	const trigger = examples.find((e) => (e.baseId ?? e.workflow.id) === TRIGGER_WORKFLOW);
+	const submit = examples.find((e) => (e.baseId ?? e.workflow.id) === SUBMIT_WORKFLOW);
+	if (trigger && submit) reasons.set(submit, reasons.get(trigger) ?? reasons.get(submit));
+	const skipped = [];
+	for (const [example, reason] of reasons) {
+		if (!reason || example === trigger) continue;
+		const label = example === submit && trigger ? `${submit.file.replace(/\.json$/, '')} + ${trigger.file.slice(0, 3)}` : example.file.replace(/\.json$/, '');
+		skipped.push({ label, reason });
+	}
+	if (trigger && reasons.get(trigger) && !submit) skipped.push({ label: trigger.file.replace(/\.json$/, ''), reason: reasons.get(trigger) });
+	return { run: examples.filter((e) => !reasons.get(e)), skipped };
+}
+
+function addSkipped(skipped, dialect) {
+	for (const { label, reason } of skipped) {
+		rt.log(`  – ${label}${dialect === MAIN ? '' : ` [${dialect}]`} skipped: ${reason}`);
+		rows.push({ example: label, dialect, step: reason, bytes: '-', size: '-', seconds: '-', audio: '-', result: 'skipped', note: '' });
+	}
+}
+
+function downstreamOf(workflow, nodeName, seen = new Set()) {
+	for (const output of workflow.connections[nodeName]?.main || []) {
+		for (const c of output || []) {
+			if (seen.has(c.node)) continue;
+			seen.add(c.node);
+			downstreamOf(workflow, c.node, seen);
+		}
+	}
+	return [...seen].map((name) => workflow.nodes.find((n) => n.name === name)).filter(Boolean);
+}
+
+/**
+ * SORA_SECONDS / SORA_SIZE replace the duration and size of every Sora node that makes a clip (the MP4 checks
+ * follow, as they read the imported copy). A character's reference clip keeps its own duration (Character →
+ * Create takes 2–4 s clips); the first frame of 02 is fetched in the new size.
+ */
+function overrideClip(workflow, { seconds, size }) {
+	for (const node of workflow.nodes) {
+		const p = node.parameters || {};
+		if (node.type !== 'n8n-nodes-sora.sora' || (p.resource ?? 'video') !== 'video' || !MP4_OPERATIONS.has(p.operation ?? 'textToVideo')) continue;
+		if (size) p.size = size;
+		const referenceClip = downstreamOf(workflow, node.name).some((n) => n.parameters?.resource === 'character' && n.parameters?.operation === 'create');
+		if (seconds && !referenceClip) p.seconds = seconds;
+	}
+	if (!size) return;
+	for (const node of workflow.nodes) {
+		if (node.type === 'n8n-nodes-base.httpRequest' && /\/frame\.png$/.test(node.parameters?.url || '')) node.parameters.url += `?size=${size}`;
+	}
+}
+
+/** The number of video jobs a list of examples starts (what a run on a paid server costs). */
+function jobCount(examples) {
+	let jobs = 0;
+	for (const { workflow } of examples) {
+		for (const node of workflow.nodes) {
+			const p = node.parameters || {};
+			if (node.type === 'n8n-nodes-sora.sora' && (p.resource ?? 'video') === 'video' && MP4_OPERATIONS.has(p.operation ?? 'textToVideo')) jobs++;
+		}
+	}
+	return jobs;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -304,7 +482,7 @@ async function executeWorkflow(runtime, workflow) {
 	if (cli.status !== 0 || !run || error || run.status !== 'success') {
 		const reason = error
 			? `${error.message}${error.description ? ` (${error.description})` : ''}`
-			: `n8n execute exited with ${cli.status}${run ? `, status ${run.status}` : ', no run data'}: ${logErrors(logFile) || (cli.stdout + cli.stderr).slice(-500)}`;
+			: `n8n execute exited with ${cli.signal ? `signal ${cli.signal}` : cli.status}${run ? `, status ${run.status}` : ', no run data'}: ${logErrors(logFile) || (cli.stdout + cli.stderr).slice(-500)}`;
 		rt.log(`  ✗ "${workflow.name}" failed after ${seconds} s: ${reason}`);
 		return { ok: false, reason, run };
 	}
@@ -365,9 +543,12 @@ function extraChecks(label, example, run, helper, dialect) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Which dialect modes to run: SORA_E2E_DIALECTS=all|none|azure,litellm,…; default all with the emulator only. */
-function dialectsToRun(sora) {
-	const wanted = (process.env.SORA_E2E_DIALECTS ?? (sora.emulated ? 'all' : 'none')).trim().toLowerCase();
+/**
+ * Which dialect modes to run: SORA_E2E_DIALECTS=all|none|azure,litellm,…; default all with the emulator in its
+ * OpenAI mode only (none on your server, or with SORA_SERVER set).
+ */
+function dialectsToRun(sora, target) {
+	const wanted = (process.env.SORA_E2E_DIALECTS ?? (sora.emulated && target.server === 'openai' ? 'all' : 'none')).trim().toLowerCase();
 	if (wanted === 'all') return DIALECTS;
 	if (wanted === 'none' || wanted === '') return [];
 	const list = wanted.split(',').map((d) => d.trim()).filter(Boolean);
@@ -377,15 +558,16 @@ function dialectsToRun(sora) {
 }
 
 /**
- * Copies of the examples a dialect supports, with their own workflow ids (`<id><suffix>`) and every
- * Sora node bound to that dialect's credential. Each carries `dialect` and `baseId` (the original id).
+ * Copies of the examples a dialect mode repeats, with their own workflow ids (`<id><suffix>`) and every Sora node
+ * bound to that dialect's credential. Each carries `dialect` and `baseId` (the original id). Returns the copies the
+ * server supports and the skipped ones ({label, reason}).
  */
 function dialectCopies(dialect, credential, exampleServerUrl, only) {
-	const copies = rt
+	const all = rt
 		.loadExamples({ exampleServerUrl })
-		.filter((e) => DIALECT_EXAMPLES[dialect].some((prefix) => e.file.startsWith(prefix)))
+		.filter((e) => DIALECT_MODE_EXAMPLES.some((prefix) => e.file.startsWith(prefix)))
 		.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
-	for (const copy of copies) {
+	for (const copy of all) {
 		copy.dialect = dialect;
 		copy.baseId = copy.workflow.id;
 		copy.workflow.id = `${copy.baseId}${DIALECT_SUFFIX[dialect]}`;
@@ -394,7 +576,8 @@ function dialectCopies(dialect, credential, exampleServerUrl, only) {
 			if (node.credentials?.soraApi) node.credentials.soraApi = { id: credential.id, name: credential.name };
 		}
 	}
-	return copies;
+	const { run, skipped } = splitSupported(all, { server: dialect, provider: credential.data.litellmProvider || '' });
+	return { copies: run, skipped };
 }
 
 /** Runs the Manual Trigger examples of one list with `n8n execute` and checks their MP4s. */
@@ -402,7 +585,7 @@ async function runManualExamples(runtime, list, saversById, helper, dialect) {
 	const manual = list.filter((e) => e.workflow.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger') && (e.baseId ?? e.workflow.id) !== SUBMIT_WORKFLOW);
 	for (const example of manual) {
 		const label = example.file.replace(/\.json$/, '');
-		rt.log(`running ${example.file}${dialect === 'openai' ? '' : ` [${dialect}]`} with n8n execute`);
+		rt.log(`running ${example.file}${dialect === MAIN ? '' : ` [${dialect}]`} with n8n execute`);
 		const result = await executeWorkflow(runtime, example.workflow);
 		if (!result.ok) {
 			addRow(label, 'n8n execute', null, [result.reason], dialect);
@@ -422,8 +605,21 @@ async function main() {
 	const pack = rt.buildAndPack(path.join(OUT, 'pack'));
 	const installed = rt.installPackage(USER_FOLDER, pack);
 
-	const sora = await rt.startSoraServer({ jobMs: Number(process.env.SORA_E2E_JOB_MS || 3000), noVideoAccessKeys: [NO_VIDEO_ACCESS_KEY] });
-	if (!sora.emulated) rt.log(`using your Sora server ${sora.baseUrl} (model ${sora.model})`);
+	const target = mainTarget();
+	MAIN = target.server;
+	// Your server (SORA_BASE_URL), or the emulator — in SORA_SERVER's dialect mode when that is not openai.
+	const sora = await rt.startSoraServer({
+		jobMs: Number(process.env.SORA_E2E_JOB_MS || 3000),
+		noVideoAccessKeys: [NO_VIDEO_ACCESS_KEY],
+		...(!process.env.SORA_BASE_URL && target.server !== 'openai' ? { dialect: target.server } : {}),
+	});
+	const provider = target.server === 'litellm' ? `, provider ${target.provider || '(none)'}` : '';
+	rt.log(`${sora.emulated ? 'the emulator' : 'your Sora server'} ${sora.baseUrl} as ${SERVER_TABLE[target.server].name}${provider}, model ${sora.model}`);
+	// The default run keeps the credential of before the Server presets (no `server` field): it must still work.
+	const mainCredential =
+		target.server === 'openai' && !process.env.SORA_AUTH_HEADER
+			? rt.soraCredential(sora)
+			: rt.soraPresetCredential(sora, target.server, { id: 'soraExampleCred1', name: 'Sora API', provider: target.provider, authHeader: target.authHeader });
 	TRIGGER_TIMEOUT_MS = Number(process.env.SORA_E2E_TRIGGER_TIMEOUT_S || (sora.emulated ? 150 : 1200)) * 1000;
 	const helper = await rt.startExampleServer({ publishDir: PUBLISHED });
 	rt.log(`examples' helper server on ${helper.url} (frame.png, /publish)`);
@@ -431,42 +627,53 @@ async function main() {
 	const dialectServers = [];
 	let n8n;
 	try {
-		for (const dialect of dialectsToRun(sora)) {
+		for (const dialect of dialectsToRun(sora, target)) {
 			const server = await rt.startSoraServer({ dialect, jobMs: Number(process.env.SORA_E2E_DIALECT_JOB_MS || 1000), noVideoAccessKeys: [NO_VIDEO_ACCESS_KEY] });
 			dialectServers.push({ dialect, server, credential: rt.soraPresetCredential(server, dialect, { id: `soraExampleCred${DIALECT_SUFFIX[dialect]}` }) });
 		}
 		const only = (process.env.SORA_E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
-		const examples = rt
+		const loaded = rt
 			.loadExamples({ exampleServerUrl: helper.url, model: process.env.SORA_MODEL || undefined })
 			.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
+		// Only what the server supports runs; the rest is one "skipped" row each, with the reason.
+		const { run: examples, skipped } = splitSupported(loaded, target);
+		for (const e of examples) overrideClip(e.workflow, target);
+		if (target.seconds || target.size) rt.log(`clips of ${target.seconds || 'their saved'} s, ${target.size || 'their saved size'} (SORA_SECONDS / SORA_SIZE)`);
+		if (!sora.emulated) rt.log(`this run starts ${jobCount(examples)} video job(s) on your server: they are real, paid jobs`);
 		const saversById = new Map(examples.map((e) => [e.workflow.id, attachSavers(e, examples)]));
 		for (const e of examples) if (e.workflow.id === TRIGGER_WORKFLOW) speedUpPolling(e.workflow);
 		const copiesByDialect = new Map();
+		const skippedByDialect = new Map();
 		for (const { dialect, credential } of dialectServers) {
-			const copies = dialectCopies(dialect, credential, helper.url, only);
+			const { copies, skipped: skippedCopies } = dialectCopies(dialect, credential, helper.url, only);
 			for (const copy of copies) {
-				saversById.set(copy.workflow.id, attachSavers(copy, examples));
+				saversById.set(copy.workflow.id, attachSavers(copy, copies));
 				if (copy.baseId === TRIGGER_WORKFLOW) speedUpPolling(copy.workflow);
 			}
 			copiesByDialect.set(dialect, copies);
+			skippedByDialect.set(dialect, skippedCopies);
 		}
 		const allCopies = [...copiesByDialect.values()].flat();
 
-		rt.importCredentials(runtime, USER_FOLDER, [rt.soraCredential(sora), ...dialectServers.map((d) => d.credential)]);
+		rt.importCredentials(runtime, USER_FOLDER, [mainCredential, ...dialectServers.map((d) => d.credential)]);
 		rt.importWorkflows(runtime, USER_FOLDER, [...examples, ...allCopies].map((e) => e.workflow));
 		rt.registerPackage(runtime, USER_FOLDER, installed);
 		checkInstalledNodes(runtime, installed);
 
-		// Manual Trigger examples, one `n8n execute` each: the default (openai) run, then each dialect mode.
-		await runManualExamples(runtime, examples, saversById, helper, 'openai');
-		for (const [dialect, copies] of copiesByDialect) await runManualExamples(runtime, copies, saversById, helper, dialect);
+		// Manual Trigger examples, one `n8n execute` each: the main run, then each dialect mode.
+		addSkipped(skipped, MAIN);
+		await runManualExamples(runtime, examples, saversById, helper, MAIN);
+		for (const [dialect, copies] of copiesByDialect) {
+			addSkipped(skippedByDialect.get(dialect), dialect);
+			await runManualExamples(runtime, copies, saversById, helper, dialect);
+		}
 
 		// Trigger: publish it, start n8n, submit a job without waiting, wait for the delivery —
 		// for the default run and every dialect mode that has a trigger copy (a server that lists videos).
 		const pairs = [];
 		const trigger = examples.find((e) => e.workflow.id === TRIGGER_WORKFLOW);
 		const submit = examples.find((e) => e.workflow.id === SUBMIT_WORKFLOW);
-		if (trigger && submit) pairs.push({ dialect: 'openai', trigger, submit });
+		if (trigger && submit) pairs.push({ dialect: MAIN, trigger, submit });
 		for (const [dialect, copies] of copiesByDialect) {
 			const t = copies.find((e) => e.baseId === TRIGGER_WORKFLOW);
 			const s = copies.find((e) => e.baseId === SUBMIT_WORKFLOW);
@@ -477,8 +684,8 @@ async function main() {
 			rt.n8nCli(runtime, USER_FOLDER, ['publish:workflow', `--id=${id}`], { env: { N8N_LOG_OUTPUT: 'file', N8N_LOG_FILE_LOCATION: path.join(LOGS, `publish-${id}.log`) } });
 			rt.log(`published "${pair.trigger.workflow.name}"`);
 		}
-		const wantServer = pairs.length || dialectServers.length || sora.emulated;
-		if (wantServer) {
+		// Always: the editor must load the package, and the credential test checks the key on every server.
+		{
 			const port = await rt.freePort();
 			rt.log(`starting n8n on port ${port}`);
 			n8n = await rt.startN8n(runtime, USER_FOLDER, {
@@ -496,7 +703,7 @@ async function main() {
 			});
 			await checkLoadedByServer(n8n.url, installed);
 			await credentialTests(n8n.url, [
-				{ dialect: 'openai', server: sora, credential: rt.soraCredential(sora) },
+				{ dialect: MAIN, server: sora, credential: mainCredential },
 				...dialectServers,
 			]);
 		}
@@ -512,7 +719,7 @@ async function main() {
 				addRow(label, 'trigger activation', null, [`n8n did not activate the trigger workflow (${activation}); see ${path.join(LOGS, 'n8n-start.log')}`], dialect);
 				continue;
 			}
-			rt.log(`trigger workflow${dialect === 'openai' ? '' : ` [${dialect}]`} is active; running the submit example with n8n execute (Wait for Completion off)`);
+			rt.log(`trigger workflow${dialect === MAIN ? '' : ` [${dialect}]`} is active; running the submit example with n8n execute (Wait for Completion off)`);
 			const submitted = await executeWorkflow(runtime, pair.submit.workflow);
 			const job = submitted.ok ? nodeOutput(submitted.run, pair.submit.workflow.nodes.find((n) => n.type === 'n8n-nodes-sora.sora').name)[0]?.json : undefined;
 			const submitProblems = submitted.ok ? [] : [submitted.reason];
@@ -528,7 +735,7 @@ async function main() {
 				waits.push(Promise.resolve([submitRow]));
 				continue;
 			}
-			rt.log(`waiting for the Sora Trigger${dialect === 'openai' ? '' : ` [${dialect}]`} to deliver ${job.id} (polls at :00 :15 :30 :45)`);
+			rt.log(`waiting for the Sora Trigger${dialect === MAIN ? '' : ` [${dialect}]`} to deliver ${job.id} (polls at :00 :15 :30 :45)`);
 			const submittedAt = Date.now();
 			waits.push(
 				(async () => {
@@ -566,7 +773,8 @@ async function main() {
 	printTable();
 	const wall = ((Date.now() - T0) / 1000).toFixed(1);
 	const passed = rows.filter((r) => r.result === 'PASS').length;
-	console.log(`${passed} passed, ${rows.length - passed} failed`);
+	const skippedRows = rows.filter((r) => r.result === 'skipped').length;
+	console.log(`${passed} passed, ${rows.length - passed - skippedRows} failed${skippedRows ? `, ${skippedRows} skipped (not supported by that server)` : ''}`);
 	console.log(`e2e wall time: ${wall} s (outputs in ${path.relative(process.cwd(), OUT) || OUT})`);
 	if (failures.length || !rows.length) {
 		console.log(`e2e FAILED:\n  ${failures.join('\n  ') || 'nothing was checked'}`);

@@ -582,10 +582,11 @@ function soraCredential(server) {
 }
 
 /**
- * A "Sora API" credential with a Server preset (azure | litellm | newapi | openrouter), as a user would
- * fill it in: Azure sends the key in the api-key header, LiteLLM names the provider (openai) so videos can be listed.
+ * A "Sora API" credential with a Server preset (openai | azure | litellm | newapi | openrouter), as a user would
+ * fill it in: Azure sends the key in the api-key header, LiteLLM names the provider (openai) so videos can be
+ * listed. `provider` and `authHeader` replace those defaults.
  */
-function soraPresetCredential(server, preset, { id, name } = {}) {
+function soraPresetCredential(server, preset, { id, name, provider, authHeader } = {}) {
 	return {
 		id: id || `soraCred-${preset}`,
 		name: name || `Sora API (${preset})`,
@@ -594,8 +595,8 @@ function soraPresetCredential(server, preset, { id, name } = {}) {
 			server: preset,
 			apiKey: server.apiKey || 'none',
 			baseUrl: server.baseUrl,
-			authHeader: preset === 'azure' ? 'apiKey' : 'bearer',
-			litellmProvider: preset === 'litellm' ? 'openai' : '',
+			authHeader: authHeader || (preset === 'azure' ? 'apiKey' : 'bearer'),
+			litellmProvider: preset !== 'litellm' ? '' : provider ?? 'openai',
 			organization: '',
 			project: '',
 		},
