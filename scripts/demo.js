@@ -37,7 +37,7 @@ async function main() {
 		const file = path.join(outDir, item.binary.data.fileName);
 		fs.writeFileSync(file, await harness.readBinary(item.binary.data));
 		const { id, status, size, seconds, estimated_cost_usd: cost } = item.json;
-		console.log(`Video ${id}: ${status}, ${size}, ${seconds} s, estimated cost $${cost} (on a real server)`);
+		console.log(`Video ${id}: ${status}, ${size}, ${seconds} s, estimated cost $${Number(cost).toFixed(2)} (on a real server)`);
 		console.log(`Wrote ${path.relative(ROOT, file)} (${fs.statSync(file).size} bytes) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	} finally {
 		await emulator.close();

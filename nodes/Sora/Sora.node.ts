@@ -13,7 +13,9 @@ export class Sora implements INodeType {
 		icon: { light: 'file:../../icons/sora.svg', dark: 'file:../../icons/sora.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The operation's own name on the canvas ("Text to Video"), not its internal value.
+		subtitle:
+			'={{ {"textToVideo": "Text to Video", "imageToVideo": "Image to Video", "remix": "Remix", "edit": "Edit", "extend": "Extend", "get": "Get", "getMany": "Get Many", "download": "Download", "delete": "Delete", "create": "Create"}[$parameter["operation"]] + ($parameter["resource"] === "character" ? " Character" : "") }}',
 		description: 'Generate videos with sound from text or images on any server that speaks the Sora 2 Videos API',
 		defaults: { name: 'Sora' },
 		inputs: [NodeConnectionTypes.Main],

@@ -19,7 +19,7 @@ export class SoraTrigger implements INodeType {
 		icon: { light: 'file:../../icons/sora.svg', dark: 'file:../../icons/sora.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: '={{ $parameter["events"].map((event) => event === "failed" ? "Video Failed" : "Video Completed").join(", ") }}',
 		description: 'Starts the workflow when a video job finishes, with the MP4 as binary data',
 		defaults: { name: 'Sora Trigger' },
 		polling: true,
