@@ -34,7 +34,7 @@ function createAdmin({ state, jobs, control }) {
         }
       }
       if (p === '/__emulator/jobs' && req.method === 'GET') {
-        return json(200, { data: [...state.jobs.values()].map((j) => ({ ...jobs.view(j), route: j.route, extension_count: j.extensionCount, character_ids: j.characterIds, duration_ms: j.durationMs })) });
+        return json(200, { data: [...state.jobs.values()].map((j) => ({ ...jobs.view(j), route: j.route, extension_count: j.extensionCount, character_ids: j.characterIds, duration_ms: j.durationMs, input_sha256: j.inputSha256 ?? null })) });
       }
       let m = /^\/__emulator\/videos\/([^/]+)\/sha256$/.exec(p);
       if (m && req.method === 'GET') {

@@ -120,8 +120,8 @@ async function startEmulator(options = {}) {
     dialect: dialect ? dialect.api : null,
     setConfig,
     reset,
-    /** Internal job list (for tests). */
-    jobs() { return [...state.jobs.values()].map(jobs.view); },
+    /** Internal job list (for tests): the public video objects plus the sha256 of each create's first frame. */
+    jobs() { return [...state.jobs.values()].map((j) => ({ ...jobs.view(j), input_sha256: j.inputSha256 ?? null })); },
     async close() {
       jobs.stopTimers();
       if (dialect) await dialect.close();

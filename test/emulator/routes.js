@@ -3,6 +3,7 @@
 // route. A handler validates (validation.js), acts on the job store (jobs.js) and answers through http.js;
 // errors are thrown as ApiErrors and sent by the dispatcher in index.js.
 
+const crypto = require('node:crypto');
 const { pipeline } = require('node:stream');
 const { ApiError, bad, oxford } = require('./errors');
 const { baseHeaders } = require('./http');
@@ -44,6 +45,24 @@ function matchRoute(method, sub, dialect) {
   return null;
 }
 
+/**
+ * The sha256 of a create's first frame: the uploaded bytes, the bytes of a data: URL, or the text of
+ * an image URL or file id; null without one. Tests read it (`emu.jobs()`) to tell which input a job
+ * was made from, since the public video object does not show it.
+ */
+function inputDigest(body) {
+  const file = body.files.input_reference;
+  let bytes = file ? file.data : null;
+  let ref = body.fields.input_reference;
+  if (!bytes && typeof ref === 'string') { try { ref = JSON.parse(ref); } catch { /* validated before */ } }
+  if (!bytes && ref && typeof ref === 'object') {
+    const url = ref.image_url;
+    const data = typeof url === 'string' && /^data:[^,]*;base64,/i.exec(url);
+    bytes = data ? Buffer.from(url.slice(data[0].length), 'base64') : Buffer.from(String(url ?? ref.file_id));
+  }
+  return bytes ? crypto.createHash('sha256').update(bytes).digest('hex') : null;
+}
+
 /** Handlers by route name: `(req, res, ctx, params, url) => Promise`. */
 function createHandlers({ state, io, jobs, faults, validation }) {
   const { characters } = state;
@@ -67,7 +86,11 @@ function createHandlers({ state, io, jobs, faults, validation }) {
       const size = v.validateSize(f.size, model);
       v.validateInputReference(body, size);
       const characterIds = validateCharacters(f.characters);
-      sendAccepted(res, idempotent(req, 'create', () => createJob('create', { model, prompt, size, seconds, characterIds })), ctx);
+      sendAccepted(res, idempotent(req, 'create', () => {
+        const job = createJob('create', { model, prompt, size, seconds, characterIds });
+        job.inputSha256 = inputDigest(body); // which first frame this job was made from, for tests
+        return job;
+      }), ctx);
     },
 
     async retrieve(req, res, ctx, { id }) {
