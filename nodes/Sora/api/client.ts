@@ -29,6 +29,12 @@ export interface JobRequest {
 	body: IDataObject | FormData;
 	/** The video a remix works on (edits and extensions name theirs in the body). */
 	sourceId?: string;
+	/**
+	 * What the started job will show that its body does not say (a remix keeps its source's model,
+	 * size and duration; an extension shows the stitched total or the added seconds), so a job whose
+	 * answer was lost can be recognised in the job list (../jobs/fingerprint).
+	 */
+	shows?: { model?: string; size?: string; seconds?: string[] };
 }
 
 const videoPath = (id: string) => `/videos/${encodeURIComponent(id)}`;
@@ -78,13 +84,14 @@ export class SoraClient {
 	 */
 	async *listVideos(
 		action: string,
-		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number } = {},
+		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number; retry?: boolean } = {},
 	): AsyncGenerator<VideoPage> {
 		const headers = listHeaders(this.ctx, this.server.dialect, action);
 		let after = options.after;
 		for (;;) {
 			const response = await this.request('GET', '/videos', {
 				itemIndex: options.itemIndex,
+				retry: options.retry,
 				headers,
 				qs: { limit: options.limit ?? 100, order: options.order ?? 'desc', ...(after ? { after } : {}) },
 			});
