@@ -166,7 +166,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	let reference: ImageReference;
 	if (source === 'url') {
 		const url = String(this.getNodeParameter('imageUrl', itemIndex, '')).trim();
-		if (!/^(https?:\/\/|data:image\/)/i.test(url)) {
+		// Servers fetch first frames over https only (OpenRouter says so; the emulator keeps OpenAI's contract).
+		if (/^http:\/\//i.test(url)) {
+			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is an http:// URL; servers fetch the first frame over https:// only`, 'Use the https:// address of the image, or fetch it with HTTP Request and use Image Source "Binary Field".');
+		}
+		if (!/^(https:\/\/|data:image\/)/i.test(url)) {
 			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is not an image URL`, 'Enter an https:// URL or a data:image/… URL.');
 		}
 		let head: Buffer;
