@@ -35,11 +35,13 @@ export function isClaimed(baseUrl: string, id: string): boolean {
 export function claimJob(baseUrl: string, id: string): boolean {
 	if (isClaimed(baseUrl, id)) return false;
 	const now = Date.now();
-	claims.set(claimKey(baseUrl, id), now + CLAIM_TTL_MS);
+	const key = claimKey(baseUrl, id);
+	claims.delete(key); // an expired claim is renewed at the end, so the Map stays ordered by expiry
+	claims.set(key, now + CLAIM_TTL_MS);
 	// Oldest first (a Map keeps insertion order): drop the expired, then the oldest beyond the bound.
-	for (const [key, until] of claims) {
+	for (const [oldest, until] of claims) {
 		if (until > now && claims.size <= MAX_CLAIMS) break;
-		claims.delete(key);
+		claims.delete(oldest);
 	}
 	return true;
 }
