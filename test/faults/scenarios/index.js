@@ -13,7 +13,10 @@
  *
  * Adding scenarios: write a module next to this one exporting an array of
  * `{ name, description, run(env) }` and add it to MODULES. `run` receives an Env (below: emulators,
- * gateways and credentials that are closed afterwards, and `runSora`) and returns its figures.
+ * gateways and credentials that are closed afterwards, `runSora` and `runPoll`) and returns its
+ * figures; unset ones count 0. For a trigger scenario, jobs are the videos that must be emitted,
+ * delivered those emitted exactly once, duplicates those emitted more than once, lost those never
+ * emitted. ./create.js shows the pattern (and `judge()` for creates).
  * `npm run test:faults -- --json out.json` writes every scenario under `scenarios`, and
  * test/faults/scenarios.test.js runs each as its own test.
  */
@@ -55,6 +58,14 @@ class Env {
 	/** One execution of the Sora node (Continue On Fail on, so every item reports). */
 	async runSora(baseUrl, parameters, extra = {}) {
 		return await harness.runNode({ pkg: PKG, nodeType: 'sora', credentials: this.credentials(baseUrl), parameters, continueOnFail: true, ...extra });
+	}
+
+	/**
+	 * One poll of the Sora Trigger through n8n's PollContext; `staticData` is the workflow's static
+	 * data, updated in place (JSON round-trip it to simulate a restart). Resolves to what poll() returned.
+	 */
+	async runPoll(baseUrl, parameters, staticData, extra = {}) {
+		return await harness.runPoll({ pkg: PKG, nodeType: 'soraTrigger', credentials: this.credentials(baseUrl), parameters, staticData, ...extra });
 	}
 
 	async close() {
