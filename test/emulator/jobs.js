@@ -204,6 +204,7 @@ function createJobs(state, mediaStore) {
       character_ids: job.characterIds,
       duration_ms: job.durationMs,
       input_digest: job.inputDigest,
+      input_sha256: job.inputDigest, // the same digest, under the name the fault scenarios read
     };
   }
 

@@ -44,6 +44,7 @@ function matchRoute(method, sub, dialect) {
   return null;
 }
 
+
 /** Handlers by route name: `(req, res, ctx, params, url) => Promise`. */
 function createHandlers({ state, io, jobs, faults, validation }) {
   const { characters } = state;

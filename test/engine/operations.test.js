@@ -158,7 +158,7 @@ describe('Cost guard, prompt builder, hints', () => {
 		expect(result.items.filter((i) => i.json.status === 'queued')).toHaveLength(2);
 		const refused = result.items.filter((i) => i.json.error);
 		expect(refused).toHaveLength(1);
-		expect(refused[0].json.error).toBe('Not submitted: this job (about $0.80) would bring the estimated cost of this run to $2.40, over the limit of $2.00');
+		expect(refused[0].json.error).toBe('Not submitted: this job (about $0.80) would bring the estimated cost of this execution to $2.40, over the limit of $2.00');
 		expect(server.emulator.stats.acceptedCreates).toBe(before + 2);
 	});
 

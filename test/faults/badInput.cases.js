@@ -136,7 +136,7 @@ module.exports = [
 	{
 		name: 'over the cost limit',
 		params: t2v({ options: { maxCostPerExecution: 0.3 } }),
-		expect: { message: 'Not submitted: this job (about $0.40) would bring the estimated cost of this run to $0.40, over the limit of $0.30', itemIndex: 0, noCreate: true },
+		expect: { message: 'Not submitted: this job (about $0.40) would bring the estimated cost of this execution to $0.40, over the limit of $0.30', itemIndex: 0, noCreate: true },
 	},
 
 	// ---------------------------------------------------------------- characters
@@ -233,6 +233,16 @@ module.exports = [
 		name: 'image URL that is not a URL',
 		params: i2v({ imageSource: 'url', imageUrl: 'ftp://example.com/frame.png' }),
 		expect: { message: '"ftp://example.com/frame.png" is not an image URL', itemIndex: 0, noCreate: true },
+	},
+	{
+		name: 'image URL over http:// (servers fetch first frames over https only)',
+		params: i2v({ imageSource: 'url', imageUrl: 'http://example.com/frame.png' }),
+		expect: {
+			message: '"http://example.com/frame.png" is an http:// URL; OpenAI fetches the first frame over https:// only',
+			description: 'Use the https:// address of the image, or fetch it with HTTP Request and use Image Source "Binary Field".',
+			itemIndex: 0,
+			noCreate: true,
+		},
 	},
 	{
 		name: 'data URL of the wrong size',

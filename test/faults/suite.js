@@ -102,7 +102,11 @@ async function runBatch(batch, emulator, index) {
 			model: { __rl: true, mode: 'list', value: 'sora-2' },
 			seconds: '4',
 			size: '720x1280',
-			options: { maxWaitMinutes: 3 },
+			// The emulator lists a job the moment it exists, so a lost create is found on the first look;
+			// the window matters only for creates a fault refused before processing, which wait all of
+			// it before they are sent again. 10 s keeps the suite quick; the 45 s default, for gateways
+			// that list late, is exercised by the scenarios (./scenarios).
+			options: { maxWaitMinutes: 3, lostJobSearchSeconds: 10 },
 		},
 	});
 	emulator.setConfig({ faults: {} });

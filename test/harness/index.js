@@ -696,6 +696,23 @@ function startNode(options) {
 			Trigger: { main: [[{ node: nodeName, type: 'main', index: 0 }]] },
 		};
 		const nodes = [triggerNode, testNode];
+		// More nodes of the same type in series after the node under test, in the same execution.
+		let previous = nodeName;
+		for (const [index, follower] of (options.followers ?? []).entries()) {
+			const name = follower.name ?? `${nodeName} ${index + 2}`;
+			nodes.push({
+				id: crypto.randomUUID(),
+				name,
+				type: fullType,
+				typeVersion: version,
+				position: [400 + 200 * index, 0],
+				parameters: follower.parameters ?? parameters,
+				credentials: credentialRefs(credentials),
+				...(follower.continueOnFail ?? continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+			});
+			connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
+			previous = name;
+		}
 		let resultNodeName = nodeName;
 		if (options.toolArgs) {
 			// Tool mode: Trigger → Agent, with the node under test plugged into the agent's ai_tool input.
@@ -777,6 +794,8 @@ function startNode(options) {
 
 function buildResult(run, nodeName, credentialsHelper, workflow) {
 	const { runData } = run.data.resultData;
+	/** Output main[0] of any node of the workflow (for example a follower). */
+	const itemsOf = (name) => runData[name]?.[0]?.data?.main?.[0] ?? [];
 	const task = runData[nodeName]?.[0];
 	const outputs = task?.data?.main ?? [];
 	const nodeError = task?.error ?? (run.data.resultData.lastNodeExecuted === nodeName ? run.data.resultData.error : undefined);
@@ -791,6 +810,7 @@ function buildResult(run, nodeName, credentialsHelper, workflow) {
 		run,
 		staticData: workflow.staticData,
 		credentialUpdates: credentialsHelper.updates,
+		itemsOf,
 	};
 }
 

@@ -1,6 +1,6 @@
 const { retryAfterMs, failureOf, redact } = require('../../dist/nodes/Sora/api/errors');
 const { backoffMs } = require('../../dist/nodes/Sora/api/retry');
-const { fingerprintOf } = require('../../dist/nodes/Sora/jobs/createOnce');
+const { fingerprintOf, digestOf, matches } = require('../../dist/nodes/Sora/jobs/fingerprint');
 
 describe('retry hints', () => {
 	test('retry-after-ms wins over Retry-After', () => {
@@ -44,22 +44,71 @@ describe('retry hints', () => {
 });
 
 describe('fingerprints of job-creating requests (to recognise a lost create in the job list)', () => {
-	test('create: prompt, model, size, seconds — JSON or multipart', () => {
+	const form = (fields, file) => {
+		const body = new FormData();
+		for (const [k, v] of Object.entries(fields)) body.append(k, v);
+		if (file) body.append('input_reference', new Blob([file]), 'f.png');
+		return body;
+	};
+
+	test('create: prompt, model, size, seconds — JSON or multipart; a new video shows no source', () => {
 		const json = { prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8', input_reference: { image_url: 'https://x' } };
-		expect(fingerprintOf({ kind: 'create', body: json })).toEqual({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' });
-		const form = new FormData();
-		for (const [k, v] of Object.entries({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' })) form.append(k, v);
-		form.append('input_reference', new Blob([Buffer.from('png')]), 'f.png');
-		expect(fingerprintOf({ kind: 'create', body: form })).toEqual({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' });
+		const expected = { prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: ['8'], source: null };
+		expect(fingerprintOf({ kind: 'create', body: json })).toEqual(expected);
+		expect(fingerprintOf({ kind: 'create', body: form({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' }, Buffer.from('png')) })).toEqual(expected);
 	});
 
 	test('gateways that send an integer duration', () => {
-		expect(fingerprintOf({ kind: 'create', body: { prompt: 'p', model: 'kling', duration: 5 } })).toEqual({ prompt: 'p', model: 'kling', size: undefined, seconds: '5' });
+		expect(fingerprintOf({ kind: 'create', body: { prompt: 'p', model: 'kling', duration: 5 } })).toMatchObject({ prompt: 'p', model: 'kling', seconds: ['5'] });
 	});
 
-	test('remix and edit name their source; an extension only its prompt (its seconds become the total)', () => {
-		expect(fingerprintOf({ kind: 'remix', sourceId: 'video_1', body: { prompt: 'night' } })).toEqual({ prompt: 'night', remixedFrom: 'video_1' });
-		expect(fingerprintOf({ kind: 'edit', body: { prompt: 'red', video: { id: 'video_2' } } })).toEqual({ prompt: 'red', remixedFrom: 'video_2' });
-		expect(fingerprintOf({ kind: 'extend', body: { prompt: 'more', seconds: '4', video: { id: 'video_3' } } })).toEqual({ prompt: 'more' });
+	test("remix and edit name their source and show its model, size and duration; an extension its size and the total or added seconds", () => {
+		const shows = { model: 'sora-2', size: '1280x720', seconds: ['8'] };
+		expect(fingerprintOf({ kind: 'remix', sourceId: 'video_1', body: { prompt: 'night' }, shows })).toEqual({ prompt: 'night', source: 'video_1', ...shows });
+		expect(fingerprintOf({ kind: 'edit', body: { prompt: 'red', video: { id: 'video_2' } }, shows })).toEqual({ prompt: 'red', source: 'video_2', ...shows });
+		const extension = fingerprintOf({ kind: 'extend', body: { prompt: 'more', seconds: '4', video: { id: 'video_3' } }, shows: { ...shows, seconds: ['12', '4'] } });
+		expect(extension).toEqual({ prompt: 'more', model: 'sora-2', size: '1280x720', seconds: ['12', '4'] });
+	});
+
+	test('a listed job matches where the server shows a field, and never with another value', () => {
+		const fingerprint = { prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: ['8'], source: null };
+		const video = { id: 'v', prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8', remixed_from_video_id: null };
+		expect(matches(video, fingerprint)).toBe(true);
+		expect(matches({ ...video, model: null, size: null, seconds: null }, fingerprint)).toBe(true);
+		expect(matches({ ...video, size: '1280x720' }, fingerprint)).toBe(false);
+		expect(matches({ ...video, seconds: '4' }, fingerprint)).toBe(false);
+		expect(matches({ ...video, prompt: 'a dog' }, fingerprint)).toBe(false);
+		expect(matches({ ...video, remixed_from_video_id: 'video_9' }, fingerprint)).toBe(false); // a remix is not a new video
+		expect(matches({ ...video, seconds: '4' }, { ...fingerprint, seconds: ['12', '4'] })).toBe(true);
+	});
+});
+
+describe('digests: what the job list does not show still tells requests apart', () => {
+	const form = (prompt, bytes, name = 'f.png') => {
+		const body = new FormData();
+		body.append('prompt', prompt);
+		body.append('input_reference', new Blob([bytes], { type: 'image/png' }), name);
+		return body;
+	};
+
+	test('the first frame counts by its bytes, not its file name', async () => {
+		const a = await digestOf({ kind: 'create', body: form('same', Buffer.from('red')) });
+		expect(await digestOf({ kind: 'create', body: form('same', Buffer.from('red'), 'other-name.png') })).toBe(a);
+		expect(await digestOf({ kind: 'create', body: form('same', Buffer.from('blue')) })).not.toBe(a);
+	});
+
+	test('characters, image URLs and extra fields count; key order does not', async () => {
+		const base = { prompt: 'p', model: 'sora-2', characters: [{ id: 'char_1' }] };
+		const digest = await digestOf({ kind: 'create', body: base });
+		expect(await digestOf({ kind: 'create', body: { characters: [{ id: 'char_1' }], model: 'sora-2', prompt: 'p' } })).toBe(digest);
+		expect(await digestOf({ kind: 'create', body: { ...base, characters: [{ id: 'char_2' }] } })).not.toBe(digest);
+		expect(await digestOf({ kind: 'create', body: { ...base, input_reference: { image_url: 'https://a/1.png' } } })).not.toBe(digest);
+		expect(await digestOf({ kind: 'create', body: { ...base, seed: 7 } })).not.toBe(digest);
+	});
+
+	test('the source video and the kind of request count', async () => {
+		const remix = await digestOf({ kind: 'remix', sourceId: 'video_1', body: { prompt: 'p' } });
+		expect(await digestOf({ kind: 'remix', sourceId: 'video_2', body: { prompt: 'p' } })).not.toBe(remix);
+		expect(await digestOf({ kind: 'extend', body: { prompt: 'p', video: { id: 'video_1' } } })).not.toBe(await digestOf({ kind: 'extend', body: { prompt: 'p', video: { id: 'video_2' } } }));
 	});
 });

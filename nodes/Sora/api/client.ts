@@ -3,6 +3,7 @@
  * made once per run (or poll, or list search) for the credential's server, and passed down.
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { Server, SoraContext } from '../servers';
 import { assetQuery, listHeaders, mayCarryResultUrl, requireFeature, resolveServer } from '../servers';
@@ -30,6 +31,12 @@ export interface JobRequest {
 	body: IDataObject | FormData;
 	/** The video a remix works on (edits and extensions name theirs in the body). */
 	sourceId?: string;
+	/**
+	 * What the started job will show that its body does not say (a remix keeps its source's model,
+	 * size and duration; an extension shows the stitched total or the added seconds), so a job whose
+	 * answer was lost can be recognised in the job list (../jobs/fingerprint).
+	 */
+	shows?: { model?: string; size?: string; seconds?: string[] };
 }
 
 const videoPath = (id: string) => `/videos/${encodeURIComponent(id)}`;
@@ -84,13 +91,14 @@ export class SoraClient {
 	 */
 	async *listVideos(
 		action: string,
-		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number } = {},
+		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number; retry?: boolean } = {},
 	): AsyncGenerator<VideoPage> {
 		const headers = listHeaders(this.ctx, this.server.dialect, action);
 		let after = options.after;
 		for (;;) {
 			const response = await this.request('GET', '/videos', {
 				itemIndex: options.itemIndex,
+				retry: options.retry,
 				headers,
 				qs: { limit: options.limit ?? 100, order: options.order ?? 'desc', ...(after ? { after } : {}) },
 			});
@@ -102,8 +110,35 @@ export class SoraClient {
 		}
 	}
 
-	async deleteVideo(id: string, itemIndex: number): Promise<{ id: string; deleted: boolean }> {
-		return parseDeleted((await this.request('DELETE', videoPath(id), { itemIndex })).body);
+	/**
+	 * Deletes a video. Only a JSON answer that confirms it (or 204 No Content) counts as deleted; a
+	 * 404 that follows an attempt the server may have carried out means the video is gone, and the
+	 * result says so in `note`.
+	 */
+	async deleteVideo(id: string, itemIndex: number): Promise<{ id: string; deleted: true; note?: string }> {
+		const response = await this.request('DELETE', videoPath(id), { itemIndex });
+		if (response.goneAfter) {
+			return {
+				id,
+				deleted: true,
+				note: `Already gone: the first delete request got no clear answer (${response.goneAfter}) and the server no longer has the video, so that request most likely deleted it.`,
+			};
+		}
+		if (response.statusCode === 204) return { id, deleted: true };
+		const body = response.body;
+		const isAnswer = typeof body === 'object' && body !== null && typeof (body as IDataObject).id === 'string';
+		const answer = isAnswer ? parseDeleted(body) : undefined;
+		if (answer?.deleted !== true) {
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`The server answered ${response.statusCode} to the delete of video ${id} without confirming it`,
+				{
+					itemIndex,
+					description: `Check with Get whether video ${id} still exists. The answer was: ${JSON.stringify(body ?? '(empty)').slice(0, 200)}`,
+				},
+			);
+		}
+		return { id: answer.id, deleted: true };
 	}
 
 	async createCharacter(form: FormData, itemIndex: number): Promise<Character> {

@@ -30,6 +30,11 @@ export interface ApiResponse {
 	body: unknown;
 	headers: IDataObject;
 	statusCode: number;
+	/**
+	 * A DELETE answered 404 after an earlier attempt got no clear answer (a 5xx, a reset, cut-off
+	 * JSON): what that attempt got. The video is gone, most likely deleted by that attempt.
+	 */
+	goneAfter?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -116,12 +121,8 @@ export async function apiRequest(
 		timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		sendCredentialsOnCrossOriginRedirect: false,
 	};
-	let actedBefore = false;
-	const deleted = (headers: IDataObject): ApiResponse => ({
-		body: { id: decodeURIComponent(path.split('/').pop() ?? ''), object: 'video.deleted', deleted: true },
-		headers,
-		statusCode: 200,
-	});
+	/** What an earlier attempt got when the server may have acted on it (for a DELETE's later 404). */
+	let actedBefore: string | undefined;
 	const attempt = async (): Promise<ApiResponse> => {
 		const sent = await settle(sendFollowingRedirects.call(this, server, request));
 		if (!sent.ok) {
@@ -133,21 +134,17 @@ export async function apiRequest(
 		const response = sent.value;
 		const { statusCode, headers } = response;
 		const body = statusCode >= 200 && statusCode < 300 ? parseBody(response.body) : undefined;
-		// A delete whose earlier answer was lost (now 404), or that answers in plain text, did delete.
-		if (method === 'DELETE' && statusCode === 404 && actedBefore) return deleted(headers);
+		// A delete whose earlier attempt may have been carried out finds nothing now: the caller says so.
+		if (method === 'DELETE' && statusCode === 404 && actedBefore) return { body: undefined, headers, statusCode, goneAfter: actedBefore };
 		if (statusCode < 200 || statusCode >= 300) {
 			throw apiError(this, statusCode, response.body, server.apiKey, itemIndex, headers);
 		}
-		if (typeof body === 'string' && body.length > 0) {
-			if (method === 'DELETE' && !/^\s*[[{]/.test(body)) return deleted(headers);
-			throw nonJsonError(this, statusCode, body, server.apiKey, itemIndex);
-		}
-		if (method === 'DELETE' && (body === undefined || body === '')) return deleted(headers); // 204 No Content
+		if (typeof body === 'string' && body.length > 0) throw nonJsonError(this, statusCode, body, server.apiKey, itemIndex);
 		return { body, headers, statusCode };
 	};
 	return await retrying(cancelSignal(this), READ_POLICY, attempt, (error) => {
 		const info = failureOf(error) as FailureInfo | undefined;
-		actedBefore ||= info?.maybeProcessed === true;
+		if (info?.maybeProcessed) actedBefore ??= info.statusCode ? `HTTP ${info.statusCode}` : (info.code ?? 'a dropped connection');
 		return retry && info?.retryable === true;
 	});
 }

@@ -4,6 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_SEARCH_SECONDS } from '../jobs/createOnce';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../jobs/pool';
 import { DURATIONS, PRO_ONLY_SIZES, SIZES } from '../models/catalogue';
 import { builderFields, promptModeField } from './promptBuilder';
@@ -184,7 +185,17 @@ const maxCostOption: INodeProperties = {
 	default: 0,
 	typeOptions: { minValue: 0, numberPrecision: 2 },
 	description:
-		'Stop before submitting a job that would bring the estimated cost of this node run above this amount. 0 means no limit. Models without a known price are not counted.',
+		'Stop before submitting a job that would bring the estimated cost of this execution above this amount: every job the Sora nodes of the execution submit counts, in loops too, and a job the server refused does not. 0 means no limit. Models without a known price are not counted.',
+};
+
+const lostJobSearchOption: INodeProperties = {
+	displayName: 'Lost Job Search (Seconds)',
+	name: 'lostJobSearchSeconds',
+	type: 'number',
+	default: DEFAULT_SEARCH_SECONDS,
+	typeOptions: { minValue: 5, maxValue: 600 },
+	description:
+		"When the answer to a create is lost (timeout, 5xx, dropped connection), how long to keep looking for the job in the server's job list before the request may be sent again. It is sent again only if the list then shows no such job, so you are never charged twice; raise this for a gateway that lists new jobs late.",
 };
 
 const concurrencyOption: INodeProperties = {
@@ -205,7 +216,7 @@ export function createOptions(...extra: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...outputOptions, maxCostOption, concurrencyOption, ...extra],
+		options: [...outputOptions, maxCostOption, concurrencyOption, lostJobSearchOption, ...extra],
 	};
 }
 

@@ -1,36 +1,68 @@
 /**
- * "Max Estimated Cost per Execution": a running total of the estimated price of the jobs one node
- * run submits, checked before each job is sent, so a workflow cannot spend past the limit.
+ * "Max Estimated Cost per Execution": a running total of the estimated price of the jobs one
+ * execution submits — every Sora node of the workflow and every run of it (loops) together —
+ * checked before each job is sent, so a workflow cannot spend past the limit. A create the server
+ * refused started no job and gives its reservation back.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { estimateCost } from '../models/catalogue';
+import { executionKey } from './execution';
 
-/** Keyed by the node's execution context: one total per node run, however many items. */
-const spentByRun = new WeakMap<object, { spent: number }>();
+/** Totals of recent executions (module state: node runs of one execution share it). */
+const totals = new Map<string, { spent: number; touched: number }>();
+/** An execution still running after this long keeps its total only if it submitted meanwhile. */
+const KEEP_MS = 24 * 60 * 60_000;
+const MAX_EXECUTIONS = 1_000;
+
+function totalOf(ctx: IExecuteFunctions): { spent: number; touched: number } {
+	const key = executionKey(ctx);
+	const now = Date.now();
+	let total = totals.get(key);
+	if (total) totals.delete(key); // re-inserted below: the Map stays ordered by last use
+	total ??= { spent: 0, touched: now };
+	total.touched = now;
+	totals.set(key, total);
+	for (const [other, { touched }] of totals) {
+		if (now - touched < KEEP_MS && totals.size <= MAX_EXECUTIONS) break;
+		totals.delete(other);
+	}
+	return total;
+}
+
+/** A job's estimated price, counted against the execution until the job is known not to exist. */
+export interface Reservation {
+	release(): void;
+}
 
 export function reserveBudget(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	job: { model: string; size: string; seconds: number },
-): number | undefined {
+): Reservation | undefined {
 	const cost = estimateCost(job.model, job.size, job.seconds);
+	if (cost === undefined) return undefined;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const limit = Number(options.maxCostPerExecution ?? 0);
-	if (!limit || cost === undefined) return cost;
-	const total = spentByRun.get(this) ?? { spent: 0 };
-	spentByRun.set(this, total);
-	if (total.spent + cost > limit + 1e-9) {
+	const total = totalOf(this);
+	if (limit && total.spent + cost > limit + 1e-9) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Not submitted: this job (about $${cost.toFixed(2)}) would bring the estimated cost of this run to $${(total.spent + cost).toFixed(2)}, over the limit of $${limit.toFixed(2)}`,
+			`Not submitted: this job (about $${cost.toFixed(2)}) would bring the estimated cost of this execution to $${(total.spent + cost).toFixed(2)}, over the limit of $${limit.toFixed(2)}`,
 			{
 				itemIndex,
-				description: 'Raise "Max Estimated Cost per Execution", or send fewer, shorter or smaller videos per run.',
+				description: 'Raise "Max Estimated Cost per Execution", or send fewer, shorter or smaller videos per execution.',
 			},
 		);
 	}
 	total.spent += cost;
-	return cost;
+	let released = false;
+	return {
+		release: () => {
+			if (released) return;
+			released = true;
+			total.spent = Math.max(0, total.spent - cost);
+		},
+	};
 }

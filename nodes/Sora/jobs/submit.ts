@@ -6,9 +6,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { JobRequest, SoraClient } from '../api/client';
+import { settle } from '../api/retry';
 import type { Video } from '../api/schemas';
 import { reserveBudget } from './costBudget';
-import { createJobOnce } from './createOnce';
+import { createJobOnce, startedNoJob } from './createOnce';
 import type { PendingJob } from './watcher';
 
 export interface WaitOptions {
@@ -47,8 +48,14 @@ export async function submitJob(
 	options: WaitOptions,
 	estimate?: Estimate,
 ): Promise<SubmittedJob> {
-	if (estimate) reserveBudget.call(this, itemIndex, estimate);
-	const { video, submittedAt } = await createJobOnce.call(this, client, itemIndex, job);
+	const reservation = estimate ? reserveBudget.call(this, itemIndex, estimate) : undefined;
+	const created = await settle(createJobOnce.call(this, client, itemIndex, job));
+	if (!created.ok) {
+		// Refused (4xx) or never accepted: nothing was spent. A job that may exist stays counted.
+		if (startedNoJob(created.error)) reservation?.release();
+		throw created.error;
+	}
+	const { video, submittedAt } = created.value;
 	return { kind: 'job', video, itemIndex, submittedAt, maxWaitMs: options.maxWaitMs, options, asked: estimate };
 }
 
@@ -73,4 +80,10 @@ export async function fetchCompletedSource(
 /** The price of making another clip like `source` (same model and size), for the cost budget. */
 export function estimateLike(source: Video, seconds: number): Estimate {
 	return { model: source.model ?? '', size: source.size ?? '', seconds };
+}
+
+/** What a job made from `source` will show in the job list: its model and size, and `seconds`. */
+export function showsLike(source: Video, seconds: Array<string | null>): JobRequest['shows'] {
+	const known = seconds.filter((value): value is string => value !== null);
+	return { model: source.model ?? undefined, size: source.size ?? undefined, seconds: known.length ? known : undefined };
 }

@@ -5,7 +5,7 @@ import type { SoraClient } from '../../api/client';
 import { createOptions, modelField, promptFields, waitField } from '../../descriptions/generation';
 import { videoIdField } from '../../descriptions/videoLocator';
 import type { SubmittedJob } from '../../jobs/submit';
-import { estimateLike, fetchCompletedSource, submitJob } from '../../jobs/submit';
+import { estimateLike, fetchCompletedSource, showsLike, submitJob } from '../../jobs/submit';
 import { getBinaryInput, readBinaryBuffer } from '../../media/binaryInput';
 import { looksLikeMp4 } from '../../api/probes';
 import { readId, readModel, readPrompt, readWaitOptions } from '../parameters';
@@ -49,7 +49,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (this.getNodeParameter('source', itemIndex) === 'videoId') {
 		const id = readId.call(this, itemIndex, 'videoId', 'video');
 		const source = await fetchCompletedSource.call(this, client, itemIndex, id, 'edited');
-		const job = { kind: 'edit' as const, body: { prompt, video: { id } } };
+		const job = { kind: 'edit' as const, body: { prompt, video: { id } }, shows: showsLike(source, [source.seconds]) };
 		return await submitJob.call(this, client, itemIndex, job, wait, estimateLike(source, Number(source.seconds)));
 	}
 	const model = readModel.call(this, itemIndex);

@@ -5,7 +5,7 @@ import type { SoraClient } from '../../api/client';
 import { createOptions, promptFields, secondsField, waitField } from '../../descriptions/generation';
 import { videoIdField } from '../../descriptions/videoLocator';
 import type { SubmittedJob } from '../../jobs/submit';
-import { estimateLike, fetchCompletedSource, submitJob } from '../../jobs/submit';
+import { estimateLike, fetchCompletedSource, showsLike, submitJob } from '../../jobs/submit';
 import { readId, readPrompt, readSeconds, readWaitOptions } from '../parameters';
 
 const MAX_TOTAL_SECONDS = 120;
@@ -53,7 +53,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		this,
 		client,
 		itemIndex,
-		{ kind: 'extend', body: { prompt, seconds: String(seconds), video: { id } } },
+		// The job shows the stitched total, or on some servers only the seconds added.
+		{ kind: 'extend', body: { prompt, seconds: String(seconds), video: { id } }, shows: showsLike(source, [String(total), String(seconds)]) },
 		readWaitOptions.call(this, itemIndex),
 		estimateLike(source, seconds),
 	);

@@ -176,11 +176,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	let reference: ImageReference;
 	if (source === 'url') {
 		const url = String(this.getNodeParameter('imageUrl', itemIndex, '')).trim();
+		// Servers that take the first frame only as a file (Azure, LiteLLM, new-api) get it fetched and uploaded by
+		// the node, which can read http:// too; the others fetch it themselves, over https only (OpenRouter says
+		// so; OpenAI's contract likewise).
+		const upload = uploadsImageUrls(dialect);
+		if (!upload && /^http:\/\//i.test(url)) {
+			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is an http:// URL; ${dialect.name} fetches the first frame over https:// only`, 'Use the https:// address of the image, or fetch it with HTTP Request and use Image Source "Binary Field".');
+		}
 		if (!/^(https?:\/\/|data:image\/)/i.test(url)) {
 			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is not an image URL`, 'Enter an https:// URL or a data:image/… URL.');
 		}
-		// Servers that take the first frame only as a file (Azure, LiteLLM) get it uploaded by the node.
-		const upload = uploadsImageUrls(dialect);
 		const fetched = await settle(fetchUrlBytes.call(this, url, upload ? MAX_IMAGE_BYTES : HEADER_BYTES, !upload));
 		if (!fetched.ok) {
 			throw imageError.call(

@@ -5,7 +5,7 @@ import type { SoraClient } from '../../api/client';
 import { createOptions, promptFields, waitField } from '../../descriptions/generation';
 import { videoIdField } from '../../descriptions/videoLocator';
 import type { SubmittedJob } from '../../jobs/submit';
-import { estimateLike, fetchCompletedSource, submitJob } from '../../jobs/submit';
+import { estimateLike, fetchCompletedSource, showsLike, submitJob } from '../../jobs/submit';
 import { remixBody } from '../../servers';
 import { readId, readPrompt, readWaitOptions } from '../parameters';
 
@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		this,
 		client,
 		itemIndex,
-		{ kind: 'remix', sourceId: id, body: remixBody(client.server.dialect, prompt, source) },
+		{ kind: 'remix', sourceId: id, body: remixBody(client.server.dialect, prompt, source), shows: showsLike(source, [source.seconds]) },
 		readWaitOptions.call(this, itemIndex),
 		estimateLike(source, Number(source.seconds)),
 	);
