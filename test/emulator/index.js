@@ -40,6 +40,7 @@ async function startEmulator(options = {}) {
   function reset() {
     jobs.stopTimers();
     state.jobs.clear();
+    state.deletedKeys.clear();
     state.characters.clear();
     state.idempotency.clear();
     state.stats = emptyStats();
@@ -70,6 +71,8 @@ async function startEmulator(options = {}) {
         io.checkAuth(req);
       });
       if (answered) return;
+      // Tests hold a request here (a slow list page, a download that has not started) with `gate`.
+      if (typeof config.gate === 'function') await config.gate({ route: name, phase: 'request', id: route.params.id, url });
       await handlers[name](req, res, ctx, route.params, url);
     } catch (err) {
       if (!res.headersSent && !res.destroyed) {
