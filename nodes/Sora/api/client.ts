@@ -78,7 +78,7 @@ export class SoraClient {
 	 */
 	async *listVideos(
 		action: string,
-		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number } = {},
+		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number; deadline?: number } = {},
 	): AsyncGenerator<VideoPage> {
 		const headers = listHeaders(this.ctx, this.server.dialect, action);
 		let after = options.after;
@@ -86,6 +86,7 @@ export class SoraClient {
 			const response = await this.request('GET', '/videos', {
 				itemIndex: options.itemIndex,
 				headers,
+				deadline: options.deadline,
 				qs: { limit: options.limit ?? 100, order: options.order ?? 'desc', ...(after ? { after } : {}) },
 			});
 			const page = parseVideoList(response.body);
@@ -124,9 +125,9 @@ export class SoraClient {
 	/**
 	 * Downloads one asset of a video into binary data: from a result URL the video carries (fetched
 	 * without the key on another origin), else from the content endpoint. A server without
-	 * thumbnails is refused before any request.
+	 * thumbnails is refused before any request. With a `deadline` (epoch ms) the download is over by then.
 	 */
-	async downloadAsset(videoId: string, variant: Variant, itemIndex: number, video?: Video): Promise<IBinaryData> {
+	async downloadAsset(videoId: string, variant: Variant, itemIndex: number, video?: Video, deadline?: number): Promise<IBinaryData> {
 		const { dialect } = this.server;
 		if (variant !== 'video') requireFeature(this.ctx, dialect, variant, undefined, itemIndex);
 		let source = video;
@@ -139,6 +140,7 @@ export class SoraClient {
 			itemIndex,
 			fileName: `${videoId}.${file.extension}`,
 			mimeType: file.mimeType,
+			deadline,
 		});
 	}
 }

@@ -24,6 +24,11 @@ export interface RequestOptions {
 	/** Retry on 408/409/429/5xx and connection errors. On for reads and deletes; creates handle their own. */
 	retry?: boolean;
 	timeoutMs?: number;
+	/**
+	 * Epoch ms by which the request, its retries and their waits are over: the caller (the trigger) has a
+	 * time budget. Past it the request is aborted.
+	 */
+	deadline?: number;
 }
 
 export interface ApiResponse {
@@ -40,6 +45,19 @@ const READ_POLICY = { attempts: 4, totalWaitMs: 90_000, maxWaitMs: MAX_RETRY_WAI
 /** The execution's cancel signal (poll and load-options contexts have none). */
 export function cancelSignal(ctx: SoraContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+/**
+ * What stops a request: its deadline when it has one (only the trigger sets one, and a poll has no
+ * cancel signal), else the execution's cancel signal.
+ */
+export function stopSignal(ctx: SoraContext, deadline?: number): AbortSignal | undefined {
+	return deadline === undefined ? cancelSignal(ctx) : AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+}
+
+/** The timeout of one attempt: the default, or less when a deadline is nearer. */
+export function attemptTimeout(timeoutMs: number, deadline?: number): number {
+	return deadline === undefined ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
 }
 
 /**
@@ -60,7 +78,7 @@ export async function sendFollowingRedirects(
 		ignoreHttpStatusErrors: true,
 		// Followed by hand: n8n strips only Authorization on a cross-origin redirect, not api-key.
 		disableFollowRedirect: true,
-		abortSignal: cancelSignal(this),
+		abortSignal: request.abortSignal ?? cancelSignal(this),
 	};
 	for (let hop = 0; ; hop++) {
 		// A fresh headers object per hop: an authenticate step that writes into it cannot reach the next host.
@@ -104,8 +122,9 @@ export async function apiRequest(
 	path: string,
 	options: RequestOptions = {},
 ): Promise<ApiResponse> {
-	const { itemIndex } = options;
+	const { itemIndex, deadline } = options;
 	const retry = options.retry ?? (method === 'GET' || method === 'DELETE');
+	const signal = stopSignal(this, deadline);
 	const request: IHttpRequestOptions = {
 		method,
 		url: `${server.baseUrl}${path}`,
@@ -113,8 +132,9 @@ export async function apiRequest(
 		headers: { accept: 'application/json', ...(options.headers ?? {}) },
 		body: options.body,
 		json: !(options.body instanceof FormData),
-		timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		timeout: attemptTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, deadline),
 		sendCredentialsOnCrossOriginRedirect: false,
+		abortSignal: signal,
 	};
 	let actedBefore = false;
 	const deleted = (headers: IDataObject): ApiResponse => ({
@@ -123,7 +143,9 @@ export async function apiRequest(
 		statusCode: 200,
 	});
 	const attempt = async (): Promise<ApiResponse> => {
-		const sent = await settle(sendFollowingRedirects.call(this, server, request));
+		const sent = await settle(
+			sendFollowingRedirects.call(this, server, { ...request, timeout: attemptTimeout(request.timeout ?? DEFAULT_TIMEOUT_MS, deadline) }),
+		);
 		if (!sent.ok) {
 			// n8n wraps connection failures (reset, refused, timeout) in a NodeApiError without an HTTP status;
 			// its own errors (a missing credential, a cancelled execution) pass through.
@@ -145,7 +167,7 @@ export async function apiRequest(
 		if (method === 'DELETE' && (body === undefined || body === '')) return deleted(headers); // 204 No Content
 		return { body, headers, statusCode };
 	};
-	return await retrying(cancelSignal(this), READ_POLICY, attempt, (error) => {
+	return await retrying(signal, { ...READ_POLICY, deadline }, attempt, (error) => {
 		const info = failureOf(error) as FailureInfo | undefined;
 		actedBefore ||= info?.maybeProcessed === true;
 		return retry && info?.retryable === true;

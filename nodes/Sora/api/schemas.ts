@@ -119,6 +119,8 @@ export interface Video {
 	error: { code: string; message: string } | null;
 	/** Where the finished MP4 can be fetched, when the server says so (OpenRouter, new-api gateways). */
 	urls?: string[];
+	/** The server's own word when it is none we know; `status` is then `in_progress` (not finished). */
+	raw_status?: string;
 }
 
 function normaliseError(
@@ -144,8 +146,10 @@ function normaliseError(
 export function parseVideo(data: unknown): Video {
 	const raw = videoSchema.parse(data);
 	const rawStatus = raw.status.toLowerCase();
-	const status = STATUS_WORDS[rawStatus];
-	if (!status) throw new Error(`unknown video status "${raw.status}"`);
+	// A word we do not know (a gateway passing a provider's own, new-api's UNKNOWN) means "not finished":
+	// callers keep waiting instead of failing, and the word is kept for whoever reads the item.
+	const known = Object.prototype.hasOwnProperty.call(STATUS_WORDS, rawStatus) ? STATUS_WORDS[rawStatus] : undefined;
+	const status = known ?? 'in_progress';
 	const error = status === 'failed' ? normaliseError(rawStatus, raw.error) : null;
 	const urls = [...(raw.urls ?? []), ...(raw.unsigned_urls ?? []), ...(raw.url ?? [])];
 	return {
@@ -163,6 +167,7 @@ export function parseVideo(data: unknown): Video {
 		remixed_from_video_id: raw.remixed_from_video_id ?? null,
 		error: status === 'failed' ? (error ?? { code: 'failed', message: 'The video job failed.' }) : null,
 		...(status === 'completed' && urls.length ? { urls } : {}),
+		...(known ? {} : { raw_status: raw.status }),
 	};
 }
 
