@@ -229,9 +229,16 @@ function createJobs(state, mediaStore) {
     return [Math.floor(job.createdAtMs / 1000), job.id];
   }
 
-  /** Whether the list shows the job yet (`listLagMs` after it was created). */
+  /** Whether the list shows the job yet (`listLagMs` after it was created, decided once per job). */
   function listed(job) {
-    return Date.now() >= job.createdAtMs + (Number(config.listLagMs) || 0);
+    if (job.listLagMs === undefined) {
+      let lag = config.listLagMs;
+      if (typeof lag === 'function') {
+        try { lag = lag(view(job)); } catch { lag = 0; }
+      }
+      job.listLagMs = Math.max(0, Number(lag) || 0);
+    }
+    return Date.now() >= job.createdAtMs + job.listLagMs;
   }
 
   /** Stops every job's timer (reset, close). */
