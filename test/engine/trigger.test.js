@@ -298,3 +298,235 @@ describe('Sora Trigger', () => {
 		}
 	});
 });
+
+/**
+ * Polls an active workflow until every job in `created` was emitted (or `maxPolls`), making `more()`
+ * jobs between polls while it returns any. Returns the emission figures and what each poll saw.
+ */
+async function pollUntilDelivered(trigger, created, { more = async () => [], maxPolls = 200, pauseMs = 150 } = {}) {
+	const rec = recorder();
+	const perPoll = [];
+	for (let n = 0; n < maxPolls; n++) {
+		for (const job of await more(n)) created.set(job.id, job);
+		const items = rec.record(await trigger.poll())?.[0] ?? [];
+		perPoll.push(items.map((item) => item.json.id));
+		if (created.size && [...created.keys()].every((id) => rec.emitted.has(id))) break;
+		await sleep(pauseMs);
+	}
+	return { ...rec.figures(created), perPoll, withoutBinary: rec.withoutBinary, rec };
+}
+
+describe('Sora Trigger: overlapping polls', () => {
+	const parameters = (options = {}, onlyNew = true) => ({ events: ['completed', 'failed'], onlyNew, options: { download: false, ...options } });
+
+	test('a list page held while another poll runs: 150 finished videos, none emitted twice', async () => {
+		const gates = makeGate();
+		const server = await startServer({ jobMs: 0, gate: gates.gate });
+		const trigger = await harness.activeWorkflow({ pkg: PKG, nodeType: 'soraTrigger', credentials: server.credentials, parameters: parameters({ maxPerPoll: 100 }, false) });
+		try {
+			const created = new Map();
+			for (let n = 0; n < 150; n += 15) {
+				for (const job of await Promise.all(Array.from({ length: 15 }, (_, k) => createJob(server.emulator.baseUrl, `clip ${n + k}`)))) created.set(job.id, job);
+			}
+			await sleep(300);
+			const rec = recorder();
+			const hold = gates.hold(heldLaterPage);
+			const a = trigger.poll();
+			await hold.caught;
+			rec.record(await trigger.poll()); // B walks both pages and takes the oldest 100
+			hold.release();
+			rec.record(await a); // A goes on with what it listed before B ran
+			rec.record(await trigger.poll());
+			expect(rec.figures(created)).toEqual({ emitted: 150, duplicates: 0, missed: 0, unknown: 0 });
+			expect(trigger.stats.overlapped).toBe(1);
+		} finally {
+			gates.releaseAll();
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+
+	test('a slow download keeps its claims: another poll delivers a newer video but never passes them, and nothing is lost', async () => {
+		const gates = makeGate();
+		const server = await startServer({ jobMs: 0, gate: gates.gate });
+		const trigger = await harness.activeWorkflow({ pkg: PKG, nodeType: 'soraTrigger', credentials: server.credentials, parameters: parameters({ maxPerPoll: 2, download: true }) });
+		try {
+			expect(await trigger.poll()).toBeNull();
+			const x = await createJob(server.emulator.baseUrl, 'X');
+			const y = await createJob(server.emulator.baseUrl, 'Y');
+			await sleep(300);
+			const rec = recorder();
+			const hold = gates.hold(heldDownload);
+			const a = trigger.poll(); // claims X and Y, stalls in X's download
+			await hold.caught;
+			await sleep(1100); // Z is made in a later second
+			const z = await createJob(server.emulator.baseUrl, 'Z');
+			await sleep(300);
+			const b = rec.record(await trigger.poll());
+			expect(b[0].map((item) => item.json.id)).toEqual([z.id]);
+			const state = trigger.live()['node:Poll Trigger'].sora;
+			expect(Object.keys(state.leases).sort()).toEqual([x.id, y.id].sort());
+			expect(state.floor).toBeLessThanOrEqual(x.created_at);
+			hold.release();
+			const late = rec.record(await a);
+			expect(late[0].map((item) => item.json.id)).toEqual([x.id, y.id]);
+			expect(await trigger.poll()).toBeNull();
+			expect(rec.figures(new Map([x, y, z].map((job) => [job.id, job])))).toEqual({ emitted: 3, duplicates: 0, missed: 0, unknown: 0 });
+			expect(rec.withoutBinary).toEqual([]);
+		} finally {
+			gates.releaseAll();
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+});
+
+describe('Sora Trigger: awkward job lists', () => {
+	const parameters = (options = {}, onlyNew = true) => ({ events: ['completed', 'failed'], onlyNew, options: { download: false, ...options } });
+	const activate = async (server, options, onlyNew) => {
+		const trigger = await harness.activeWorkflow({ pkg: PKG, nodeType: 'soraTrigger', credentials: server.credentials, parameters: parameters(options, onlyNew) });
+		if (onlyNew !== false) expect(await trigger.poll()).toBeNull();
+		return trigger;
+	};
+	const batch = (server, n, prefix) => Promise.all(Array.from({ length: n }, (_, k) => createJob(server.emulator.baseUrl, `${prefix} ${k}`)));
+
+	test('videos without created_at neither stop the walk nor come twice (some of them, then all)', async () => {
+		const server = await startServer({ jobMs: () => 100 + Math.floor(Math.random() * 1200), omitCreatedAt: 0.4 });
+		const trigger = await activate(server);
+		try {
+			const created = new Map();
+			const some = await pollUntilDelivered(trigger, created, { more: async (n) => (n < 8 ? await batch(server, 5, `some ${n}`) : []) });
+			expect(server.emulator.jobs().filter((job) => job.created_at === undefined).length).toBeGreaterThan(3);
+			expect(some).toMatchObject({ emitted: 40, duplicates: 0, missed: 0, unknown: 0 });
+			server.emulator.setConfig({ omitCreatedAt: true });
+			const all = await pollUntilDelivered(trigger, new Map(), { more: async (n) => (n < 4 ? await batch(server, 5, `all ${n}`) : []) });
+			expect(all).toMatchObject({ emitted: 20, duplicates: 0, missed: 0, unknown: 0 });
+			for (let k = 0; k < 3; k++) expect(await trigger.poll()).toBeNull();
+		} finally {
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+
+	test('a server that ignores the cursor: bounded requests, no video twice within or across polls', async () => {
+		const server = await startServer({ jobMs: 0, ignoreCursor: true });
+		const trigger = await activate(server, { maxPerPoll: 100 }, false);
+		try {
+			for (let n = 0; n < 150; n += 15) await batch(server, 15, `clip ${n}`);
+			await sleep(300);
+			const rec = recorder();
+			const lists = () => server.emulator.stats.requests.list ?? 0;
+			const counts = [];
+			for (let k = 0; k < 3; k++) {
+				const before = lists();
+				const ids = (rec.record(await trigger.poll())?.[0] ?? []).map((item) => item.json.id);
+				expect(new Set(ids).size).toBe(ids.length);
+				counts.push({ items: ids.length, requests: lists() - before });
+			}
+			// The first page is all such a server ever shows: its 100 videos, once.
+			expect(counts).toEqual([{ items: 100, requests: 2 }, { items: 0, requests: 2 }, { items: 0, requests: 2 }]);
+			const fresh = await batch(server, 3, 'fresh');
+			await sleep(300);
+			expect(rec.record(await trigger.poll())[0].map((item) => item.json.id).sort()).toEqual(fresh.map((job) => job.id).sort());
+			expect([...rec.emitted.values()].every((n) => n === 1)).toBe(true);
+		} finally {
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+
+	test('an unknown status word is "not finished", never an error', async () => {
+		const server = await startServer({ jobMs: () => 300 + Math.floor(Math.random() * 1200), statusWords: { in_progress: 'UPSCALING', queued: 'NOT_START_YET' } });
+		const trigger = await activate(server);
+		try {
+			const created = new Map();
+			const result = await pollUntilDelivered(trigger, created, { more: async (n) => (n < 4 ? await batch(server, 5, `clip ${n}`) : []), pauseMs: 100 });
+			expect(result).toMatchObject({ emitted: 20, duplicates: 0, missed: 0, unknown: 0 });
+			expect(trigger.stats.errors).toBe(0);
+			// Still running under a word nobody knows: held back, not emitted, not an error.
+			const stuck = await createJob(server.emulator.baseUrl, 'stuck');
+			server.emulator.setConfig({ jobMs: 60_000 });
+			await sleep(200);
+			expect(await trigger.poll()).toBeNull();
+			expect(server.emulator.jobs().find((job) => job.id === stuck.id).status).toBe('UPSCALING');
+		} finally {
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+
+	test('same-second ties: a job made in the second of one already emitted, sorting before or after it, still comes', async () => {
+		const server = await startServer({ jobMs: 0, shuffleIds: true });
+		const trigger = await activate(server);
+		try {
+			const created = new Map();
+			const rec = recorder();
+			let tiesBelow = 0;
+			for (let round = 0; round < 4; round++) {
+				await sleep(1000 - (Date.now() % 1000) + 20); // the start of a second
+				const first = await createJob(server.emulator.baseUrl, `first ${round}`);
+				created.set(first.id, first);
+				await sleep(60);
+				expect(rec.record(await trigger.poll())[0].map((item) => item.json.id)).toEqual([first.id]);
+				const later = await batch(server, 8, `later ${round}`);
+				for (const job of later) created.set(job.id, job);
+				const sameSecond = later.filter((job) => job.created_at === first.created_at);
+				tiesBelow += sameSecond.filter((job) => job.id < first.id).length;
+				await sleep(60);
+				rec.record(await trigger.poll());
+			}
+			expect(tiesBelow).toBeGreaterThan(0); // the case that used to be skipped did happen
+			expect(rec.figures(created)).toEqual({ emitted: created.size, duplicates: 0, missed: 0, unknown: 0 });
+		} finally {
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+
+	test('ids not sorted by time: 150 jobs finishing in random order, each once', async () => {
+		const server = await startServer({ jobMs: () => 50 + Math.floor(Math.random() * 1500), shuffleIds: true });
+		const trigger = await activate(server, { maxPerPoll: 10 });
+		try {
+			const result = await pollUntilDelivered(trigger, new Map(), { more: async (n) => (n < 15 ? await batch(server, 10, `clip ${n}`) : []), pauseMs: 80 });
+			expect(result).toMatchObject({ emitted: 150, duplicates: 0, missed: 0, unknown: 0 });
+		} finally {
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+
+	test('a list that shows each job up to 2.5 s late, so a later job can show before an earlier one: none missed', async () => {
+		const server = await startServer({ jobMs: () => Math.floor(Math.random() * 800), listLagMs: () => Math.floor(Math.random() * 2500) });
+		const trigger = await activate(server);
+		try {
+			const result = await pollUntilDelivered(trigger, new Map(), { more: async (n) => (n < 20 && n % 2 === 0 ? await batch(server, 5, `clip ${n}`) : []), pauseMs: 250 });
+			expect(result).toMatchObject({ emitted: 50, duplicates: 0, missed: 0, unknown: 0 });
+		} finally {
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+
+	test.each([
+		['behind by an hour', -3600],
+		['ahead by an hour', 3600],
+		['behind by two days (expires_at already past on our clock)', -2 * 86400],
+	])('a server clock %s: only jobs made after activation, each with its MP4', async (_, clockSkewS) => {
+		const server = await startServer({ jobMs: 100, clockSkewS });
+		try {
+			const before = await createJob(server.emulator.baseUrl, 'made before activation');
+			await sleep(1100);
+			const trigger = await activate(server, { download: true });
+			try {
+				const created = new Map();
+				const result = await pollUntilDelivered(trigger, created, { more: async (n) => (n === 0 ? await batch(server, 3, 'after') : []) });
+				expect(result).toMatchObject({ emitted: 3, duplicates: 0, missed: 0, unknown: 0, withoutBinary: [] });
+				expect(result.rec.emitted.has(before.id)).toBe(false);
+			} finally {
+				trigger.close();
+			}
+		} finally {
+			await server.emulator.close();
+		}
+	});
+});
