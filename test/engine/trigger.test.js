@@ -530,3 +530,73 @@ describe('Sora Trigger: awkward job lists', () => {
 		}
 	});
 });
+
+describe('Sora Trigger: the 45 s poll budget', () => {
+	const parameters = (options = {}) => ({ events: ['completed'], onlyNew: true, options });
+
+	test('a download the server wants retried in 50 s is handed back at once, then delivered by the next poll', async () => {
+		const server = await startServer({ jobMs: 0 });
+		const trigger = await harness.activeWorkflow({ pkg: PKG, nodeType: 'soraTrigger', credentials: server.credentials, parameters: parameters() });
+		try {
+			expect(await trigger.poll()).toBeNull();
+			const job = await createJob(server.emulator.baseUrl, 'rate limited');
+			await sleep(300);
+			server.emulator.setConfig({ faults: { rate429: 1, retryAfterMs: 50_000, scope: ['content'], budget: 1 } });
+			const started = Date.now();
+			expect(await trigger.poll()).toBeNull();
+			expect(Date.now() - started).toBeLessThan(5000);
+			expect(trigger.live()['node:Poll Trigger'].sora.tries).toEqual({ [job.id]: 1 });
+			const items = (await trigger.poll())[0];
+			expect(items.map((item) => item.json.id)).toEqual([job.id]);
+			expect(items[0].binary.data.mimeType).toBe('video/mp4');
+		} finally {
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+
+	test('a list the server wants retried in 50 s fails the poll at once with the 429, so n8n can back off', async () => {
+		const server = await startServer({ jobMs: 0 });
+		const trigger = await harness.activeWorkflow({ pkg: PKG, nodeType: 'soraTrigger', credentials: server.credentials, parameters: parameters() });
+		try {
+			expect(await trigger.poll()).toBeNull();
+			server.emulator.setConfig({ faults: { rate429: 1, retryAfterMs: 50_000, scope: ['list'], budget: 1 } });
+			const started = Date.now();
+			await expect(trigger.poll()).rejects.toMatchObject({ httpCode: '429' });
+			expect(Date.now() - started).toBeLessThan(5000);
+		} finally {
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+
+	test('a later list page that does not come within the 15 s list budget: the poll goes on with what it has, and nothing is lost', async () => {
+		const gates = makeGate();
+		const server = await startServer({ jobMs: 0, gate: gates.gate });
+		const trigger = await harness.activeWorkflow({ pkg: PKG, nodeType: 'soraTrigger', credentials: server.credentials, parameters: parameters({ maxPerPoll: 100, download: false }) });
+		try {
+			expect(await trigger.poll()).toBeNull();
+			const created = new Map();
+			for (let n = 0; n < 120; n += 20) {
+				for (const job of await Promise.all(Array.from({ length: 20 }, (_, k) => createJob(server.emulator.baseUrl, `clip ${n + k}`)))) created.set(job.id, job);
+			}
+			await sleep(300);
+			const floor = trigger.live()['node:Poll Trigger'].sora.floor;
+			const rec = recorder();
+			gates.hold(heldLaterPage); // never let go: the server simply does not answer
+			const started = Date.now();
+			const first = rec.record(await trigger.poll())[0];
+			const took = Date.now() - started;
+			expect(took).toBeGreaterThanOrEqual(14_000);
+			expect(took).toBeLessThan(20_000);
+			expect(first).toHaveLength(100); // the first page's videos
+			expect(trigger.live()['node:Poll Trigger'].sora.floor).toBe(floor); // an incomplete walk does not move it
+			rec.record(await trigger.poll());
+			expect(rec.figures(created)).toEqual({ emitted: 120, duplicates: 0, missed: 0, unknown: 0 });
+		} finally {
+			gates.releaseAll();
+			trigger.close();
+			await server.emulator.close();
+		}
+	});
+});
