@@ -149,15 +149,15 @@ export interface Outcome {
 
 /**
  * Records what poll `by` did and returns what it may emit: each delivered video whose lease is still
- * its own (or void and unclaimed) and that nobody emitted meanwhile. Then, after a complete walk,
+ * its own. Then, after a complete walk,
  * raises the floor as far as is safe and prunes what lies below it.
  */
 export function commit(state: TriggerState, walk: Walk, filters: TriggerFilters, by: string, outcome: Outcome, now: number): Seen[] {
 	const emit: Seen[] = [];
 	for (const seen of outcome.delivered) {
 		const { id } = seen.video;
-		const lease = state.leases[id];
-		if ((lease && lease.by !== by) || id in state.done) continue;
+		// Only on its own lease: a lease taken over (it had expired) or gone (its video settled meanwhile) is not.
+		if (state.leases[id]?.by !== by || id in state.done) continue;
 		state.done[id] = seen.upper;
 		delete state.leases[id];
 		if (state.tries) delete state.tries[id];
@@ -191,7 +191,8 @@ function raiseFloor(state: TriggerState, walk: Walk, filters: TriggerFilters, no
 		const { video } = seen;
 		seenIds.add(video.id);
 		if (seen.upper !== null) newest = Math.max(newest, seen.upper);
-		if (belowFloor(seen, walk.floor)) continue;
+		// Settled below the floor, as it is now (another poll may have raised it since this walk).
+		if (belowFloor(seen, state.floor)) continue;
 		if (!isFinished(video)) {
 			if (!(seen.lower !== null && seen.lower < serverNow - STALE_S)) hold(seen.lower);
 		} else if (matches(video, filters) && !(video.id in state.done)) {
