@@ -249,4 +249,4 @@ function createJobs(state, mediaStore) {
   return { pump, finish, forceEnd, createJob, idempotent, getJob, assetFor, isExpired, view, listKey, listed, stopTimers };
 }
 
-module.exports = { createJobs, newId, nowSec, MODERATION_WORD };
+module.exports = { createJobs, newId, nowSec, progressOf, MODERATION_WORD };
