@@ -15,7 +15,7 @@
 import type { Video } from '../api/schemas';
 import type { Seen, Walk } from './walk';
 
-export interface Lease {
+interface Lease {
 	/** The poll that holds it. */
 	by: string;
 	/** Local time (ms) after which it is void. */
@@ -82,11 +82,11 @@ export function baselineState(walk: Walk | undefined): TriggerState {
 	return state;
 }
 
-export function isFinished(video: Video): boolean {
+function isFinished(video: Video): boolean {
 	return video.status === 'completed' || video.status === 'failed';
 }
 
-export function matches(video: Video, filters: TriggerFilters): boolean {
+function matches(video: Video, filters: TriggerFilters): boolean {
 	if (!filters.events.has(video.status)) return false;
 	if (filters.model && video.model !== filters.model) return false;
 	if (filters.promptContains && !(video.prompt ?? '').toLowerCase().includes(filters.promptContains)) return false;
