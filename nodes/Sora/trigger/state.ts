@@ -158,7 +158,8 @@ export function commit(state: TriggerState, walk: Walk, filters: TriggerFilters,
 		const { id } = seen.video;
 		// Only on its own lease: a lease taken over (it had expired) or gone (its video settled meanwhile) is not.
 		if (state.leases[id]?.by !== by || id in state.done) continue;
-		state.done[id] = seen.upper;
+		// Without created_at, completed_at: unlike a neighbour's time it cannot change when the neighbour is deleted.
+		state.done[id] = seen.video.created_at ?? seen.video.completed_at ?? null;
 		delete state.leases[id];
 		if (state.tries) delete state.tries[id];
 		emit.push(seen);
