@@ -149,8 +149,7 @@ export interface Outcome {
 
 /**
  * Records what poll `by` did and returns what it may emit: each delivered video whose lease is still
- * its own. Then, after a complete walk,
- * raises the floor as far as is safe and prunes what lies below it.
+ * its own. Then, after a complete walk, raises the floor as far as is safe and prunes what lies below it.
  */
 export function commit(state: TriggerState, walk: Walk, filters: TriggerFilters, by: string, outcome: Outcome, now: number): Seen[] {
 	const emit: Seen[] = [];
