@@ -10,6 +10,7 @@ const crypto = require('node:crypto');
 const { spawn, execFile } = require('node:child_process');
 const { request, FormData } = require('undici');
 const { startEmulator, MODERATION_WORD } = require('./emulator');
+const { progressOf } = require('./emulator/jobs');
 
 jest.setTimeout(60000);
 
@@ -337,6 +338,90 @@ describe('list and delete', () => {
     expectApiError(await call('GET', `/videos/${done.id}`), 404);
     expectApiError(await call('DELETE', `/videos/${done.id}`), 404);
   });
+});
+
+describe('job list behaviours', () => {
+  const ids = (r) => r.json.data.map((d) => d.id);
+
+  test('same-second ties are ordered by (created_at, id); with shuffleIds a later job can sort either side; a deleted cursor still works', () => withFreshEmulator({ mediaMode: 'lazy', shuffleIds: true, jobMs: 0 }, async () => {
+    const made = [];
+    for (let i = 0; i < 12; i++) made.push(await create({ prompt: `tie ${i}` }));
+    expect(made.every((v) => /^video_[0-9a-f]{32}$/.test(v.id))).toBe(true);
+    const expected = [...made].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1)).map((v) => v.id).reverse();
+    const all = await call('GET', '/videos?limit=100');
+    expect(ids(all)).toEqual(expected);
+    expect(ids(all)).not.toEqual(made.map((v) => v.id).reverse()); // not creation order (1 in 12! by chance)
+    // Pages of 5 by cursor give the same order, also after the cursor's own job is deleted.
+    const page1 = await call('GET', '/videos?limit=5');
+    await waitDone(page1.json.last_id);
+    expect((await call('DELETE', `/videos/${page1.json.last_id}`)).status).toBe(200);
+    const page2 = await call('GET', `/videos?limit=5&after=${page1.json.last_id}`);
+    expect(ids(page2)).toEqual(expected.slice(5, 10));
+  }));
+
+  test('listLagMs (constant or per job), ignoreCursor, omitCreatedAt, clockSkewS and statusWords', () => withFreshEmulator({ mediaMode: 'lazy', jobMs: 60_000 }, async () => {
+    emu.setConfig({ listLagMs: 400 });
+    const late = await create({ prompt: 'late' });
+    expect((await call('GET', `/videos/${late.id}`)).status).toBe(200); // retrieve finds it at once
+    expect(ids(await call('GET', '/videos'))).toEqual([]);
+    await sleep(450);
+    expect(ids(await call('GET', '/videos'))).toEqual([late.id]);
+    emu.setConfig({ listLagMs: (video) => (video.prompt === 'slow' ? 600 : 0) });
+    const slow = await create({ prompt: 'slow' });
+    const quick = await create({ prompt: 'quick' });
+    expect(ids(await call('GET', '/videos'))).toEqual([quick.id, late.id]); // a later job shows before an earlier one
+    await sleep(650);
+    expect(ids(await call('GET', '/videos'))).toEqual([quick.id, slow.id, late.id]);
+    emu.setConfig({ listLagMs: 0 });
+
+    emu.setConfig({ ignoreCursor: true });
+    const first = await call('GET', '/videos?limit=2');
+    const again = await call('GET', `/videos?limit=2&after=${first.json.last_id}`);
+    expect(again.json).toMatchObject({ data: first.json.data.map((d) => expect.objectContaining({ id: d.id })), has_more: true, last_id: first.json.last_id });
+    emu.setConfig({ ignoreCursor: false });
+
+    emu.setConfig({ omitCreatedAt: true, clockSkewS: -3600, statusWords: { in_progress: 'rendering', queued: 'waiting' } });
+    const hidden = await create({ prompt: 'no time' });
+    expect(hidden).not.toHaveProperty('created_at');
+    expect(hidden.status).toBe('waiting');
+    emu.setConfig({ omitCreatedAt: false });
+    const skewed = await create({ prompt: 'skewed' });
+    expect(Math.abs(skewed.created_at - (Math.floor(Date.now() / 1000) - 3600))).toBeLessThanOrEqual(1);
+    await sleep(30);
+    expect((await call('GET', `/videos/${skewed.id}`)).json.status).toBe('rendering');
+    expect((await call('GET', `/videos/${hidden.id}`)).json).not.toHaveProperty('created_at'); // decided once per job
+    await admin('POST', `/__emulator/videos/${skewed.id}/complete`);
+    const done = (await call('GET', `/videos/${skewed.id}`)).json;
+    expect(done.status).toBe('completed');
+    expect(Math.abs(done.completed_at - (Math.floor(Date.now() / 1000) - 3600))).toBeLessThanOrEqual(1);
+    expect(done.expires_at - done.completed_at).toBe(86400);
+    expect((await call('GET', `/videos/${skewed.id}/content`, { raw: true })).status).toBe(200); // expiry keeps the real clock
+    emu.setConfig({ omitCreatedAt: 0.5, clockSkewS: 0, statusWords: {} });
+    const mixed = [];
+    for (let i = 0; i < 40; i++) mixed.push(await create({ prompt: `mixed ${i}` }));
+    const without = mixed.filter((v) => !('created_at' in v)).length;
+    expect(without).toBeGreaterThan(5);
+    expect(without).toBeLessThan(35);
+  }));
+
+  test.each([
+    ['linear', [0, 25, 50, 80, 99]],
+    ['stall99', [0, 50, 99, 99, 99]],
+    ['jumps', [0, 10, 40, 90, 90]],
+    ['none', [0, 0, 0, 0, 0]],
+    ['null', [null, null, null, null, null]],
+  ])('progressProfile %s', (profile, expected) => withFreshEmulator({ mediaMode: 'lazy', jobMs: 60_000, progressProfile: profile }, async () => {
+    // The curve at fixed shares of the job time…
+    expect([0, 0.25, 0.5, 0.8, 0.995].map((frac) => progressOf(profile, frac))).toEqual(expected);
+    // …and on the wire: a running job early in its time, then done.
+    const v = await create({ prompt: `progress ${profile}` });
+    await sleep(30);
+    const running = (await call('GET', `/videos/${v.id}`)).json;
+    expect(running.status).toBe('in_progress');
+    expect(running.progress).toBe(expected[0]);
+    await admin('POST', `/__emulator/videos/${v.id}/complete`);
+    expect((await call('GET', `/videos/${v.id}`)).json.progress).toBe(profile === 'null' ? null : 100);
+  }));
 });
 
 // ---------------------------------------------------------------- content

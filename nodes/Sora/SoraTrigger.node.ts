@@ -3,14 +3,22 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { SoraClient } from './api/client';
 import { connect } from './api/client';
+import { failureOf } from './api/errors';
+import { settle } from './api/retry';
 import type { Video } from './api/schemas';
 import { binaryOutputOption, downloadThumbnailOption, modelFilter } from './descriptions/generation';
 import { videoItem, videoJson } from './media/videoItem';
-import { findFinishedVideos } from './trigger/findFinishedVideos';
-import type { TriggerFilters, TriggerState } from './trigger/findFinishedVideos';
+import type { Outcome, TriggerFilters, TriggerState } from './trigger/state';
+import { MAX_TRIES, baselineState, candidates, claim, commit, readState, release } from './trigger/state';
+import { walkList } from './trigger/walk';
 
-/** n8n's durable scheduler gives a poll 45 s; stop starting downloads well before that. */
-const POLL_BUDGET_MS = 35_000;
+/**
+ * n8n's durable scheduler abandons a poll after 45 s (and a poll that overlaps a slow one shares its
+ * static data). Offsets from the start of a poll: listing ends by `listMs`, downloads by `downloadsMs`
+ * (one is not started with less than `minDownloadMs` left), and nothing is recorded after `commitMs`,
+ * when n8n may already have dropped the result. A claim lasts `leaseMs`, past any poll that still counts.
+ */
+const BUDGET = { listMs: 15_000, downloadsMs: 38_000, minDownloadMs: 2_000, commitMs: 43_000, leaseMs: 45_000 };
 
 export class SoraTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -103,55 +111,112 @@ export class SoraTrigger implements INodeType {
 			model: String(filters.model ?? '').trim(),
 			promptContains: String(filters.promptContains ?? '').trim().toLowerCase(),
 		};
-		const staticData = this.getWorkflowStaticData('node') as { sora?: TriggerState };
-		const onlyNew = this.getNodeParameter('onlyNew', true) as boolean;
-		// Manual runs ("Fetch Test Event") use a throw-away state, so they neither read nor move the real one.
-		// Active runs work on the live object, so an overlapping poll sees the videos this one reserved.
-		const state: TriggerState = manual ? { floor: 0, emitted: {} } : (staticData.sora ?? newState(onlyNew));
-		const before = JSON.stringify(staticData.sora ?? null);
-		const client = await connect.call(this);
-		const found = await findFinishedVideos(client, state, criteria, {
-			limit: manual ? 1 : Number(options.maxPerPoll ?? 10),
-			newestOnly: manual,
-		});
 		const delivery = {
 			download: options.download !== false,
 			downloadThumbnail: options.downloadThumbnail === true,
 			binaryProperty: String(options.binaryPropertyOutput ?? 'data').trim() || 'data',
 		};
-		const items: INodeExecutionData[] = [];
-		for (const video of found.videos) {
-			// Out of time: what is left is handed back to the next poll.
-			if (Date.now() - started > POLL_BUDGET_MS) break;
-			items.push(await deliver(client, video, delivery));
+		const client = await connect.call(this);
+		const listDeadline = started + BUDGET.listMs;
+		const downloadDeadline = started + BUDGET.downloadsMs;
+
+		if (manual) {
+			// "Fetch Test Event": the newest matching video, on a throw-away state that neither reads nor moves the real one.
+			const scratch = baselineState(undefined);
+			const walk = await walkList(client, scratch.floor, {
+				deadline: listDeadline,
+				enough: (seen) => candidates(scratch, seen, criteria, Date.now()).length > 0,
+			});
+			const newest = candidates(scratch, walk.seen, criteria, Date.now())[0];
+			if (!newest) return null;
+			const result = await deliver(client, newest.video, { ...delivery, deadline: downloadDeadline }, walk.offset, MAX_TRIES);
+			return 'item' in result ? [[result.item]] : null;
 		}
-		found.commit(items.length);
-		if (!manual && JSON.stringify(state) !== before) {
+
+		// Active runs work on the live static data object, which polls that overlap share.
+		const staticData = this.getWorkflowStaticData('node') as { sora?: unknown };
+		const live = (): TriggerState | undefined => {
+			const state = readState(staticData.sora);
 			// n8n saves static data only when a top-level key is assigned; nested edits go unseen.
-			staticData.sora = { ...state, emitted: { ...state.emitted } };
+			if (state && state !== staticData.sora) staticData.sora = state;
+			return state;
+		};
+		const save = () => {
+			staticData.sora = live();
+		};
+
+		if (!live()) {
+			const onlyNew = this.getNodeParameter('onlyNew', true) as boolean;
+			if (onlyNew) {
+				// Activation: what the list shows now was made before; this poll only takes note of it.
+				const walk = await walkList(client, 0, { deadline: listDeadline, enough: () => true });
+				if (!live()) staticData.sora = baselineState(walk);
+				return null;
+			}
+			staticData.sora = baselineState(undefined);
 		}
-		return items.length ? [items] : null;
+
+		const walk = await walkList(client, live()?.floor ?? 0, { deadline: listDeadline });
+		const by = `${started.toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
+		const limit = Number(options.maxPerPoll ?? 10);
+		let state = live() as TriggerState;
+		const claimed = claim(state, walk, criteria, { by, until: started + BUDGET.leaseMs, limit, now: Date.now() });
+		save();
+
+		const outcome: Outcome = { delivered: [], handedBack: [] };
+		const items = new Map<string, INodeExecutionData>();
+		for (const seen of claimed) {
+			if (downloadDeadline - Date.now() < BUDGET.minDownloadMs) {
+				// Out of time: handed back to the next poll, not lost.
+				outcome.handedBack.push({ seen, attempted: false });
+				continue;
+			}
+			const tries = live()?.tries?.[seen.video.id] ?? 0;
+			const result = await deliver(client, seen.video, { ...delivery, deadline: downloadDeadline }, live()?.offset, tries);
+			if ('item' in result) {
+				outcome.delivered.push(seen);
+				items.set(seen.video.id, result.item);
+			} else {
+				outcome.handedBack.push({ seen, attempted: true });
+			}
+		}
+
+		state = live() as TriggerState;
+		if (Date.now() - started > BUDGET.commitMs) {
+			// n8n may have abandoned this poll and dropped what it returns: record nothing, hand everything back.
+			release(state, by);
+			save();
+			return null;
+		}
+		const emit = commit(state, walk, criteria, by, outcome, Date.now());
+		save();
+		const out = emit.map((seen) => items.get(seen.video.id) as INodeExecutionData);
+		return out.length ? [out] : null;
 	}
 }
 
-function newState(onlyNew: boolean): TriggerState {
-	return { floor: onlyNew ? Math.floor(Date.now() / 1000) : 0, emitted: {} };
-}
-
-/** One output item per video; an expired or undownloadable asset is flagged, never dropped. */
+/**
+ * One output item per video. An expired asset is flagged; a download that fails for good (or keeps
+ * failing, MAX_TRIES times) is emitted with the error and no binary, never dropped; one that failed in
+ * a way worth another try, or ran out of the poll's time, is handed back.
+ */
 async function deliver(
 	client: SoraClient,
 	video: Video,
-	delivery: { download: boolean; downloadThumbnail: boolean; binaryProperty: string },
-): Promise<INodeExecutionData> {
-	const expired = video.expires_at !== null && video.expires_at * 1000 < Date.now();
+	delivery: { download: boolean; downloadThumbnail: boolean; binaryProperty: string; deadline: number },
+	offset: number | undefined,
+	tries: number,
+): Promise<{ item: INodeExecutionData } | { handBack: true }> {
+	// Flagged without trying only when the server's own clock has surely passed expires_at (it may differ from ours).
+	const expiredOn = (now: number) => video.expires_at !== null && video.expires_at * 1000 < now;
+	const expired = expiredOn(Date.now() + (offset ?? 0));
 	if (video.status !== 'completed' || !delivery.download || expired) {
-		return { json: { ...videoJson(video), ...(expired && video.status === 'completed' ? { asset_expired: true } : {}) } };
+		return { item: { json: { ...videoJson(video), ...(expired && video.status === 'completed' ? { asset_expired: true } : {}) } } };
 	}
-	try {
-		const { json, binary } = await videoItem(client, video, 0, delivery);
-		return { json, binary };
-	} catch (error) {
-		return { json: { ...videoJson(video), download_error: (error as Error).message } };
-	}
+	const result = await settle(videoItem(client, video, 0, delivery));
+	if (result.ok) return { item: { json: result.value.json, binary: result.value.binary } };
+	const lasting = failureOf(result.error)?.retryable === false;
+	if (lasting && expiredOn(Date.now())) return { item: { json: { ...videoJson(video), asset_expired: true } } };
+	if (!lasting && tries + 1 < MAX_TRIES) return { handBack: true };
+	return { item: { json: { ...videoJson(video), download_error: result.error.message } } };
 }

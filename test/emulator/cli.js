@@ -5,11 +5,13 @@
 //   [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults '{json}'] [--verbose]
 //   [--dialect azure|litellm|newapi|openrouter] [--dialect-options '{json}'] [--provider openai|azure|gemini|vertex_ai]
 //   [--channel sora|generic] [--sweep-ms N]   (the last three: shorthands for dialectOptions, see README)
+//   [--list-lag-ms N] [--clock-skew-s N] [--progress-profile linear|stall99|jumps|none|null] [--shuffle-ids]
+//   [--ignore-cursor] [--omit-created-at [FRACTION]] [--status-words '{json}']
 const { startEmulator } = require('./index');
 
 function usage(msg) {
   if (msg) console.error(msg);
-  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--no-video-access-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON] [--provider openai|azure|gemini|vertex_ai] [--channel sora|generic] [--sweep-ms N]');
+  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--no-video-access-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON] [--provider openai|azure|gemini|vertex_ai] [--channel sora|generic] [--sweep-ms N] [--list-lag-ms N] [--clock-skew-s N] [--progress-profile linear|stall99|jumps|none|null] [--shuffle-ids] [--ignore-cursor] [--omit-created-at [FRACTION]] [--status-words JSON]');
   process.exit(2);
 }
 
@@ -52,6 +54,18 @@ function parseArgs(argv) {
       case '--channel': opts.dialectOptions = { ...opts.dialectOptions, channel: next() }; break; // newapi
       case '--sweep-ms': opts.dialectOptions = { ...opts.dialectOptions, sweepMs: num('sweep-ms', next()) }; break; // newapi
       case '--faults': opts.faults = json('faults', next()); break;
+      case '--list-lag-ms': opts.listLagMs = num('list-lag-ms', next()); break;
+      case '--clock-skew-s': opts.clockSkewS = num('clock-skew-s', next()); break;
+      case '--progress-profile': opts.progressProfile = next(); break;
+      case '--shuffle-ids': opts.shuffleIds = true; break;
+      case '--ignore-cursor': opts.ignoreCursor = true; break;
+      case '--omit-created-at': {
+        // An optional fraction follows; without one every job omits it.
+        const v = val !== undefined ? val : argv[i + 1];
+        if (v !== undefined && /^(0|1)?(\.\d+)?$/.test(v) && v !== '') { opts.omitCreatedAt = Number(v); if (val === undefined) i++; } else opts.omitCreatedAt = true;
+        break;
+      }
+      case '--status-words': opts.statusWords = json('status-words', next()); break;
       case '--verbose': opts.log = true; break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown argument: ${a}`);

@@ -40,6 +40,7 @@ async function startEmulator(options = {}) {
   function reset() {
     jobs.stopTimers();
     state.jobs.clear();
+    state.deletedKeys.clear();
     state.characters.clear();
     state.idempotency.clear();
     state.stats = emptyStats();
@@ -71,6 +72,8 @@ async function startEmulator(options = {}) {
         io.checkAuth(req);
       });
       if (answered) return;
+      // Tests hold a request here (a slow list page, a download that has not started) with `gate`.
+      if (typeof config.gate === 'function') await config.gate({ route: name, phase: 'request', id: route.params.id, url });
       // A dialect's own routes (e.g. OpenRouter's GET /videos/models) bring their handler along.
       if (route.handler) await route.handler(req, res, ctx, { io, url, params: route.params, core: handlers });
       else await handlers[name](req, res, ctx, route.params, url);

@@ -18,7 +18,28 @@ function newId(prefix) {
   return `${prefix}_${Date.now().toString(16).padStart(12, '0')}${idSeq.toString(16).padStart(6, '0')}${crypto.randomBytes(7).toString('hex')}`;
 }
 
+/** An id that says nothing about when the job was made (`shuffleIds`): same shape, random hex. */
+function randomId(prefix) {
+  return `${prefix}_${crypto.randomBytes(16).toString('hex').slice(0, 32)}`;
+}
+
 const nowSec = (ms = Date.now()) => Math.floor(ms / 1000);
+
+/**
+ * Progress of a running job under `progressProfile` (`frac` = share of its job time spent): `linear` rises
+ * evenly; `stall99` reaches 99 halfway and stays there; `jumps` moves in uneven steps; `none` stays 0 until
+ * done; `null` is never given (null), not even when done.
+ */
+function progressOf(profile, frac) {
+  const clamp = (p) => Math.max(0, Math.min(99, Math.floor(p)));
+  switch (profile) {
+    case 'stall99': return clamp(frac * 200);
+    case 'jumps': return frac < 0.25 ? 0 : frac < 0.5 ? 10 : frac < 0.75 ? 40 : 90;
+    case 'none': return 0;
+    case 'null': return null;
+    default: return clamp(frac * 100);
+  }
+}
 
 function createJobs(state, mediaStore) {
   const { config, jobs, idempotency } = state;
@@ -91,7 +112,7 @@ function createJobs(state, mediaStore) {
 
   function createJob(route, { model, prompt, size, seconds, remixedFrom = null, extensionCount = 0, characterIds = [], inputDigest = null }) {
     const job = {
-      id: newId('video'),
+      id: config.shuffleIds ? randomId('video') : newId('video'),
       route,
       model,
       prompt,
@@ -113,6 +134,8 @@ function createJobs(state, mediaStore) {
       timer: null,
       media: null,
       mediaError: null,
+      // Decided once per job, so the same job always looks the same.
+      omitCreatedAt: config.omitCreatedAt === true || (typeof config.omitCreatedAt === 'number' && config.random() < config.omitCreatedAt),
     };
     if (config.mediaMode !== 'lazy') startMedia(job);
     jobs.set(job.id, job);
@@ -168,31 +191,57 @@ function createJobs(state, mediaStore) {
     return job.status === 'completed' && Date.now() >= job.completedAtMs + Number(config.assetTtlSeconds) * 1000;
   }
 
-  /** The public video object. */
+  /** The public video object: times on the server's (possibly skewed) clock, progress and status words as configured. */
   function view(job) {
+    const profile = config.progressProfile || 'linear';
     let progress = 0;
     if (job.status === 'in_progress') {
       const frac = job.durationMs > 0 ? (Date.now() - job.startedAtMs) / job.durationMs : 1;
-      progress = Math.max(0, Math.min(99, Math.floor(frac * 100)));
+      progress = progressOf(profile, frac);
     } else if (job.status === 'completed' || job.status === 'failed') {
       progress = 100;
     }
+    if (profile === 'null') progress = null;
+    const skewMs = (Number(config.clockSkewS) || 0) * 1000;
     const done = job.completedAtMs != null;
-    return {
+    const words = config.statusWords || {};
+    const video = {
       id: job.id,
       object: 'video',
       model: job.model,
-      status: job.status,
+      status: words[job.status] || job.status,
       progress,
-      created_at: nowSec(job.createdAtMs),
-      completed_at: done ? nowSec(job.completedAtMs) : null,
-      expires_at: job.status === 'completed' ? Math.floor(job.completedAtMs / 1000 + Number(config.assetTtlSeconds)) : null,
+      created_at: nowSec(job.createdAtMs + skewMs),
+      completed_at: done ? nowSec(job.completedAtMs + skewMs) : null,
+      expires_at: job.status === 'completed' ? Math.floor((job.completedAtMs + skewMs) / 1000 + Number(config.assetTtlSeconds)) : null,
       prompt: job.prompt,
       size: job.size,
       seconds: job.seconds,
       remixed_from_video_id: job.remixed_from_video_id,
       error: job.error,
     };
+    if (job.omitCreatedAt) delete video.created_at;
+    return video;
+  }
+
+  /**
+   * Where a job stands in the list: by creation second (what `created_at` shows), then by id, as a database
+   * ordering by `created_at, id` would. Without `shuffleIds` this is creation order.
+   */
+  function listKey(job) {
+    return [Math.floor(job.createdAtMs / 1000), job.id];
+  }
+
+  /** Whether the list shows the job yet (`listLagMs` after it was created, decided once per job). */
+  function listed(job) {
+    if (job.listLagMs === undefined) {
+      let lag = config.listLagMs;
+      if (typeof lag === 'function') {
+        try { lag = lag(view(job)); } catch { lag = 0; }
+      }
+      job.listLagMs = Math.max(0, Number(lag) || 0);
+    }
+    return Date.now() >= job.createdAtMs + job.listLagMs;
   }
 
   /** The video object plus the internal fields tests read (admin `/__emulator/jobs`, `emu.jobs()`). */
@@ -213,7 +262,7 @@ function createJobs(state, mediaStore) {
     for (const j of jobs.values()) clearTimeout(j.timer);
   }
 
-  return { pump, finish, forceEnd, createJob, idempotent, getJob, assetFor, isExpired, view, internalView, stopTimers };
+  return { pump, finish, forceEnd, createJob, idempotent, getJob, assetFor, isExpired, view, internalView, listKey, listed, stopTimers };
 }
 
-module.exports = { createJobs, newId, nowSec, MODERATION_WORD };
+module.exports = { createJobs, newId, nowSec, progressOf, MODERATION_WORD };

@@ -47,7 +47,7 @@ function matchRoute(method, sub, dialect) {
 
 /** Handlers by route name: `(req, res, ctx, params, url) => Promise`. */
 function createHandlers({ state, io, jobs, faults, validation }) {
-  const { characters } = state;
+  const { characters, config } = state;
   const { sendJson, pollHeaders, parseBody } = io;
   const { checkUnknown, validateSeconds, validateCharacters, resolveVideoRef } = validation;
   const { view, getJob, createJob, idempotent } = jobs;
@@ -89,11 +89,20 @@ function createHandlers({ state, io, jobs, faults, validation }) {
       }
       const order = q.has('order') ? q.get('order') : 'desc';
       if (order !== 'asc' && order !== 'desc') throw bad(`Invalid value: '${order}'. Supported values are: 'asc' and 'desc'.`, 'order', 'invalid_value');
-      // ids sort in creation order, which equals (created_at, id) order.
-      let all = [...state.jobs.values()].map((j) => j.id).sort();
+      // Ordered by (created_at, id) like a database index, so jobs of the same second have a fixed order.
+      const cmp = (a, b) => (a[0] - b[0]) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+      let all = [...state.jobs.values()].filter(jobs.listed).map((j) => ({ id: j.id, key: jobs.listKey(j) }));
+      all.sort((a, b) => cmp(a.key, b.key));
       if (order === 'desc') all.reverse();
-      const after = q.get('after');
-      if (after) all = all.filter((id) => (order === 'desc' ? id < after : id > after));
+      const after = config.ignoreCursor ? null : q.get('after');
+      if (after) {
+        // A cursor naming a deleted job still works; an unknown one is compared by id alone.
+        const known = state.jobs.get(after);
+        const key = known ? jobs.listKey(known) : state.deletedKeys.get(after);
+        const beyond = key ? (entry) => cmp(entry.key, key) : (entry) => (entry.id < after ? -1 : entry.id > after ? 1 : 0);
+        all = all.filter((entry) => (order === 'desc' ? beyond(entry) < 0 : beyond(entry) > 0));
+      }
+      all = all.map((entry) => entry.id);
       const page = all.slice(0, limit);
       const data = page.map((id) => view(state.jobs.get(id)));
       sendJson(res, 200, {
@@ -111,6 +120,7 @@ function createHandlers({ state, io, jobs, faults, validation }) {
         throw bad(`Video '${id}' is ${job.status} and cannot be deleted until it has completed or failed.`, 'video_id', 'invalid_video_status');
       }
       clearTimeout(job.timer);
+      state.deletedKeys.set(id, jobs.listKey(job));
       state.jobs.delete(id);
       sendJson(res, 200, { id, object: 'video.deleted', deleted: true }, {}, ctx);
     },
@@ -158,7 +168,16 @@ function createHandlers({ state, io, jobs, faults, validation }) {
       if (req.method === 'HEAD') { res.writeHead(status, headers); res.end(); return; }
       if (faults.resetDuringBody(res, status, headers, vf, start, length)) return;
       res.writeHead(status, headers);
-      pipeline(vf.stream(start, end), res, () => {});
+      let from = start;
+      if (typeof config.gate === 'function' && length > 1) {
+        // A gate may stall the transfer after its first bytes (phase 'body').
+        const cut = Math.min(64 * 1024, Math.floor(length / 2));
+        for await (const chunk of vf.stream(start, start + cut - 1)) res.write(chunk);
+        await config.gate({ route: 'content', phase: 'body', id, url });
+        if (res.destroyed) return;
+        from = start + cut;
+      }
+      pipeline(vf.stream(from, end), res, () => {});
     },
 
     async remix(req, res, ctx, { id }) {

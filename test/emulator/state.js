@@ -18,6 +18,15 @@ const DEFAULTS = Object.freeze({
   acceptNumericSeconds: false,
   ignoreIdempotencyKeys: false,
   faults: {},
+  // Behaviours of real job lists (README "Job list behaviours").
+  listLagMs: 0,
+  clockSkewS: 0,
+  progressProfile: 'linear',
+  shuffleIds: false,
+  ignoreCursor: false,
+  omitCreatedAt: false,
+  statusWords: {},
+  gate: null,
   mediaDir: undefined,
   mediaMode: 'eager',
   maxBodyBytes: 256 * 1024 * 1024,
@@ -44,6 +53,7 @@ function publicConfig(config) {
     if (k === 'apiKey') { out.apiKeySet = !!v; continue; }
     if (k === 'noVideoAccessKeys') { out.noVideoAccessKeys = Array.isArray(v) ? v.length : 0; continue; }
     if (k === 'random' || k === 'log') continue;
+    if (k === 'gate') { out.gate = typeof v === 'function'; continue; }
     if (typeof v === 'function') out[k] = 'function';
     else if (v === Infinity) out[k] = 'Infinity';
     else out[k] = v;
@@ -75,6 +85,8 @@ function createState(options, dialect) {
     dialect,
     stats: emptyStats(),
     jobs: new Map(), // id -> job (insertion order = creation order)
+    /** Ids of deleted jobs -> their list position, so an `after` cursor naming one still works. */
+    deletedKeys: new Map(),
     characters: new Map(),
     idempotency: new Map(), // `${route}:${key}` -> video id
     shaCache: new Map(),

@@ -906,6 +906,88 @@ async function runPollDetailed(options) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// activeWorkflow: the polls of one active workflow, sharing its static data
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An active workflow with one polling trigger, kept the way n8n keeps it between ticks: one Workflow
+ * object whose live static data every poll works on — polls that overlap included, as
+ * `TriggersAndPollers.runPollFunction` runs them. After each poll the static data is "saved" (a JSON
+ * copy, only if a top-level key was assigned), as n8n saves it; `saved()` is what a restart would load.
+ * `ticks` counts n8n-core's own poll ticks of this node type, `overlapped` those that started while
+ * another poll of this workflow was still running.
+ */
+async function activeWorkflow(options) {
+	const { parameters = {}, credentials = {}, staticData = {}, typeVersion, nodeName = 'Poll Trigger' } = options;
+	const { fullType, version } = await resolveNodeType(options.pkg, options.nodeType, typeVersion);
+	const workflowId = options.workflowId ?? `harness-active-${++executionCounter}`;
+	const node = {
+		id: options.nodeId ?? 'poll-node-id',
+		name: nodeName,
+		type: fullType,
+		typeVersion: version,
+		position: [0, 0],
+		parameters,
+		credentials: credentialRefs(credentials),
+	};
+	const workflow = new Workflow({
+		id: workflowId,
+		name: 'Harness active workflow',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes: allNodeTypes,
+		staticData: JSON.parse(JSON.stringify(staticData)),
+		settings: { executionOrder: 'v1' },
+	});
+	const plain = () => {
+		const copy = JSON.parse(JSON.stringify(workflow.staticData));
+		delete copy.__dataChanged;
+		return copy;
+	};
+	let saved = JSON.stringify(plain());
+	const stats = { ticks: 0, overlapped: 0, errors: 0 };
+	const pollers = Container.get(TriggersAndPollers);
+	const onTick = (tick) => {
+		if (tick.nodeType !== fullType) return;
+		stats.ticks++;
+		if (tick.overlapped) stats.overlapped++;
+		if (tick.status === 'error') stats.errors++;
+	};
+	pollers.events.on('poll-tick-completed', onTick);
+	async function poll() {
+		const credentialsHelper = new HarnessCredentialsHelper(JSON.parse(JSON.stringify(credentials)));
+		const hooks = new ExecutionLifecycleHooks('trigger', 'poll', {
+			id: workflowId,
+			name: workflow.name,
+			nodes: [node],
+			connections: {},
+			active: true,
+			settings: workflow.settings,
+		});
+		const additionalData = makeAdditionalData({ credentialsHelper, hooks, executionId: undefined, workflowId });
+		const ctx = new PollContext(workflow, node, additionalData, 'trigger', 'activate');
+		const items = await pollers.runPollFunction(workflow, node, ctx);
+		// What n8n does after a poll: save the static data if it changed, then clear the flag.
+		if (workflow.staticData.__dataChanged === true) {
+			saved = JSON.stringify(plain());
+			workflow.staticData.__dataChanged = false;
+		}
+		return items ?? null;
+	}
+	return {
+		poll,
+		workflow,
+		stats,
+		/** The static data as last saved (what n8n would load after a restart). */
+		saved: () => JSON.parse(saved),
+		/** The live static data, as a plain copy. */
+		live: plain,
+		close: () => pollers.events.off('poll-tick-completed', onTick),
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
 // Binary helpers for assertions
 // ---------------------------------------------------------------------------------------------
 async function readBinary(binaryData) {
@@ -970,6 +1052,7 @@ module.exports = {
 	startNode,
 	runPoll,
 	runPollDetailed,
+	activeWorkflow,
 	readBinary,
 	binaryStream,
 	binaryFilePath,

@@ -24,13 +24,17 @@ describe('video schema', () => {
 		expect(parseVideo({ id: 42, status: 'queued', created_at: 1767225600000 })).toMatchObject({ id: '42', created_at: 1767225600 });
 	});
 
+	test('an unknown status word is "not finished", with the word kept', () => {
+		expect(parseVideo({ id: 'x', status: 'UPSCALING', progress: 98 })).toMatchObject({ status: 'in_progress', raw_status: 'UPSCALING', progress: 98 });
+		expect(parseVideo({ id: 'y', status: 'completed' })).not.toHaveProperty('raw_status');
+	});
+
 	test('keeps an in-band failure with its code and message', () => {
 		const video = parseVideo({ id: 'v', status: 'failed', error: { code: 'moderation_blocked', message: 'Blocked.' } });
 		expect(video.error).toEqual({ code: 'moderation_blocked', message: 'Blocked.' });
 	});
 
-	test('a status word it does not know is a job still waiting, never an error (a paid job is not abandoned)', () => {
-		expect(parseVideo({ id: 'x', status: 'weird', progress: 10 })).toMatchObject({ status: 'queued', raw_status: 'weird', error: null });
+	test('new-api\'s "unknown" is a job still waiting, never an error (a paid job is not abandoned)', () => {
 		// new-api: "unknown" until its sweep picks the task up, with completed_at already set; the status decides.
 		expect(parseVideo({ id: 'task_1', status: 'unknown', progress: 0, completed_at: 1767225600 })).toMatchObject({ status: 'queued', progress: 0 });
 		expect(parseVideo({ id: 'task_1', status: 'unknown' }).raw_status).toBeUndefined();

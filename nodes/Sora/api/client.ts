@@ -91,7 +91,7 @@ export class SoraClient {
 	 */
 	async *listVideos(
 		action: string,
-		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number; retry?: boolean } = {},
+		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number; retry?: boolean; deadline?: number } = {},
 	): AsyncGenerator<VideoPage> {
 		const headers = listHeaders(this.ctx, this.server.dialect, action);
 		let after = options.after;
@@ -100,6 +100,7 @@ export class SoraClient {
 				itemIndex: options.itemIndex,
 				retry: options.retry,
 				headers,
+				deadline: options.deadline,
 				qs: { limit: options.limit ?? 100, order: options.order ?? 'desc', ...(after ? { after } : {}) },
 			});
 			const page = parseVideoList(response.body);
@@ -165,9 +166,9 @@ export class SoraClient {
 	/**
 	 * Downloads one asset of a video into binary data: from a result URL the video carries (fetched
 	 * without the key on another origin), else from the content endpoint. A server without
-	 * thumbnails is refused before any request.
+	 * thumbnails is refused before any request. With a `deadline` (epoch ms) the download is over by then.
 	 */
-	async downloadAsset(videoId: string, variant: Variant, itemIndex: number, video?: Video): Promise<IBinaryData> {
+	async downloadAsset(videoId: string, variant: Variant, itemIndex: number, video?: Video, deadline?: number): Promise<IBinaryData> {
 		const { dialect } = this.server;
 		if (variant !== 'video') requireFeature(this.ctx, dialect, variant, undefined, itemIndex);
 		let source = video;
@@ -180,6 +181,7 @@ export class SoraClient {
 			itemIndex,
 			fileName: `${videoId}.${file.extension}`,
 			mimeType: file.mimeType,
+			deadline,
 		});
 	}
 }

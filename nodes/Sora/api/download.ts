@@ -13,7 +13,7 @@ import { apiError, connectionError, failureOf, header, parseBody, redact, snippe
 import { detectImageFormat, looksLikeMp4 } from './probes';
 import { parseApiError } from './schemas';
 import type { Readable } from './request';
-import { DEFAULT_TIMEOUT_MS, cancelSignal, isCancelled, sendFollowingRedirects } from './request';
+import { DEFAULT_TIMEOUT_MS, attemptTimeout, isCancelled, sendFollowingRedirects, stopSignal } from './request';
 import { retrying, settle } from './retry';
 
 type Context = IExecuteFunctions | IPollFunctions;
@@ -55,7 +55,7 @@ async function openDownload(
 	this: Context,
 	server: Server,
 	location: AssetLocation,
-	options: { itemIndex?: number; rangeStart?: number; ifRange?: string } = {},
+	options: { itemIndex?: number; rangeStart?: number; ifRange?: string; signal?: AbortSignal; deadline?: number } = {},
 ): Promise<DownloadedBody> {
 	// A result URL the server handed out (a signed URL elsewhere) is taken as it is.
 	const url = /^https?:\/\//i.test(location.path) ? location.path : `${server.baseUrl}${location.path}`;
@@ -67,11 +67,13 @@ async function openDownload(
 			? { range: `bytes=${options.rangeStart}-`, ...(options.ifRange ? { 'if-range': options.ifRange } : {}) }
 			: {},
 		encoding: 'stream',
-		timeout: DEFAULT_TIMEOUT_MS,
+		timeout: attemptTimeout(DEFAULT_TIMEOUT_MS, options.deadline),
+		// Also aborts a body that is still streaming when the deadline passes.
+		abortSignal: options.signal,
 	};
 	const sent = await settle(sendFollowingRedirects.call(this, server, request));
 	if (!sent.ok) {
-		if (sent.error instanceof NodeOperationError || isCancelled(this)) throw sent.error;
+		if (sent.error instanceof NodeOperationError || isCancelled(this) || options.signal?.aborted) throw sent.error;
 		throw connectionError(this, sent.error, server.apiKey, options.itemIndex);
 	}
 	const response = sent.value;
@@ -195,6 +197,7 @@ async function* resumingBody(
 	first: DownloadedBody,
 	total: number,
 	reopen: (offset: number) => Promise<DownloadedBody>,
+	stopped: () => boolean,
 ): AsyncGenerator<Buffer> {
 	let current = first;
 	let received = 0;
@@ -212,7 +215,7 @@ async function* resumingBody(
 		} finally {
 			current.stream.destroy?.();
 		}
-		if (dropped instanceof CorruptBody || (dropped && isCancelled(this))) throw dropped;
+		if (dropped instanceof CorruptBody || (dropped && stopped())) throw dropped;
 		if (received === total) return;
 		if (resumes >= MAX_RESUMES) {
 			throw new Error(
@@ -249,20 +252,29 @@ export async function downloadVerified(
 	this: Context,
 	server: Server,
 	location: AssetLocation,
-	asset: { videoId: string; variant: string; itemIndex: number; fileName: string; mimeType: string },
+	asset: {
+		videoId: string;
+		variant: string;
+		itemIndex: number;
+		fileName: string;
+		mimeType: string;
+		/** Epoch ms by which the download (with its retries and resumes) is over or aborted. */
+		deadline?: number;
+	},
 ): Promise<IBinaryData> {
-	const { videoId, variant, itemIndex } = asset;
-	const signal = cancelSignal(this);
+	const { videoId, variant, itemIndex, deadline } = asset;
+	const signal = stopSignal(this, deadline);
+	const stopped = () => isCancelled(this) || signal?.aborted === true;
 	let rangesWork = true;
 	const attempt = async (): Promise<IBinaryData> => {
-		const body = await openDownload.call(this, server, location, { itemIndex });
+		const body = await openDownload.call(this, server, location, { itemIndex, signal, deadline });
 		const total = body.contentLength;
 		const resumable = rangesWork && body.acceptsRanges && total !== undefined && total > 0;
 		const reopen = async (offset: number) =>
-			await retrying(signal, REOPEN_POLICY, async () =>
-				await openDownload.call(this, server, location, { itemIndex, rangeStart: offset, ifRange: body.etag }),
+			await retrying(signal, { ...REOPEN_POLICY, deadline }, async () =>
+				await openDownload.call(this, server, location, { itemIndex, rangeStart: offset, ifRange: body.etag, signal, deadline }),
 			);
-		const bytes = resumable ? resumingBody.call(this, body, total, reopen) : body.stream;
+		const bytes = resumable ? resumingBody.call(this, body, total, reopen, stopped) : body.stream;
 		const source = readableFrom(body.stream, checkedContent(bytes, variant, server.apiKey)) ?? body.stream;
 		// The type is what the first bytes proved, not what the server's header says.
 		const binary = await this.helpers.prepareBinaryData(source, asset.fileName, asset.mimeType);
@@ -272,7 +284,7 @@ export async function downloadVerified(
 	};
 	// Unclassified failures (a short body, a range the server did not honour) are worth another try too.
 	const outcome = await settle(
-		retrying(signal, DOWNLOAD_POLICY, attempt, (error) => {
+		retrying(signal, { ...DOWNLOAD_POLICY, deadline }, attempt, (error) => {
 			if (error instanceof RangeNotHonoured) rangesWork = false;
 			if (error instanceof WrongContent) return false;
 			return failureOf(error)?.retryable ?? true;
@@ -280,7 +292,7 @@ export async function downloadVerified(
 	);
 	if (outcome.ok) return outcome.value;
 	const { error } = outcome;
-	if (isCancelled(this)) throw error;
+	if (stopped()) throw error;
 	const info = failureOf(error);
 	if (info && !info.retryable) throw naming(error, videoId);
 	throw new NodeOperationError(this.getNode(), `Could not download the ${variant} of video ${videoId}: ${error.message}`, {

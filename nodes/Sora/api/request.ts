@@ -24,6 +24,11 @@ export interface RequestOptions {
 	/** Retry on 408/409/429/5xx and connection errors. On for reads and deletes; creates handle their own. */
 	retry?: boolean;
 	timeoutMs?: number;
+	/**
+	 * Epoch ms by which the request, its retries and their waits are over: the caller (the trigger) has a
+	 * time budget. Past it the request is aborted.
+	 */
+	deadline?: number;
 }
 
 export interface ApiResponse {
@@ -48,6 +53,19 @@ export function cancelSignal(ctx: SoraContext): AbortSignal | undefined {
 }
 
 /**
+ * What stops a request: its deadline when it has one (only the trigger sets one, and a poll has no
+ * cancel signal), else the execution's cancel signal.
+ */
+export function stopSignal(ctx: SoraContext, deadline?: number): AbortSignal | undefined {
+	return deadline === undefined ? cancelSignal(ctx) : AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+}
+
+/** The timeout of one attempt: the default, or less when a deadline is nearer. */
+export function attemptTimeout(timeoutMs: number, deadline?: number): number {
+	return deadline === undefined ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
+}
+
+/**
  * Sends one request and follows its redirects by hand: the credential (Authorization, api-key,
  * organization and project headers) goes only to the API's own origin; another host (a signed URL,
  * a CDN) is asked without it. 301/302/303 turn a non-GET request into a GET, as browsers do. A
@@ -65,7 +83,7 @@ export async function sendFollowingRedirects(
 		ignoreHttpStatusErrors: true,
 		// Followed by hand: n8n strips only Authorization on a cross-origin redirect, not api-key.
 		disableFollowRedirect: true,
-		abortSignal: cancelSignal(this),
+		abortSignal: request.abortSignal ?? cancelSignal(this),
 	};
 	for (let hop = 0; ; hop++) {
 		// A fresh headers object per hop: an authenticate step that writes into it cannot reach the next host.
@@ -109,8 +127,9 @@ export async function apiRequest(
 	path: string,
 	options: RequestOptions = {},
 ): Promise<ApiResponse> {
-	const { itemIndex } = options;
+	const { itemIndex, deadline } = options;
 	const retry = options.retry ?? (method === 'GET' || method === 'DELETE');
+	const signal = stopSignal(this, deadline);
 	const request: IHttpRequestOptions = {
 		method,
 		url: `${server.baseUrl}${path}`,
@@ -118,13 +137,16 @@ export async function apiRequest(
 		headers: { accept: 'application/json', ...(options.headers ?? {}) },
 		body: options.body,
 		json: !(options.body instanceof FormData),
-		timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		timeout: attemptTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, deadline),
 		sendCredentialsOnCrossOriginRedirect: false,
+		abortSignal: signal,
 	};
 	/** What an earlier attempt got when the server may have acted on it (for a DELETE's later 404). */
 	let actedBefore: string | undefined;
 	const attempt = async (): Promise<ApiResponse> => {
-		const sent = await settle(sendFollowingRedirects.call(this, server, request));
+		const sent = await settle(
+			sendFollowingRedirects.call(this, server, { ...request, timeout: attemptTimeout(request.timeout ?? DEFAULT_TIMEOUT_MS, deadline) }),
+		);
 		if (!sent.ok) {
 			// n8n wraps connection failures (reset, refused, timeout) in a NodeApiError without an HTTP status;
 			// its own errors (a missing credential, a cancelled execution) pass through.
@@ -142,7 +164,7 @@ export async function apiRequest(
 		if (typeof body === 'string' && body.length > 0) throw nonJsonError(this, statusCode, body, server.apiKey, itemIndex);
 		return { body, headers, statusCode };
 	};
-	return await retrying(cancelSignal(this), READ_POLICY, attempt, (error) => {
+	return await retrying(signal, { ...READ_POLICY, deadline }, attempt, (error) => {
 		const info = failureOf(error) as FailureInfo | undefined;
 		if (info?.maybeProcessed) actedBefore ??= info.statusCode ? `HTTP ${info.statusCode}` : (info.code ?? 'a dropped connection');
 		return retry && info?.retryable === true;

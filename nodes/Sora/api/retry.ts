@@ -16,6 +16,8 @@ export interface RetryPolicy {
 	maxWaitMs?: number;
 	/** Without the server's word, a wait is at most this long. */
 	backoffCapMs?: number;
+	/** Epoch ms: a wait that would end after it is not started (the caller has a time budget). */
+	deadline?: number;
 }
 
 /** The SDKs' backoff: 0.5 s doubling to 8 s with up to 25 % jitter. */
@@ -62,6 +64,7 @@ export async function retrying<T>(
 		const asked = failureOf(failure)?.retryAfterMs;
 		const wait = asked ?? Math.min(backoffMs(n), policy.backoffCapMs ?? Infinity);
 		if (n + 1 >= policy.attempts || wait > (policy.maxWaitMs ?? Infinity) || waited + wait > policy.totalWaitMs) throw failure;
+		if (policy.deadline !== undefined && Date.now() + wait >= policy.deadline) throw failure;
 		waited += wait;
 		await sleep(wait, signal);
 	}

@@ -128,7 +128,7 @@ export interface Video {
 	error: { code: string; message: string } | null;
 	/** Where the finished MP4 can be fetched, when the server says so (OpenRouter, new-api gateways). */
 	urls?: string[];
-	/** A status word this package does not know, kept as the server said it; the job counts as queued. */
+	/** The server's own word when it is none we know; `status` is then `in_progress` (not finished). */
 	raw_status?: string;
 	/** What the job cost in USD, when the server says so (OpenRouter's usage.cost). */
 	cost_usd?: number;
@@ -157,9 +157,10 @@ function normaliseError(
 export function parseVideo(data: unknown): Video {
 	const raw = videoSchema.parse(data);
 	const rawStatus = raw.status.toLowerCase();
-	// A word we do not know is not a failure: the job is followed on as still waiting (a paid job is never
-	// abandoned over a word), and the word is kept for the user to see.
-	const status = STATUS_WORDS[rawStatus] ?? 'queued';
+	// A word we do not know (a gateway passing a provider's own, new-api's UNKNOWN) means "not finished":
+	// callers keep waiting instead of failing, and the word is kept for whoever reads the item.
+	const known = Object.prototype.hasOwnProperty.call(STATUS_WORDS, rawStatus) ? STATUS_WORDS[rawStatus] : undefined;
+	const status = known ?? 'in_progress';
 	const error = status === 'failed' ? normaliseError(rawStatus, raw.error) : null;
 	const urls = [...(raw.urls ?? []), ...(raw.unsigned_urls ?? []), ...(raw.url ?? [])];
 	return {
@@ -177,7 +178,7 @@ export function parseVideo(data: unknown): Video {
 		remixed_from_video_id: raw.remixed_from_video_id ?? null,
 		error: status === 'failed' ? (error ?? { code: 'failed', message: 'The video job failed.' }) : null,
 		...(status === 'completed' && urls.length ? { urls } : {}),
-		...(STATUS_WORDS[rawStatus] ? {} : { raw_status: raw.status }),
+		...(known ? {} : { raw_status: raw.status }),
 		...(raw.cost !== undefined ? { cost_usd: raw.cost } : {}),
 	};
 }

@@ -13,6 +13,8 @@ export interface DeliveryOptions {
 	download: boolean;
 	binaryProperty: string;
 	downloadThumbnail: boolean;
+	/** Epoch ms by which the downloads are over (the trigger's time budget). */
+	deadline?: number;
 }
 
 /** The JSON every video item carries: the normalised Video plus its estimated cost. */
@@ -31,9 +33,9 @@ export async function videoItem(
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: videoJson(video), pairedItem: { item: itemIndex } };
 	if (video.status !== 'completed' || !options.download) return item;
-	item.binary = { [options.binaryProperty]: await client.downloadAsset(video.id, 'video', itemIndex, video) };
+	item.binary = { [options.binaryProperty]: await client.downloadAsset(video.id, 'video', itemIndex, video, options.deadline) };
 	if (options.downloadThumbnail) {
-		item.binary.thumbnail = await client.downloadAsset(video.id, 'thumbnail', itemIndex);
+		item.binary.thumbnail = await client.downloadAsset(video.id, 'thumbnail', itemIndex, undefined, options.deadline);
 	}
 	return item;
 }
