@@ -8,13 +8,16 @@
  *                 (`encoding: 'arraybuffer'` → Buffer → prepareBinaryData). One child process per
  *                 variant; the emulator serves from this process.
  *  2. lag         20 concurrent jobs of 8–40 s: completion → item ready (its MP4 fully served), and
- *                 status requests per job, for the node vs fixed 10 s and fixed 1 s pollers.
+ *                 status requests per job, for the node vs fixed 10 s and fixed 1 s pollers; then the
+ *                 node alone on 10 jobs of 10–60 s under every progress profile a real server shows
+ *                 (linear, stall at 99 %, jumps, none until done, null): p95, requests per job and the
+ *                 longest gap between two looks at a running job.
  *  3. throughput  100 items of 10 s jobs in one execution vs items one after another; and 100 items
  *                 of 1 s jobs under a server cap of 2 running jobs vs the cap's own limit.
  *  4. trigger     one Sora Trigger poll with 1,000 videos on the server and 50 newly finished, and
  *                 an idle poll.
  *
- * Usage: node scripts/bench.js [--json out.json] [--quick] [--only memory,lag,throughput,trigger]
+ * Usage: node scripts/bench.js [--json out.json] [--quick] [--only memory,lag,profiles,throughput,trigger]
  * `--quick` shrinks every size (CI smoke test); its figures mean nothing.
  */
 'use strict';
@@ -82,6 +85,7 @@ const SIZES = {
 	full: {
 		memoryBytes: 512 * MB,
 		lagDurations: spread(20, 8_000, 40_000),
+		profileDurations: spread(10, 10_000, 60_000),
 		throughputItems: 100,
 		throughputJobMs: 10_000,
 		cappedItems: 100,
@@ -97,6 +101,7 @@ const SIZES = {
 	quick: {
 		memoryBytes: 16 * MB,
 		lagDurations: spread(4, 1_000, 2_500),
+		profileDurations: spread(3, 1_000, 2_500),
 		throughputItems: 6,
 		throughputJobMs: 1_000,
 		cappedItems: 6,
@@ -481,6 +486,41 @@ async function lagScenario(harness, size) {
 	}
 }
 
+/** The longest wait between two looks at one running job (status request to status request), in ms. */
+function maxGapMs(server, id) {
+	const looks = server.requests.filter((r) => r.route === 'retrieve' && r.id === id).map((r) => r.start);
+	let gap = 0;
+	for (let i = 1; i < looks.length; i++) gap = Math.max(gap, looks[i] - looks[i - 1]);
+	return gap;
+}
+
+/** Progress as real servers report it (test/emulator/README.md): the scheduler must not assume it is linear. */
+const PROGRESS_PROFILES = ['linear', 'stall99', 'jumps', 'none', 'null'];
+
+async function profileLagScenario(harness, size) {
+	const jobMs = (video) => durationOf(video);
+	const servers = await Promise.all(PROGRESS_PROFILES.map(async (progressProfile) => await startInstrumentedEmulator({ jobMs, progressProfile })));
+	try {
+		const prompts = size.profileDurations.map((d, i) => `node job ${i} d=${d}`);
+		await Promise.all(
+			servers.map(async (server, i) => {
+				const run = await runSora(harness, server, textToVideo(), prompts.map((prompt) => ({ json: { prompt } })));
+				if (run.failed) throw new Error(`${PROGRESS_PROFILES[i]}: ${run.failed} items failed`);
+			}),
+		);
+		await Promise.all(servers.map(async (server) => await server.settled()));
+		const figures = {};
+		PROGRESS_PROFILES.forEach((profile, i) => {
+			const lag = lagFigures(servers[i], 'node');
+			const gaps = servers[i].emulator.jobs().map((video) => maxGapMs(servers[i], video.id));
+			figures[profile] = { p50Ms: lag.p50Ms, p95Ms: lag.p95Ms, requestsPerJobMedian: lag.requestsPerJobMedian, requestsPerJobMax: Math.max(...servers[i].emulator.jobs().map((v) => servers[i].count('retrieve', v.id))), maxGapMs: Math.max(...gaps) };
+		});
+		return { figures, detail: {} };
+	} finally {
+		await Promise.all(servers.map(async (server) => await server.emulator.close()));
+	}
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Throughput
 // ---------------------------------------------------------------------------------------------
@@ -630,6 +670,12 @@ function report(results, size) {
 		row('lag', 'status requests per job, median', l.requestsPerJobMedian, `${l.baselines.fixed10s.requestsPerJobMedian} fixed 10 s / ${l.baselines.fixed1s.requestsPerJobMedian} fixed 1 s`, `${ratio(l.requestsPerJobMedian, l.baselines.fixed10s.requestsPerJobMedian)} / ${ratio(l.requestsPerJobMedian, l.baselines.fixed1s.requestsPerJobMedian)}`, '≤ 8', l.requestsPerJobMedian <= 8);
 		row('lag', 'same, server sends openai-poll-after-ms: 1000 (p95 ms / req)', `${d.withHint1000.p95Ms} / ${d.withHint1000.requestsPerJobMedian}`);
 	}
+	if (results.profiles) {
+		for (const [profile, f] of Object.entries(results.profiles.figures)) {
+			const met = f.p95Ms <= 1500 && f.requestsPerJobMedian <= 10 && f.maxGapMs <= 10_500;
+			row('lag', `progress "${profile}": p95 ms / status req per job (median, max) / longest gap s`, `${f.p95Ms} / ${f.requestsPerJobMedian}, ${f.requestsPerJobMax} / ${(f.maxGapMs / 1000).toFixed(1)}`, '', '', 'p95 ≤ 1.5 s, ≤ 10 req, gap ≤ 10 s', met);
+		}
+	}
 	if (results.throughput) {
 		const t = results.throughput.figures;
 		const d = results.throughput.detail;
@@ -674,8 +720,9 @@ async function main() {
 		process.stderr.write(` ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
 	};
 	await step('memory', async () => await memoryScenario(size));
-	const harness = wanted('lag') || wanted('throughput') || wanted('trigger') ? require('../test/harness') : undefined;
+	const harness = ['lag', 'profiles', 'throughput', 'trigger'].some(wanted) ? require('../test/harness') : undefined;
 	await step('lag', async () => await lagScenario(harness, size));
+	await step('profiles', async () => await profileLagScenario(harness, size));
 	await step('throughput', async () => await throughputScenario(harness, size));
 	await step('trigger', async () => await triggerScenario(harness, size));
 
@@ -683,7 +730,7 @@ async function main() {
 	console.log(`  ${allMet ? 'Every goal met' : 'Some goals NOT met'}; bench took ${((Date.now() - started) / 1000).toFixed(0)} s${args.quick ? ' (--quick: sizes shrunk, figures meaningless)' : ''}.`);
 	if (args.json) {
 		const json = {};
-		for (const name of ['memory', 'lag', 'throughput', 'trigger']) if (results[name]) json[name] = results[name].figures;
+		for (const name of ['memory', 'lag', 'profiles', 'throughput', 'trigger']) if (results[name]) json[name] = results[name].figures;
 		fs.writeFileSync(args.json, `${JSON.stringify(json, null, 2)}\n`);
 	}
 	if (process.env.BENCH_DETAIL === '1') console.error(JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.detail])), null, 2));

@@ -357,7 +357,7 @@ describe('dialect specifics', () => {
 				server.emulator.dialect.options.resultUrls = resultUrls;
 				const assets = server.emulator.dialect.stats.assetRequests;
 				const contentBefore = server.emulator.stats.requests.content ?? 0;
-				const result = await runSora(server.credentials, textToVideo({ model: model('google/veo-3.1'), size: '1920x1080' }));
+				const result = await runSora(server.credentials, textToVideo({ model: model('google/veo-3.1'), size: '1920x1080', seconds: '8' }));
 				expect(result.error).toBeUndefined();
 				expect(probe(await harness.readBinary(result.items[0].binary.data))).toMatchObject({ width: 1920, height: 1080 });
 				expect(server.emulator.dialect.stats.assetRequests).toBe(assets);
