@@ -562,9 +562,9 @@ function dialectsToRun(sora, target) {
  * bound to that dialect's credential. Each carries `dialect` and `baseId` (the original id). Returns the copies the
  * server supports and the skipped ones ({label, reason}).
  */
-function dialectCopies(dialect, credential, exampleServerUrl, only) {
+function dialectCopies(dialect, credential, exampleServerUrl, only, model) {
 	const all = rt
-		.loadExamples({ exampleServerUrl })
+		.loadExamples({ exampleServerUrl, model })
 		.filter((e) => DIALECT_MODE_EXAMPLES.some((prefix) => e.file.startsWith(prefix)))
 		.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
 	for (const copy of all) {
@@ -644,8 +644,8 @@ async function main() {
 		for (const e of examples) if (e.workflow.id === TRIGGER_WORKFLOW) speedUpPolling(e.workflow);
 		const copiesByDialect = new Map();
 		const skippedByDialect = new Map();
-		for (const { dialect, credential } of dialectServers) {
-			const { copies, skipped: skippedCopies } = dialectCopies(dialect, credential, helper.url, only);
+		for (const { dialect, server, credential } of dialectServers) {
+			const { copies, skipped: skippedCopies } = dialectCopies(dialect, credential, helper.url, only, server.model);
 			for (const copy of copies) {
 				saversById.set(copy.workflow.id, attachSavers(copy, copies));
 				if (copy.baseId === TRIGGER_WORKFLOW) speedUpPolling(copy.workflow);

@@ -562,7 +562,8 @@ async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator',
 	return {
 		baseUrl: emulator.baseUrl,
 		apiKey,
-		model: dialect ? 'sora-2' : process.env.SORA_MODEL || 'sora-2',
+		// OpenRouter names models by slug (GET /api/v1/videos/models); the others take the bare id.
+		model: dialect === 'openrouter' ? 'openai/sora-2' : dialect ? 'sora-2' : process.env.SORA_MODEL || 'sora-2',
 		emulated: true,
 		dialect: dialect || 'openai',
 		emulator,
