@@ -13,10 +13,11 @@
  *
  * Adding scenarios: write a module next to this one exporting an array of
  * `{ name, description, run(env) }` and add it to MODULES. `run` receives an Env (below: emulators,
- * gateways and credentials that are closed afterwards, `runSora` and `runPoll`) and returns its
+ * gateways and credentials that are closed afterwards, `runSora`, `runPoll`, and `activeWorkflow` for
+ * polls, overlapping ones included, that share one live static data object) and returns its
  * figures; unset ones count 0. For a trigger scenario, jobs are the videos that must be emitted,
  * delivered those emitted exactly once, duplicates those emitted more than once, lost those never
- * emitted. ./create.js shows the pattern (and `judge()` for creates).
+ * emitted. ./create.js shows the pattern (and `judge()` for creates), ./trigger.js the trigger's.
  * `npm run test:faults -- --json out.json` writes every scenario under `scenarios`, and
  * test/faults/scenarios.test.js runs each as its own test.
  */
@@ -28,7 +29,7 @@ const { startGateway } = require('./gateway');
 const PKG = path.resolve(__dirname, '../../..');
 const API_KEY = 'sk-scenarios-7c2d9e4b1a6f3058-secret';
 
-const MODULES = [require('./create')];
+const MODULES = [require('./create'), require('./trigger')];
 
 /** Everything a scenario starts, closed when it ends. */
 class Env {
@@ -66,6 +67,16 @@ class Env {
 	 */
 	async runPoll(baseUrl, parameters, staticData, extra = {}) {
 		return await harness.runPoll({ pkg: PKG, nodeType: 'soraTrigger', credentials: this.credentials(baseUrl), parameters, staticData, ...extra });
+	}
+
+	/**
+	 * An active workflow with the Sora Trigger (test/harness `activeWorkflow`): its `poll()`s, overlapping
+	 * ones too, share one live static data object as in n8n; closed afterwards.
+	 */
+	async activeWorkflow(baseUrl, parameters, staticData = {}) {
+		const trigger = await harness.activeWorkflow({ pkg: PKG, nodeType: 'soraTrigger', credentials: this.credentials(baseUrl), parameters, staticData });
+		this.closers.push(async () => trigger.close());
+		return trigger;
 	}
 
 	async close() {
