@@ -144,6 +144,13 @@ describe('trigger state', () => {
 		expect(readState(current)).toBe(current);
 		const walk = walkOf([video('new', 'in_progress', 300), video('old', 'completed', 200)], 0);
 		walk.seen.push({ video: { ...video('untimed', 'completed', null), completed_at: null }, upper: null, lower: null });
-		expect(baselineState(walk)).toEqual({ v: 2, floor: 301, done: { untimed: null }, leases: {}, offset: 0 });
+		expect(baselineState(walk)).toEqual({ v: 2, floor: 300, done: { untimed: null, new: 300 }, leases: {}, offset: 0 });
+	});
+
+	test('a video made in the newest second the list showed at activation, just after it, is still emitted', () => {
+		const state = baselineState(walkOf([video('before', 'completed', 300)], 0));
+		const later = walkOf([video('after', 'completed', 300), video('before', 'completed', 300)], 0);
+		const claimed = claim(state, later, filters, { by: 'P', until: NOW + 45_000, limit: 10, now: NOW });
+		expect(claimed.map((seen) => seen.video.id)).toEqual(['after']);
 	});
 });

@@ -78,7 +78,12 @@ export function baselineState(walk: Walk | undefined): TriggerState {
 		if (upper === null) state.done[video.id] = null;
 		else newest = Math.max(newest ?? upper, upper);
 	}
-	if (newest !== null) state.floor = newest + 1;
+	if (newest !== null) {
+		// The floor stays at the newest second the list shows, with what it shows there settled: a video made in
+		// that same second just after activation is still ahead of the floor and gets emitted.
+		state.floor = newest;
+		for (const { video, upper } of walk.seen) if (upper === newest) state.done[video.id] = upper;
+	}
 	return state;
 }
 
