@@ -64,7 +64,8 @@ const SERVER_TABLE = {
 	azure: { name: 'Azure OpenAI', lacks: ['edit', 'extend', 'characters', 'fileId'] },
 	litellm: {
 		name: 'LiteLLM proxy',
-		lacks: ['delete', 'thumbnail', 'spritesheet', 'fileId'],
+		// Its list passes the upstream objects on without their prompts (video_endpoints/endpoints.py).
+		lacks: ['delete', 'thumbnail', 'spritesheet', 'fileId', 'listPrompts'],
 		// Behind any provider but these (an empty one counts as openai) LiteLLM also lacks `lacksBehindOthers`;
 		// its list needs a named provider (the custom-llm-provider header) in any case.
 		fullProviders: ['openai', 'azure'],
@@ -88,6 +89,7 @@ const LACK_WORDS = {
 	thumbnail: 'serves no thumbnails',
 	spritesheet: 'serves no spritesheets',
 	fileId: 'takes no file IDs',
+	listPrompts: 'shows no prompts in its video list (the trigger example filters by prompt)',
 };
 /** Operations that need a feature (OPERATION_FEATURES in nodes/Sora/servers/index.ts). */
 const OPERATION_NEEDS = {
@@ -329,6 +331,7 @@ function featuresNeeded(workflow) {
 	for (const node of workflow.nodes) {
 		const p = node.parameters || {};
 		if (node.type === 'n8n-nodes-sora.soraTrigger') needs.add('list');
+		if (node.type === 'n8n-nodes-sora.soraTrigger' && p.filters?.promptContains) needs.add('listPrompts');
 		if (node.type !== 'n8n-nodes-sora.sora') continue;
 		const resource = p.resource ?? 'video';
 		const need = OPERATION_NEEDS[`${resource}.${p.operation ?? (resource === 'video' ? 'textToVideo' : 'create')}`];
@@ -536,7 +539,8 @@ function extraChecks(label, example, run, helper, dialect) {
 		const problems = [];
 		if (!created?.id) problems.push('no character id');
 		if (created?.name !== character.parameters.name) problems.push(`character name ${created?.name}`);
-		if (starring && !(used?.prompt || '').includes(created?.name)) problems.push('the starring prompt does not name the character');
+		// The prompt as the job shows it, or as it was sent where the server's answer leaves it out (LiteLLM).
+		if (starring && !(used?.prompt || starring.parameters.prompt || '').includes(created?.name)) problems.push('the starring prompt does not name the character');
 		addRow(label, `${character.name} (${created?.id ?? 'no id'})`, null, problems, dialect);
 	}
 }

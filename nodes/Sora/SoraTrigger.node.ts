@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { SoraClient } from './api/client';
 import { connect } from './api/client';
+import { requireFeature } from './servers';
 import { failureOf } from './api/errors';
 import { settle } from './api/retry';
 import type { Video } from './api/schemas';
@@ -117,6 +118,8 @@ export class SoraTrigger implements INodeType {
 			binaryProperty: String(options.binaryPropertyOutput ?? 'data').trim() || 'data',
 		};
 		const client = await connect.call(this);
+		// A prompt filter on a list without prompts would never fire: say so instead of staying silent.
+		if (criteria.promptContains) requireFeature(this, client.server.dialect, 'listPrompts', 'the Prompt Contains filter');
 		const listDeadline = started + BUDGET.listMs;
 		const downloadDeadline = started + BUDGET.downloadsMs;
 

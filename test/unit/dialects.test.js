@@ -128,6 +128,8 @@ describe('create bodies per dialect', () => {
 		expect(lacks('openai')).toEqual([]);
 		// LiteLLM has no DELETE route, ignores `variant` and sends the first frame upstream as a file.
 		expect(lacks('litellm')).toEqual(['delete', 'thumbnail', 'spritesheet', 'fileId']);
+		// LiteLLM's list passes the upstream objects on without their prompts: the trigger's prompt filter is refused.
+		expect(['openai', 'azure', 'litellm'].filter((server) => !dialects.supports(dialect(server), 'listPrompts'))).toEqual(['litellm']);
 		expect(lacks('azure')).toEqual(['edit', 'extend', 'characters', 'fileId']);
 		expect(lacks('newapi')).toEqual(['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId']);
 		expect(lacks('openrouter')).toEqual(['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId']);

@@ -81,6 +81,10 @@ const LACK_SENTENCES: Record<Feature, Refusal> = {
 		message: 'cannot take an uploaded file ID as the first frame',
 		description: 'Give the image as a binary field or an image URL instead.',
 	},
+	listPrompts: {
+		message: 'shows no prompts in its video list',
+		description: 'Remove the Prompt Contains filter of the Sora Trigger; filter by Model, or check the prompt of each delivered video in a later node.',
+	},
 };
 
 /** Refuses, before anything is sent, what the server lacks. */

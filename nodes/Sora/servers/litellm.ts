@@ -14,7 +14,8 @@ import type { Feature, ServerDefinition } from './types';
 /** Providers whose video routes LiteLLM passes through whole (litellm/llms/{openai,azure}/videos). */
 const FULL_PROVIDERS = ['openai', 'azure'];
 
-const ALWAYS_LACKS: Feature[] = ['delete', 'thumbnail', 'spritesheet', 'fileId'];
+/** Its list passes the upstream objects on without their prompts, so a prompt filter cannot match. */
+const ALWAYS_LACKS: Feature[] = ['delete', 'thumbnail', 'spritesheet', 'fileId', 'listPrompts'];
 
 export const litellm: ServerDefinition = {
 	name: 'LiteLLM proxy',

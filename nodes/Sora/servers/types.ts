@@ -26,7 +26,8 @@ export type Feature =
 	| 'characters'
 	| 'thumbnail'
 	| 'spritesheet'
-	| 'fileId';
+	| 'fileId'
+	| 'listPrompts';
 
 /** Options beyond the contract that some servers' models take (OpenRouter's video API). */
 export interface ModelExtras {
