@@ -852,25 +852,7 @@ async function runPollDetailed(options) {
 
 	const executionId = mode === 'manual' ? String(++executionCounter) : undefined;
 	const workflowId = options.workflowId ?? 'harness-poll-wf';
-	const node = {
-		id: options.nodeId ?? 'poll-node-id',
-		name: nodeName,
-		type: fullType,
-		typeVersion: version,
-		position: [0, 0],
-		parameters,
-		credentials: credentialRefs(credentials),
-	};
-	const workflow = new Workflow({
-		id: workflowId,
-		name: 'Harness poll workflow',
-		nodes: [node],
-		connections: {},
-		active: mode !== 'manual',
-		nodeTypes: allNodeTypes,
-		staticData: JSON.parse(JSON.stringify(staticData)),
-		settings: { executionOrder: 'v1' },
-	});
+	const { node, workflow } = pollWorkflow({ ...options, nodeName, fullType, version, parameters, credentials, staticData }, workflowId, 'Harness poll workflow', mode !== 'manual');
 	const credentialsHelper = new HarnessCredentialsHelper(JSON.parse(JSON.stringify(credentials)));
 	const hooks = new ExecutionLifecycleHooks(mode, executionId ?? 'poll', {
 		id: workflowId,
@@ -909,6 +891,30 @@ async function runPollDetailed(options) {
 // activeWorkflow: the polls of one active workflow, sharing its static data
 // ---------------------------------------------------------------------------------------------
 
+/** A one-node workflow around a polling trigger, as runPoll and activeWorkflow both need it. */
+function pollWorkflow(o, workflowId, name, active) {
+	const node = {
+		id: o.nodeId ?? 'poll-node-id',
+		name: o.nodeName,
+		type: o.fullType,
+		typeVersion: o.version,
+		position: [0, 0],
+		parameters: o.parameters,
+		credentials: credentialRefs(o.credentials),
+	};
+	const workflow = new Workflow({
+		id: workflowId,
+		name,
+		nodes: [node],
+		connections: {},
+		active,
+		nodeTypes: allNodeTypes,
+		staticData: JSON.parse(JSON.stringify(o.staticData)),
+		settings: { executionOrder: 'v1' },
+	});
+	return { node, workflow };
+}
+
 /**
  * An active workflow with one polling trigger, kept the way n8n keeps it between ticks: one Workflow
  * object whose live static data every poll works on — polls that overlap included, as
@@ -921,25 +927,7 @@ async function activeWorkflow(options) {
 	const { parameters = {}, credentials = {}, staticData = {}, typeVersion, nodeName = 'Poll Trigger' } = options;
 	const { fullType, version } = await resolveNodeType(options.pkg, options.nodeType, typeVersion);
 	const workflowId = options.workflowId ?? `harness-active-${++executionCounter}`;
-	const node = {
-		id: options.nodeId ?? 'poll-node-id',
-		name: nodeName,
-		type: fullType,
-		typeVersion: version,
-		position: [0, 0],
-		parameters,
-		credentials: credentialRefs(credentials),
-	};
-	const workflow = new Workflow({
-		id: workflowId,
-		name: 'Harness active workflow',
-		nodes: [node],
-		connections: {},
-		active: true,
-		nodeTypes: allNodeTypes,
-		staticData: JSON.parse(JSON.stringify(staticData)),
-		settings: { executionOrder: 'v1' },
-	});
+	const { node, workflow } = pollWorkflow({ ...options, nodeName, fullType, version, parameters, credentials, staticData }, workflowId, 'Harness active workflow', true);
 	const plain = () => {
 		const copy = JSON.parse(JSON.stringify(workflow.staticData));
 		delete copy.__dataChanged;
