@@ -1,5 +1,6 @@
 const {
 	nextPollDelay,
+	runTimeBand,
 	MIN_POLL_GAP_MS,
 	MAX_POLL_GAP_MS,
 	TARGET_LAG_MS,
@@ -114,6 +115,15 @@ describe('poll scheduler', () => {
 		expect(aided.lag).toBeLessThanOrEqual(1500);
 		expect(aided.lag).toBeLessThan(unaided.lag);
 		expect(aided.polls).toBeLessThanOrEqual(12);
+	});
+
+	test('like jobs looked at rarely do not widen the band; tight readings pin it; a spread batch keeps its spread', () => {
+		expect(runTimeBand([])).toBeUndefined();
+		expect(runTimeBand([{ lo: 20_000, hi: 30_000 }])).toEqual({ lo: 20_000, hi: 30_000 });
+		// Seen every 7 s: each bound is loose, but together they say ~30 s.
+		expect(runTimeBand([{ lo: 23_000, hi: 30_500 }, { lo: 29_800, hi: 36_000 }, { lo: 25_000, hi: 31_000 }])).toEqual({ lo: 29_800, hi: 30_500 });
+		// Tight readings of a batch spread over 29–31 s keep that spread.
+		expect(runTimeBand([{ lo: 28_900, hi: 29_100 }, { lo: 30_900, hi: 31_100 }])).toEqual({ lo: 29_100, hi: 30_900 });
 	});
 
 	test('a job slower than its like jobs falls back to the back-off once past their window, at most the cap apart', () => {
