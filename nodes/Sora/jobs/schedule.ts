@@ -57,6 +57,11 @@ const LIKE_LATE = 0.05;
 const LIKE_MIN_SLACK_MS = 500;
 /** Looks at most this many times inside the window like jobs predict, and at least this far apart. */
 const LIKE_LOOKS = 8;
+/**
+ * Like jobs whose run times spread wider than this share of the longest do not agree (the same parameters, but other
+ * prompts, load or queueing): they predict nothing, and following them would cost looks for no gain.
+ */
+const LIKE_MAX_SPREAD = 0.25;
 const LIKE_MIN_GAP_MS = 500;
 
 /**
@@ -71,7 +76,7 @@ function likeJobsDelay(
 	now: number,
 	{ before, after }: { before: number; after: number },
 ): number | undefined {
-	if (!likeRuns) return undefined;
+	if (!likeRuns || likeRuns.hi - likeRuns.lo > LIKE_MAX_SPREAD * likeRuns.hi) return undefined;
 	const from = startedAt + likeRuns.lo - Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_EARLY);
 	const to = startedAt + likeRuns.hi + Math.max(LIKE_MIN_SLACK_MS, likeRuns.hi * LIKE_LATE);
 	const gap = clamp((to - from) / LIKE_LOOKS, LIKE_MIN_GAP_MS, MAX_POLL_GAP_MS);
@@ -83,10 +88,11 @@ function likeJobsDelay(
 /**
  * What like jobs' run times say about the next one: the narrowest band that meets every job's bounds [lo, hi] (each
  * ran at least lo, at most hi), between the least upper bound and the greatest lower bound. Loose bounds (a job
- * looked at rarely) then do not widen it; tight ones (a job seen finishing within a second) pin it.
+ * looked at rarely) then do not widen it; tight ones (a job seen finishing within a second) pin it. Needs two jobs.
  */
 export function runTimeBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
-	if (!runs.length) return undefined;
+	// One job is no evidence that like jobs agree: following it would cost every other job of a mixed batch looks.
+	if (runs.length < 2) return undefined;
 	const leastHi = Math.min(...runs.map((r) => r.hi));
 	const greatestLo = Math.max(...runs.map((r) => r.lo));
 	return { lo: Math.min(leastHi, greatestLo), hi: Math.max(leastHi, greatestLo) };
