@@ -61,7 +61,7 @@ const LIKE_LOOKS = 8;
  * Like jobs whose run times spread wider than this share of the longest do not agree (the same parameters, but other
  * prompts, load or queueing): they predict nothing, and following them would cost looks for no gain.
  */
-const LIKE_MAX_SPREAD = 0.25;
+const LIKE_MAX_SPREAD = 0.2;
 const LIKE_MIN_GAP_MS = 500;
 
 /**
