@@ -54,4 +54,7 @@ export const newapi: ServerDefinition = {
 	remixBody: (prompt, source) => ({ prompt, ...(source.model ? { model: source.model } : {}) }),
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: true,
+	// router/relay-router.go GET /v1/models → controller/model.go ListModels: dto.OpenAIModels, with
+	// supported_endpoint_types ["openai-video"] for the models of video channels (common/endpoint_type.go).
+	modelLists: [{ path: '/models', shape: 'openaiModels' }],
 };
