@@ -94,12 +94,19 @@ function findModel(id: string): ModelInfo | undefined {
 	return KNOWN_MODELS.find((model) => model.id === id);
 }
 
-/** The aspect ratio of a size in lowest terms ('1280x720' → '16:9'). */
-function aspectOf(size: string): string | undefined {
+/**
+ * The aspect ratio among `ratios` a size has ('1280x720' → '16:9'; 854x480 is 16:9 too, within 1 %), or its own
+ * ratio in lowest terms when none fits.
+ */
+function aspectOf(size: string, ratios: readonly string[] = []): string {
 	const [width, height] = size.split('x').map(Number);
-	if (!width || !height) return undefined;
+	const match = ratios.find((ratio) => {
+		const [w, h] = ratio.split(':').map(Number);
+		return w && h && Math.abs(width / height / (w / h) - 1) < 0.01;
+	});
+	if (match) return match;
 	const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
-	const divisor = gcd(width, height);
+	const divisor = gcd(width, height) || 1;
 	return `${width / divisor}:${height / divisor}`;
 }
 
@@ -118,7 +125,7 @@ function knownSizeProblem(model: string, size: string): string | undefined {
 		return known.sizes.includes(size) ? undefined : `${known.name} (${model}) cannot make ${size} videos; it makes ${words(known.sizes)}`;
 	}
 	const resolution = resolutionOf(size) ?? '';
-	const aspect = aspectOf(size) ?? '';
+	const aspect = aspectOf(size, known.aspectRatios);
 	const badResolution = known.resolutions && !known.resolutions.includes(resolution);
 	const badAspect = known.aspectRatios && !known.aspectRatios.includes(aspect);
 	if (!badResolution && !badAspect) return undefined;

@@ -30,6 +30,13 @@ function splitOptions(additional: IDataObject): { top: IDataObject; metadata: ID
 	return { top, metadata };
 }
 
+/**
+ * Only Sora channels read `seconds`: they forward the body to OpenAI unchanged, which refuses a `duration`. Every
+ * other channel's adaptor reads TaskSubmitReq.duration — the Kling channel never looks at `seconds` and makes 5 s
+ * without it (relay/channel/task/kling/adaptor.go convertToRequestPayload: defaultInt(req.Duration, 5)).
+ */
+const wantsDuration = (model: string) => !/^sora-/i.test(model.trim().replace(/^.*\//, ''));
+
 export const newapi: ServerDefinition = {
 	name: 'The new-api gateway',
 	lacks: () => ['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
@@ -40,6 +47,7 @@ export const newapi: ServerDefinition = {
 			prompt: fields.prompt,
 			model: fields.model,
 			seconds: String(fields.seconds),
+			...(wantsDuration(fields.model) ? { duration: fields.seconds } : {}),
 			size: fields.size,
 			...top,
 			...(Object.keys(metadata).length ? { metadata } : {}),
@@ -47,7 +55,8 @@ export const newapi: ServerDefinition = {
 	},
 	createForm: (fields) => {
 		const { top, metadata } = splitOptions(fields.additional);
-		const form = contractForm({ ...fields, characters: [], additional: top });
+		const duration = wantsDuration(fields.model) && top.duration === undefined ? { duration: String(fields.seconds) } : {};
+		const form = contractForm({ ...fields, characters: [], additional: { ...duration, ...top } });
 		if (Object.keys(metadata).length) form.append('metadata', JSON.stringify(metadata));
 		return form;
 	},
