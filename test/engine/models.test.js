@@ -143,3 +143,22 @@ describe('Veo-style and Kling-style clips through one credential', () => {
 		}
 	});
 });
+
+describe('cost', () => {
+	test('the cost OpenRouter reports counts against Max Estimated Cost per Execution for the jobs after it', async () => {
+		const server = await start('openrouter');
+		try {
+			// The table has no price for Kling O1, so its job is not checked; OpenRouter then says it cost $0.56.
+			const kling = clip('kwaivgi/kling-video-o1', 5, '1280x720', { options: { maxCostPerExecution: 2.5 } });
+			// Veo 3.1, 6 s: about $2.40. On its own it fits under $2.50; after the Kling clip's $0.56 it does not.
+			const veo = clip('google/veo-3.1', 6, '1280x720', { options: { maxCostPerExecution: 2.5 } });
+			const result = await runSora(server.credentials, kling, { continueOnFail: true, followers: [{ name: 'Veo', parameters: veo }] });
+			expect(result.items[0].json).toMatchObject({ status: 'completed', cost_usd: 0.56 });
+			expect(result.itemsOf('Veo')[0].json.error).toBe(
+				'Not submitted: this job (about $2.40) would bring the estimated cost of this execution to $2.96, over the limit of $2.50',
+			);
+		} finally {
+			await server.emulator.close();
+		}
+	});
+});

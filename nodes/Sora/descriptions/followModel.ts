@@ -96,7 +96,20 @@ function sizeOf(resolution: string, aspect: string): string | undefined {
 /** Every size a well-known model makes: its exact sizes, or each resolution at each aspect ratio. */
 function sizesOf(model: KnownModel): Array<{ size: string; label: string }> | undefined {
 	if (model.sizes) return model.sizes.map((size) => ({ size, label: SIZES.find((s) => s.size === size)?.label ?? size }));
-	if (!model.resolutions || !model.aspectRatios) return undefined;
+	if (!model.aspectRatios) {
+		// Resolutions alone (Seedance 2.0): the contract's sizes of those resolutions.
+		if (!model.resolutions) return undefined;
+		const lines = model.resolutions.map(linesOf);
+		return SIZES.filter(({ size }) => lines.includes(Math.min(...size.split('x').map(Number))));
+	}
+	if (!model.resolutions) {
+		// Aspect ratios alone (Veo 3): the contract's sizes of those ratios.
+		const ratios = model.aspectRatios.map((aspect) => aspect.split(':').map(Number));
+		return SIZES.filter(({ size }) => {
+			const [width, height] = size.split('x').map(Number);
+			return ratios.some(([w, h]) => Math.abs(width / height / (w / h) - 1) < 0.01);
+		});
+	}
 	return model.resolutions.flatMap((resolution) =>
 		model.aspectRatios!.flatMap((aspect) => {
 			const size = sizeOf(resolution, aspect);

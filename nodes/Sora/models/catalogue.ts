@@ -129,11 +129,10 @@ function knownSizeProblem(model: string, size: string): string | undefined {
 	const badResolution = known.resolutions && !known.resolutions.includes(resolution);
 	const badAspect = known.aspectRatios && !known.aspectRatios.includes(aspect);
 	if (!badResolution && !badAspect) return undefined;
-	const makes = [
-		known.resolutions ? words(known.resolutions) : '',
-		known.aspectRatios ? `in ${words(known.aspectRatios)}` : '',
-	].filter(Boolean);
-	return `${known.name} (${model}) cannot make ${size} videos (${resolution} at ${aspect}); it makes ${makes.join(' ')}`;
+	const makes = known.resolutions
+		? `${words(known.resolutions)}${known.aspectRatios ? ` in ${words(known.aspectRatios)}` : ''}`
+		: `${words(known.aspectRatios ?? [])} videos`;
+	return `${known.name} (${model}) cannot make ${size} videos (${resolution} at ${aspect}); it makes ${makes}`;
 }
 
 /** Returns a sentence explaining why the model cannot make this size, or undefined when it can. */
