@@ -13,9 +13,9 @@
  * 4. Runs every Manual Trigger example with `n8n execute`.
  * 5. Publishes the Sora Trigger example, starts `n8n start`, runs "submit without waiting", and
  *    waits for the trigger's execution to deliver the MP4.
- * 6. Dialect modes (issue #8): for each of azure, litellm, newapi and openrouter, an emulator in that
- *    mode, a credential with that Server preset and copies of examples 01-04 bound to it, as far as the server
- *    supports them (SERVER_TABLE below, which mirrors nodes/Sora/servers).
+ * 6. Dialect modes: for each of azure, litellm, litellm-gemini (LiteLLM with Veo behind it), newapi and
+ *    openrouter, an emulator in that mode, a credential with that Server preset and copies of examples 01-04 bound
+ *    to it, as far as the server supports them (SERVER_TABLE below, which mirrors nodes/Sora/servers).
  * 7. Credential test (issue #2): n8n's own `POST /rest/credentials/test`, as the editor's "Test"
  *    button calls it, for every preset: a good key, a wrong key (401), a base URL with a typo (404)
  *    and a key without video access (403), each expecting the credential's sentence.
@@ -48,9 +48,17 @@ const LOGS = path.join(OUT, 'logs');
 const TRIGGER_WORKFLOW = 'soraExample04trg';
 const SUBMIT_WORKFLOW = 'soraExample04sub';
 const OWNER = { email: 'e2e@example.com', password: 'SoraE2e12345' };
-const DIALECTS = ['azure', 'litellm', 'newapi', 'openrouter'];
+/** `litellm-gemini`: LiteLLM proxy with Veo behind it (provider gemini), the way most LiteLLM users reach video today. */
+const DIALECTS = ['azure', 'litellm', 'litellm-gemini', 'newapi', 'openrouter'];
 /** Workflow and credential id suffix of each dialect's copies. */
-const DIALECT_SUFFIX = { azure: 'Az', litellm: 'Ll', newapi: 'Na', openrouter: 'Or' };
+const DIALECT_SUFFIX = { azure: 'Az', litellm: 'Ll', 'litellm-gemini': 'Lg', newapi: 'Na', openrouter: 'Or' };
+/** The Server preset, LiteLLM provider and model of a dialect mode (`<preset>[-<provider>]`). */
+function dialectMode(dialect) {
+	const [preset, provider] = dialect.split('-');
+	// Veo 3.1 as LiteLLM names it behind gemini (litellm/llms/gemini/videos/transformation.py); 4/6/8 s, so the
+	// examples' 4 s clips are valid.
+	return { preset, provider: provider ?? '', model: provider === 'gemini' ? 'veo-3.1-generate-preview' : undefined };
+}
 /** Examples the dialect modes repeat (05 adds nothing server-specific to 01: it only posts the MP4 on). */
 const DIALECT_MODE_EXAMPLES = ['01', '02', '03', '04'];
 
@@ -580,7 +588,7 @@ function dialectCopies(dialect, credential, exampleServerUrl, only, model) {
 			if (node.credentials?.soraApi) node.credentials.soraApi = { id: credential.id, name: credential.name };
 		}
 	}
-	const { run, skipped } = splitSupported(all, { server: dialect, provider: credential.data.litellmProvider || '' });
+	const { run, skipped } = splitSupported(all, { server: dialectMode(dialect).preset, provider: credential.data.litellmProvider || '' });
 	return { copies: run, skipped };
 }
 
@@ -632,8 +640,20 @@ async function main() {
 	let n8n;
 	try {
 		for (const dialect of dialectsToRun(sora, target)) {
-			const server = await rt.startSoraServer({ dialect, jobMs: Number(process.env.SORA_E2E_DIALECT_JOB_MS || 1000), noVideoAccessKeys: [NO_VIDEO_ACCESS_KEY] });
-			dialectServers.push({ dialect, server, credential: rt.soraPresetCredential(server, dialect, { id: `soraExampleCred${DIALECT_SUFFIX[dialect]}` }) });
+			const { preset, provider, model } = dialectMode(dialect);
+			const server = await rt.startSoraServer({
+				dialect: preset,
+				dialectOptions: provider ? { provider } : undefined,
+				model,
+				jobMs: Number(process.env.SORA_E2E_DIALECT_JOB_MS || 1000),
+				noVideoAccessKeys: [NO_VIDEO_ACCESS_KEY],
+			});
+			const credential = rt.soraPresetCredential(server, preset, {
+				id: `soraExampleCred${DIALECT_SUFFIX[dialect]}`,
+				name: `Sora API (${dialect})`,
+				...(provider ? { provider } : {}),
+			});
+			dialectServers.push({ dialect, server, credential });
 		}
 		const only = (process.env.SORA_E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
 		const loaded = rt
@@ -826,7 +846,7 @@ async function credentialTests(baseUrl, targets) {
 	for (const { dialect, server, credential } of targets) {
 		// The route each preset's test request must reach (credentials/SoraApi.credentials.ts `test`).
 		// LiteLLM: /models whatever the provider (its list is a 500 behind Veo).
-		const testRoute = { openrouter: 'key', newapi: 'models', litellm: 'models' }[dialect] ?? 'list';
+		const testRoute = { openrouter: 'key', newapi: 'models', litellm: 'models' }[dialectMode(dialect).preset] ?? 'list';
 		const cases = [{ step: `good key → OK (${testRoute === 'list' ? 'GET /videos' : `GET /${testRoute}`})`, data: {}, expect: 'OK', route: testRoute }];
 		if (server.emulated) {
 			cases.push(

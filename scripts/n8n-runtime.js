@@ -544,7 +544,7 @@ async function login(baseUrl, { email, password }) {
  * Starts the emulator in this process (`SORA_BASE_URL` unset) or returns the user's server.
  * Returns {baseUrl, apiKey, model, emulated, close()}.
  */
-async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator', dialect, noVideoAccessKeys = [] } = {}) {
+async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator', dialect, dialectOptions, model, noVideoAccessKeys = [] } = {}) {
 	if (process.env.SORA_BASE_URL && !dialect) {
 		return {
 			baseUrl: process.env.SORA_BASE_URL.replace(/\/+$/, ''),
@@ -557,13 +557,14 @@ async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator',
 	const entry = path.join(ROOT, 'test', 'emulator', 'index.js');
 	if (!fs.existsSync(entry)) throw new Error(`The emulator is missing (${entry}); set SORA_BASE_URL to use your own server`);
 	const { startEmulator } = require(entry);
-	const emulator = await startEmulator({ port, host: '127.0.0.1', jobMs, apiKey, noVideoAccessKeys, ...(dialect ? { dialect } : {}) });
-	log(`Sora emulator${dialect ? ` (${dialect} mode)` : ''} listening on ${emulator.baseUrl} (jobs take ${jobMs} ms)`);
+	const emulator = await startEmulator({ port, host: '127.0.0.1', jobMs, apiKey, noVideoAccessKeys, ...(dialect ? { dialect, dialectOptions } : {}) });
+	const provider = dialectOptions?.provider ? `, provider ${dialectOptions.provider}` : '';
+	log(`Sora emulator${dialect ? ` (${dialect} mode${provider})` : ''} listening on ${emulator.baseUrl} (jobs take ${jobMs} ms)`);
 	return {
 		baseUrl: emulator.baseUrl,
 		apiKey,
 		// OpenRouter names models by slug (GET /api/v1/videos/models); the others take the bare id.
-		model: dialect === 'openrouter' ? 'openai/sora-2' : dialect ? 'sora-2' : process.env.SORA_MODEL || 'sora-2',
+		model: model || (dialect === 'openrouter' ? 'openai/sora-2' : dialect ? 'sora-2' : process.env.SORA_MODEL || 'sora-2'),
 		emulated: true,
 		dialect: dialect || 'openai',
 		emulator,

@@ -22,7 +22,7 @@ function lcg(seed = 42) {
  * request takes `latency()` ms and the server reads the status half way. Returns the polls
  * used and the lag between completion and the answer that says so.
  */
-function simulate(durationMs, { queuedMs = 0, hintMs, progress, latency = () => 20, maxPolls = 500 } = {}) {
+function simulate(durationMs, { queuedMs = 0, hintMs, progress, latency = () => 20, maxPolls = 500, likeRuns } = {}) {
 	const state = { submittedAt: 0, observations: [], hintMs };
 	const report = progress ?? ((t) => Math.min(99, Math.floor((100 * t) / durationMs)));
 	let now = nextPollDelay(state, 0);
@@ -35,7 +35,7 @@ function simulate(durationMs, { queuedMs = 0, hintMs, progress, latency = () => 
 		const status = running < 0 ? 'queued' : 'in_progress';
 		state.observations.push({ at, sentAt: now, status, progress: status === 'queued' ? 0 : report(running) });
 		if (state.observations.length > 20) state.observations.splice(1, 1);
-		const delay = nextPollDelay(state, at);
+		const delay = nextPollDelay(state, at, { likeRuns });
 		expect(delay).toBeGreaterThanOrEqual(MIN_POLL_GAP_MS);
 		expect(delay).toBeLessThanOrEqual(MAX_POLL_GAP_MS);
 		now = at + delay;
@@ -102,6 +102,24 @@ describe('poll scheduler', () => {
 		const { polls, lag } = simulate(60_000, { progress: () => 0 });
 		expect(polls).toBeLessThanOrEqual(20);
 		expect(lag).toBeLessThanOrEqual(MAX_POLL_GAP_MS);
+	});
+
+	test.each([
+		['no progress', () => 0],
+		['null progress', () => null],
+		['progress stuck at 99 from halfway', (t) => Math.min(99, Math.floor((200 * t) / 30_000))],
+	])('with %s, like jobs of the run that took 29–31 s bring the lag of a 30 s job under 1.5 s', (_, progress) => {
+		const unaided = simulate(30_000, { progress });
+		const aided = simulate(30_000, { progress, likeRuns: { lo: 29_000, hi: 31_000 } });
+		expect(aided.lag).toBeLessThanOrEqual(1500);
+		expect(aided.lag).toBeLessThan(unaided.lag);
+		expect(aided.polls).toBeLessThanOrEqual(12);
+	});
+
+	test('a job slower than its like jobs falls back to the back-off once past their window, at most the cap apart', () => {
+		const { lag, polls } = simulate(60_000, { progress: () => 0, likeRuns: { lo: 20_000, hi: 22_000 } });
+		expect(lag).toBeLessThanOrEqual(MAX_POLL_GAP_MS);
+		expect(polls).toBeLessThanOrEqual(26);
 	});
 
 	test('respects the server hint as a floor and never waits past the cap', () => {

@@ -39,6 +39,39 @@ export interface PollState {
 export interface QueueContext {
 	/** Jobs of the same run, submitted earlier, last seen queued. */
 	queuedAhead?: number;
+	/**
+	 * How long like jobs (same server, model, seconds and size) recently ran, from their start to their
+	 * completion: the shortest and the longest (ms). A server renders like requests in like times, so where progress says
+	 * nothing (none, null, stalled at 99, uneven jumps) this is the best guess of when a job ends.
+	 */
+	likeRuns?: { lo: number; hi: number };
+}
+
+/** A like job may run this much shorter or longer than the shortest and longest seen. */
+const LIKE_SPREAD = 0.05;
+/** Looks at most this many times inside the window like jobs predict, and at least this often. */
+const LIKE_LOOKS = 8;
+const LIKE_MIN_GAP_MS = 800;
+
+/**
+ * The next look at a running job whose progress cannot be extrapolated, from how long like jobs of the run took:
+ * not before the window they predict (but never more than MAX_POLL_GAP_MS apart), densely inside it, and
+ * undefined once past it (the job is slower than its like: the caller's back-off takes over).
+ */
+function likeJobsDelay(likeRuns: QueueContext['likeRuns'], startedAt: number, now: number, backoff: number): number | undefined {
+	if (!likeRuns) return undefined;
+	const from = startedAt + likeRuns.lo * (1 - LIKE_SPREAD);
+	const to = startedAt + likeRuns.hi * (1 + LIKE_SPREAD) + MARGIN_MS;
+	if (now >= to) return undefined;
+	if (now < from) return Math.max(backoff, Math.min(from - now, MAX_POLL_GAP_MS));
+	return Math.min(to - now, clamp((to - from) / LIKE_LOOKS, LIKE_MIN_GAP_MS, MAX_POLL_GAP_MS));
+}
+
+/** When a job started to run, as far as its readings tell: after its last queued reading, else on submission. */
+export function startedAt(state: PollState): number {
+	const firstRunning = state.observations.findIndex((o) => o.status !== 'queued');
+	const queued = firstRunning === -1 ? undefined : state.observations.slice(0, firstRunning).reverse()[0];
+	return queued ? (queued.sentAt ?? queued.at) : state.submittedAt;
 }
 
 /** a·s + b·d ≤ c over the job's start s and duration d (ms, relative to submission). */
@@ -125,7 +158,9 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 		if (last.status === 'queued' && (context.queuedAhead ?? 0) >= QUEUE_HEAD) {
 			return clamp(waited / 4, Math.max(floor, MAX_POLL_GAP_MS), MAX_QUEUED_GAP_MS);
 		}
-		return clamp(Math.max(1000, waited / 4), floor, MAX_POLL_GAP_MS);
+		const backoff = Math.max(1000, waited / 4);
+		const like = last.status === 'queued' ? undefined : likeJobsDelay(context.likeRuns, startedAt(state), now, Math.min(backoff, 2000));
+		return clamp(like ?? backoff, floor, MAX_POLL_GAP_MS);
 	}
 
 	const lastQueued = [...observations].reverse().find((o) => o.status === 'queued' && o.at <= running[0].at);
@@ -151,6 +186,9 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 			window = linearWindow([before, last], origin, { min: origin - BOX, max: before.at }, notDoneAt);
 		}
 		minGap = Math.max(500, (now - running[plateau].at) / 2);
+		// Stalled (at 99, say) or jumping: like jobs of the run tell better than the back-off when it ends.
+		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, 500);
+		if (like !== undefined) return clamp(like, floor, MAX_POLL_GAP_MS);
 	}
 	const target = window ? Math.min(window.hi + MARGIN_MS, window.lo + TARGET_LAG_MS) : now;
 	return clamp(Math.min(Math.max(target - now, minGap), maxGap), floor, MAX_POLL_GAP_MS);

@@ -12,7 +12,7 @@ import { cancelSignal } from '../api/request';
 import type { Video } from '../api/schemas';
 import { createLimiter, DEFAULT_CONCURRENCY } from './pool';
 import type { PollState } from './schedule';
-import { FIRST_POLL_MS, MAX_HINT_MS, MAX_POLL_GAP_MS, MIN_POLL_GAP_MS, clamp, nextPollDelay } from './schedule';
+import { FIRST_POLL_MS, MAX_HINT_MS, MAX_POLL_GAP_MS, MIN_POLL_GAP_MS, clamp, nextPollDelay, startedAt } from './schedule';
 
 const MAX_TRANSIENT_FAILURES = 20;
 const MAX_OBSERVATIONS = 20;
@@ -44,8 +44,35 @@ function isTransient(error: unknown): boolean {
 	return !code || code === 408 || code === 409 || code === 429 || code >= 500;
 }
 
+/**
+ * How long finished jobs ran, by server, model, seconds and size: the latest few per kind, kept for the life of
+ * the n8n process so the next run (a schedule making the same clips) starts with them. A server renders like
+ * requests in like times, and under changing load the latest runs tell best, so only RECENT_RUNS are kept.
+ */
+const RECENT_RUNS = 10;
+const MAX_KINDS = 200;
+const runTimes = new Map<string, Array<{ lo: number; hi: number }>>();
+
+function rememberRunTime(key: string, lo: number, hi: number): void {
+	const runs = runTimes.get(key) ?? [];
+	runs.push({ lo, hi });
+	if (runs.length > RECENT_RUNS) runs.shift();
+	runTimes.delete(key);
+	runTimes.set(key, runs);
+	// The oldest kind goes first (a Map keeps insertion order).
+	if (runTimes.size > MAX_KINDS) runTimes.delete(runTimes.keys().next().value as string);
+}
+
+function likeRunTimes(key: string): { lo: number; hi: number } | undefined {
+	const runs = runTimes.get(key);
+	if (!runs?.length) return undefined;
+	return { lo: Math.min(...runs.map((r) => r.lo)), hi: Math.max(...runs.map((r) => r.hi)) };
+}
+
 interface Tracked extends PollState {
 	job: PendingJob;
+	/** Model, seconds and size as asked: jobs with the same key are "like jobs". */
+	key: string;
 	order: number;
 	nextAt: number;
 	failures: number;
@@ -66,6 +93,14 @@ export function watchVideos(
 	const signal = cancelSignal(this);
 	const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
 	const tracked = new Map<PendingJob, Tracked>();
+	const likeKey = (video: Video) => `${client.server.baseUrl}|${video.model ?? ''}|${video.seconds ?? ''}|${video.size ?? ''}`;
+	/** A job seen completed ran at least until its last look that found it running, at most until this look. */
+	const learnRunTime = (entry: Tracked, at: number) => {
+		const start = startedAt(entry);
+		const lastRunning = [...entry.observations].reverse().find((o) => o.status !== 'completed');
+		const lo = Math.max(0, lastRunning ? (lastRunning.sentAt ?? lastRunning.at) - start : 0);
+		rememberRunTime(entry.key, lo, at - start);
+	};
 	const handling: Array<Promise<void>> = [];
 	const warned = new Set<string>();
 	let handlerError: unknown;
@@ -133,6 +168,7 @@ export function watchVideos(
 			if (entry.observations.length > MAX_OBSERVATIONS) entry.observations.splice(1, 1);
 			entry.hintMs = pollAfterMs;
 			if (video.status === 'completed' || video.status === 'failed') {
+				if (video.status === 'completed' && entry.observations.length > 1) learnRunTime(entry, at);
 				settle(job, async () => await handlers.onFinished(job, video));
 				pullInQueued(at);
 				return;
@@ -141,7 +177,7 @@ export function watchVideos(
 				settle(job, async () => await handlers.onError(job, timeoutError(this, job)));
 				return;
 			}
-			entry.nextAt = at + nextPollDelay(entry, at, { queuedAhead: queuedAhead(entry) });
+			entry.nextAt = at + nextPollDelay(entry, at, { queuedAhead: queuedAhead(entry), likeRuns: likeRunTimes(entry.key) });
 			// One last look when the time is up, not a full gap later.
 			entry.nextAt = Math.min(entry.nextAt, Math.max(job.submittedAt + job.maxWaitMs + 1, at + MIN_POLL_GAP_MS));
 		} catch (error) {
@@ -203,6 +239,7 @@ export function watchVideos(
 			} else {
 				const entry: Tracked = {
 					job,
+					key: likeKey(job.video),
 					order: added++,
 					submittedAt: job.submittedAt,
 					observations: [],
