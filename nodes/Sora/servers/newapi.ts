@@ -31,11 +31,15 @@ function splitOptions(additional: IDataObject): { top: IDataObject; metadata: ID
 }
 
 /**
- * Only Sora channels read `seconds`: they forward the body to OpenAI unchanged, which refuses a `duration`. Every
- * other channel's adaptor reads TaskSubmitReq.duration — the Kling channel never looks at `seconds` and makes 5 s
- * without it (relay/channel/task/kling/adaptor.go convertToRequestPayload: defaultInt(req.Duration, 5)).
+ * Only Sora channels read `seconds`: they forward the body to OpenAI unchanged, which refuses a `duration`. The
+ * other video channels' adaptors read TaskSubmitReq.duration — the Kling channel never looks at `seconds` and makes
+ * 5 s without it (relay/channel/task/kling/adaptor.go convertToRequestPayload: defaultInt(req.Duration, 5)). So
+ * `duration` goes along for models that are recognisably not Sora (the families of video channels new-api has:
+ * relay/channel/task/{kling,jimeng,vidu,doubao,hailuo,ali,gemini,…}); an id nobody recognises keeps the
+ * contract's body, which every Sora channel takes.
  */
-const wantsDuration = (model: string) => !/^sora-/i.test(model.trim().replace(/^.*\//, ''));
+const VENDOR_FAMILIES = /(^|\/)(kling|veo|wan|seedance|doubao|dreamina|jimeng|vidu|hailuo|minimax|gen4|grok|pixverse|ltx)/i;
+const wantsDuration = (model: string) => VENDOR_FAMILIES.test(model.trim());
 
 export const newapi: ServerDefinition = {
 	name: 'The new-api gateway',
