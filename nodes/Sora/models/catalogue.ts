@@ -56,7 +56,7 @@ export function durationProblem(model: string, seconds: number, size: string): s
 	return undefined;
 }
 
-export interface ModelInfo {
+interface ModelInfo {
 	id: string;
 	family: 'sora-2' | 'sora-2-pro';
 	sizes: readonly string[];
@@ -79,7 +79,7 @@ function soraModel(id: string, family: ModelInfo['family']): ModelInfo {
 	return { id, family, sizes: Object.keys(pricePerSecond), pricePerSecond };
 }
 
-export const KNOWN_MODELS: ModelInfo[] = [
+const KNOWN_MODELS: ModelInfo[] = [
 	soraModel('sora-2', 'sora-2'),
 	soraModel('sora-2-2025-10-06', 'sora-2'),
 	soraModel('sora-2-2025-12-08', 'sora-2'),
