@@ -581,10 +581,11 @@ function dialectsToRun(sora, target) {
  * server supports and the skipped ones ({label, reason}).
  */
 function dialectCopies(dialect, credential, exampleServerUrl, only, model) {
-	const all = rt
-		.loadExamples({ exampleServerUrl, model })
-		.filter((e) => DIALECT_MODE_EXAMPLES.some((prefix) => e.file.startsWith(prefix)) || SERVER_EXAMPLES[e.workflow.id] === dialect)
-		.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
+	const all = [
+		...rt.loadExamples({ exampleServerUrl, model }).filter((e) => DIALECT_MODE_EXAMPLES.some((prefix) => e.file.startsWith(prefix))),
+		// An example made for this server's models keeps its own models.
+		...rt.loadExamples({ exampleServerUrl }).filter((e) => SERVER_EXAMPLES[e.workflow.id] === dialect),
+	].filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
 	for (const copy of all) {
 		copy.dialect = dialect;
 		copy.baseId = copy.workflow.id;

@@ -144,6 +144,30 @@ describe('Veo-style and Kling-style clips through one credential', () => {
 	});
 });
 
+describe('examples/06-veo-and-kling.json', () => {
+	test('each of its Sora nodes makes its clip on OpenRouter: as long and as large as the node asks', async () => {
+		const example = JSON.parse(require('node:fs').readFileSync(require('node:path').join(PKG, 'examples', '06-veo-and-kling.json'), 'utf8'));
+		const nodes = example.nodes.filter((n) => n.type === 'n8n-nodes-sora.sora');
+		expect(nodes.map((n) => [n.parameters.model.value, n.parameters.seconds])).toEqual([
+			['google/veo-3.1', '6'],
+			['kwaivgi/kling-video-o1', '5'],
+		]);
+		const server = await start('openrouter');
+		try {
+			for (const node of nodes) {
+				const result = await runSora(server.credentials, node.parameters);
+				expect(result.error).toBeUndefined();
+				const media = probe(await harness.readBinary(result.items[0].binary.data));
+				const [width, height] = node.parameters.size.split('x').map(Number);
+				expect(media).toMatchObject({ width, height });
+				expect(media.seconds).toBeCloseTo(Number(node.parameters.seconds), 0);
+			}
+		} finally {
+			await server.emulator.close();
+		}
+	});
+});
+
 describe('cost', () => {
 	test('the cost OpenRouter reports counts against Max Estimated Cost per Execution for the jobs after it', async () => {
 		const server = await start('openrouter');
