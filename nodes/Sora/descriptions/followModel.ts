@@ -1,7 +1,7 @@
 /**
- * Duration and Size that follow the chosen model. For every set of models the built-in table (../models/known)
- * confirms the same durations (or sizes) for, the node has one Duration (or Size) parameter whose options are
- * exactly those, shown only while the Model is one of them; one more, with every value the node knows, is shown
+ * Duration and Size that follow the chosen model. For every model id whose durations (or sizes) the built-in table
+ * (../models/known) confirms, the node has one Duration (or Size) parameter whose options are exactly those, shown
+ * only while the Model is that id; one more, with every value the node knows, is shown
  * for any other model and whenever the Model is an expression. All of them share the parameter's name, so a
  * workflow stores one value whichever is shown, and an expression is still possible on each.
  *
@@ -20,62 +20,75 @@ import { SIZES } from '../models/catalogue';
 import type { KnownModel } from '../models/known';
 import { KNOWN_MODELS } from '../models/known';
 
-/** Models that share one option list, and the regular expression that matches their ids in the Model. */
-interface Group<T> {
+/** One model id (as a server spells it) and the option values the table confirms for it. */
+interface Variant<T> {
+	id: string;
 	values: T[];
-	ids: string[];
 }
 
-const escape = (id: string) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** An id alone or after any 'provider/' prefix ('veo-3.1', 'google/veo-3.1', 'gemini/veo-3.1'). */
-const anyOf = (ids: string[]) => `^(?:[^/]*/)*(?:${ids.map(escape).join('|')})$`;
-const noneOf = (ids: string[]) => `^(?!(?:[^/]*/)*(?:${ids.map(escape).join('|')})$)`;
+/**
+ * OpenRouter's slugs of table models (OpenRouterTeam/docs cookbook/video-generation/choose-video-model.mdx, the
+ * list's actual output): the Model holds them as they are, provider prefix included.
+ */
+const OPENROUTER_SLUGS = [
+	'google/veo-3.1',
+	'google/veo-3.1-fast',
+	'google/veo-3.1-lite',
+	'kwaivgi/kling-v3.0-pro',
+	'kwaivgi/kling-v3.0-std',
+	'kwaivgi/kling-video-o1',
+	'minimax/hailuo-2.3',
+	'bytedance/seedance-2.0',
+	'bytedance/seedance-2.0-fast',
+	'bytedance/seedance-1-5-pro',
+	'alibaba/wan-2.7',
+	'alibaba/wan-2.6',
+];
 
-function groupBy<T>(models: KnownModel[], valuesOf: (model: KnownModel) => T[] | undefined): Array<Group<T>> {
-	const groups = new Map<string, Group<T>>();
+/** Every id of every model, and OpenRouter's slugs, each with what `valuesOf` confirms for its model. */
+function variantsOf<T>(models: KnownModel[], valuesOf: (model: KnownModel) => T[] | undefined): Array<Variant<T>> {
+	const out: Array<Variant<T>> = [];
 	for (const model of models) {
 		const values = valuesOf(model);
 		if (!values?.length) continue;
-		const key = JSON.stringify(values);
-		const group = groups.get(key) ?? { values, ids: [] };
-		group.ids.push(...model.ids);
-		groups.set(key, group);
+		const slugs = OPENROUTER_SLUGS.filter((slug) => model.ids.includes(slug.replace(/^.*\//, '')));
+		for (const id of [...model.ids, ...slugs]) out.push({ id, values });
 	}
-	return [...groups.values()];
+	return out;
 }
 
 /** Sora keeps the contract's own parameter (every size and duration the node always had). */
 const OTHERS = KNOWN_MODELS.filter((model) => model.family !== 'sora');
 
 /**
- * One parameter per group plus the catch-all, every one with the base parameter's name and texts. `hideWhen` of
- * the catch-all is every id some group covers.
+ * One parameter per model id plus the catch-all, every one with the base parameter's name and texts. Each id's
+ * parameter hides unless the Model is exactly that id (`not` compares whole values, so an expression hides it too);
+ * the catch-all hides for every id that has its own. Plain comparisons only: a `regex` condition runs in a VM with
+ * a 250 ms limit in n8n's backend, which a busy machine can exceed, failing the workflow.
  */
 function variants<T>(
 	base: INodeProperties,
-	groups: Array<Group<T>>,
+	list: Array<Variant<T>>,
 	option: (value: T) => INodePropertyOptions,
 	defaultOf: (values: T[]) => string,
 	extraOptions: INodePropertyOptions[] = [],
 ): INodeProperties[] {
-	const grouped = groups.flatMap((group) => group.ids);
 	return [
-		{ ...base, displayOptions: { hide: { model: [{ _cnd: { regex: anyOf(grouped) } }] } } },
-		...groups.map((group) => ({
+		{ ...base, displayOptions: { hide: { model: list.map((variant) => variant.id) } } },
+		...list.map((variant) => ({
 			...base,
-			default: extraOptions.length ? base.default : defaultOf(group.values),
-			options: [...extraOptions, ...group.values.map(option)],
-			displayOptions: { hide: { model: [{ _cnd: { regex: noneOf(group.ids) } }] } },
+			default: extraOptions.length ? base.default : defaultOf(variant.values),
+			options: [...extraOptions, ...variant.values.map(option)],
+			displayOptions: { hide: { model: [{ _cnd: { not: variant.id } }] } },
 		})),
 	];
 }
 
 /** Duration (Seconds): the model's own durations where the table confirms them. */
 export function durationFields(base: INodeProperties): INodeProperties[] {
-	const groups = groupBy(OTHERS, (model) => model.seconds);
 	return variants(
 		base,
-		groups,
+		variantsOf(OTHERS, (model) => model.seconds),
 		(seconds: number) => ({ name: `${seconds} s`, value: String(seconds) }),
 		(values) => String(values.includes(4) ? 4 : values[0]),
 	);
@@ -120,10 +133,9 @@ function sizesOf(model: KnownModel): Array<{ size: string; label: string }> | un
 
 /** Size: the model's own sizes where the table confirms them; `extra` comes first (Image to Video's Match Input Image). */
 export function sizeFields(base: INodeProperties, extra: INodePropertyOptions[] = []): INodeProperties[] {
-	const groups = groupBy(OTHERS, sizesOf);
 	return variants(
 		base,
-		groups,
+		variantsOf(OTHERS, sizesOf),
 		({ size, label }) => ({ name: size === label ? size : `${size} (${label})`, value: size }),
 		(values) => (values.some((v) => v.size === '1280x720') ? '1280x720' : values[0].size),
 		extra,
