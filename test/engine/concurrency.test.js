@@ -97,6 +97,7 @@ describe('many items in one run', () => {
 
 	test('cancelling the execution stops the wait at once; the jobs are named, not lost', async () => {
 		const server = await startServer({ jobMs: 600_000 });
+		const requests = watchRequests(server.emulator);
 		try {
 			const run = harness.startNode({
 				pkg: PKG,
@@ -105,7 +106,10 @@ describe('many items in one run', () => {
 				parameters: textToVideo(),
 				inputItems: inputs(3),
 			});
-			while (server.emulator.stats.acceptedCreates < 3) await new Promise((resolve) => setTimeout(resolve, 50));
+			// Cancel once the node knows every job (it has polled each): on a loaded machine a create can be
+			// accepted by the server a moment before its answer reaches the node.
+			const polledAll = () => server.emulator.jobs().length === 3 && server.emulator.jobs().every((job) => requests.log.some((r) => r.route === 'retrieve' && r.id === job.id));
+			while (!polledAll()) await new Promise((resolve) => setTimeout(resolve, 50));
 			await run.cancel();
 			const result = await run.promise;
 			// n8n records the node's own "cancelled" error; either way the run is over, with every job named.

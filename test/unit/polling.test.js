@@ -1,5 +1,6 @@
 const {
 	nextPollDelay,
+	runTimeBand,
 	MIN_POLL_GAP_MS,
 	MAX_POLL_GAP_MS,
 	TARGET_LAG_MS,
@@ -44,6 +45,47 @@ function simulate(durationMs, { queuedMs = 0, hintMs, progress, latency = () => 
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Progress profiles as the emulator's `progressProfile` reports them (share `f` of the job time spent). */
+const PROFILES = {
+	linear: (f) => Math.min(99, Math.floor(f * 100)),
+	stall99: (f) => Math.min(99, Math.floor(f * 200)),
+	jumps: (f) => (f < 0.25 ? 0 : f < 0.5 ? 10 : f < 0.75 ? 40 : 90),
+	none: () => 0,
+	null: () => null,
+};
+
+/**
+ * A batch in simulated time: every job submitted at 0, polled as the watcher does, each finished job's run-time
+ * bounds remembered as the watcher remembers them (the last ten). `prior` = bounds from an earlier batch; `learn`
+ * false = progress alone, as before the scheduler learnt from like jobs.
+ */
+function simulateBatch(durations, progress, { prior = [], learn = true } = {}) {
+	const runs = [...prior];
+	const jobs = durations.map((d) => ({ d, state: { submittedAt: 0, observations: [] }, next: nextPollDelay({ submittedAt: 0, observations: [] }, 0), polls: 0 }));
+	const open = new Set(jobs);
+	while (open.size) {
+		const job = [...open].sort((a, b) => a.next - b.next)[0];
+		const now = job.next;
+		const at = now + 20;
+		job.polls++;
+		if (now + 10 >= job.d) {
+			open.delete(job);
+			job.lag = at - job.d;
+			const last = job.state.observations[job.state.observations.length - 1];
+			if (last) runs.push({ lo: last.sentAt, hi: at });
+			continue;
+		}
+		job.state.observations.push({ at, sentAt: now, status: 'in_progress', progress: progress((now + 10) / job.d) });
+		const delay = nextPollDelay(job.state, at, learn ? { likeRuns: runTimeBand(runs.slice(-10)) } : {});
+		expect(delay).toBeLessThanOrEqual(MAX_POLL_GAP_MS);
+		job.next = at + delay;
+	}
+	const lags = jobs.map((j) => j.lag).sort((a, b) => a - b);
+	return { p95: lags[Math.ceil(0.95 * lags.length) - 1], polls: median(jobs.map((j) => j.polls)), runs };
+}
+
+const spread = (n, from, to) => Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
 
 describe('poll scheduler', () => {
 	test.each([8_000, 15_000, 25_000, 40_000])('a %i ms job is seen within the target lag using few requests', (duration) => {
@@ -114,6 +156,36 @@ describe('poll scheduler', () => {
 		expect(aided.lag).toBeLessThanOrEqual(1500);
 		expect(aided.lag).toBeLessThan(unaided.lag);
 		expect(aided.polls).toBeLessThanOrEqual(12);
+	});
+
+	test.each(Object.keys(PROFILES))('progress "%s": the second batch of ten like jobs (29–31 s) is seen within 1.5 s at p95, with at most 10 looks per job', (profile) => {
+		const first = simulateBatch(spread(10, 29_000, 31_000), PROFILES[profile]);
+		const second = simulateBatch(spread(10, 29_000, 31_000), PROFILES[profile], { prior: first.runs });
+		expect(second.p95).toBeLessThanOrEqual(1500);
+		expect(second.polls).toBeLessThanOrEqual(10);
+	});
+
+	test.each(Object.keys(PROFILES))('progress "%s": a batch of unlike jobs (10–60 s) costs at most 2 more looks per job for what finished jobs teach', (profile) => {
+		const durations = spread(10, 10_000, 60_000);
+		const learning = simulateBatch(durations, PROFILES[profile]);
+		const progressOnly = simulateBatch(durations, PROFILES[profile], { learn: false });
+		expect(learning.polls).toBeLessThanOrEqual(progressOnly.polls + 2);
+		expect(learning.p95).toBeLessThanOrEqual(MAX_POLL_GAP_MS);
+	});
+
+	test('like jobs that disagree (10–40 s) predict nothing: the back-off alone decides', () => {
+		const alone = simulate(30_000, { progress: () => 0 });
+		expect(simulate(30_000, { progress: () => 0, likeRuns: { lo: 10_000, hi: 40_000 } })).toEqual(alone);
+	});
+
+	test('like jobs looked at rarely do not widen the band; tight readings pin it; a spread batch keeps its spread', () => {
+		expect(runTimeBand([])).toBeUndefined();
+		expect(runTimeBand([{ lo: 20_000, hi: 30_000 }])).toBeUndefined();
+		expect(runTimeBand([{ lo: 20_000, hi: 30_000 }, { lo: 25_000, hi: 31_000 }])).toEqual({ lo: 25_000, hi: 30_000 });
+		// Seen every 7 s: each bound is loose, but together they say ~30 s.
+		expect(runTimeBand([{ lo: 23_000, hi: 30_500 }, { lo: 29_800, hi: 36_000 }, { lo: 25_000, hi: 31_000 }])).toEqual({ lo: 29_800, hi: 30_500 });
+		// Tight readings of a batch spread over 29–31 s keep that spread.
+		expect(runTimeBand([{ lo: 28_900, hi: 29_100 }, { lo: 30_900, hi: 31_100 }])).toEqual({ lo: 29_100, hi: 30_900 });
 	});
 
 	test('a job slower than its like jobs falls back to the back-off once past their window, at most the cap apart', () => {

@@ -47,24 +47,55 @@ export interface QueueContext {
 	likeRuns?: { lo: number; hi: number };
 }
 
-/** A like job may run this much shorter or longer than the shortest and longest seen. */
-const LIKE_SPREAD = 0.05;
-/** Looks at most this many times inside the window like jobs predict, and at least this often. */
+/**
+ * A like job may end this much sooner than the shortest seen, or later than the longest (shares of it, at least
+ * LIKE_MIN_SLACK_MS): a batch of like requests varies by a few per cent, and the spread of the jobs seen is
+ * already in [lo, hi].
+ */
+const LIKE_EARLY = 0.03;
+const LIKE_LATE = 0.05;
+const LIKE_MIN_SLACK_MS = 500;
+/** Looks at most this many times inside the window like jobs predict, and at least this far apart. */
 const LIKE_LOOKS = 8;
-const LIKE_MIN_GAP_MS = 800;
+/**
+ * Like jobs whose run times spread wider than this share of the longest do not agree (the same parameters, but other
+ * prompts, load or queueing): they predict nothing, and following them would cost looks for no gain.
+ */
+const LIKE_MAX_SPREAD = 0.25;
+const LIKE_MIN_GAP_MS = 500;
 
 /**
- * The next look at a running job whose progress cannot be extrapolated, from how long like jobs of the run took:
- * not before the window they predict (but never more than MAX_POLL_GAP_MS apart), densely inside it, and
- * undefined once past it (the job is slower than its like: the caller's back-off takes over).
+ * The next look at a running job whose progress cannot be extrapolated, from how long like jobs took: not before
+ * the window they predict (but never more than MAX_POLL_GAP_MS apart, nor sooner than `before`), densely inside it,
+ * and past it with gaps that grow with the overshoot (a job just outside the window likely ends soon) until they
+ * reach `after`, the caller's own back-off.
  */
-function likeJobsDelay(likeRuns: QueueContext['likeRuns'], startedAt: number, now: number, backoff: number): number | undefined {
-	if (!likeRuns) return undefined;
-	const from = startedAt + likeRuns.lo * (1 - LIKE_SPREAD);
-	const to = startedAt + likeRuns.hi * (1 + LIKE_SPREAD) + MARGIN_MS;
-	if (now >= to) return undefined;
-	if (now < from) return Math.max(backoff, Math.min(from - now, MAX_POLL_GAP_MS));
-	return Math.min(to - now, clamp((to - from) / LIKE_LOOKS, LIKE_MIN_GAP_MS, MAX_POLL_GAP_MS));
+function likeJobsDelay(
+	likeRuns: QueueContext['likeRuns'],
+	startedAt: number,
+	now: number,
+	{ before, after }: { before: number; after: number },
+): number | undefined {
+	if (!likeRuns || likeRuns.hi - likeRuns.lo > LIKE_MAX_SPREAD * likeRuns.hi) return undefined;
+	const from = startedAt + likeRuns.lo - Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_EARLY);
+	const to = startedAt + likeRuns.hi + Math.max(LIKE_MIN_SLACK_MS, likeRuns.hi * LIKE_LATE);
+	const gap = clamp((to - from) / LIKE_LOOKS, LIKE_MIN_GAP_MS, MAX_POLL_GAP_MS);
+	if (now < from) return Math.max(before, Math.min(from - now, MAX_POLL_GAP_MS));
+	if (now < to) return Math.min(to - now, gap);
+	return Math.min(after, Math.max(gap, now - to));
+}
+
+/**
+ * What like jobs' run times say about the next one: the narrowest band that meets every job's bounds [lo, hi] (each
+ * ran at least lo, at most hi), between the least upper bound and the greatest lower bound. Loose bounds (a job
+ * looked at rarely) then do not widen it; tight ones (a job seen finishing within a second) pin it. Needs two jobs.
+ */
+export function runTimeBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
+	// One job is no evidence that like jobs agree: following it would cost every other job of a mixed batch looks.
+	if (runs.length < 2) return undefined;
+	const leastHi = Math.min(...runs.map((r) => r.hi));
+	const greatestLo = Math.max(...runs.map((r) => r.lo));
+	return { lo: Math.min(leastHi, greatestLo), hi: Math.max(leastHi, greatestLo) };
 }
 
 /** When a job started to run, as far as its readings tell: after its last queued reading, else on submission. */
@@ -159,7 +190,7 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 			return clamp(waited / 4, Math.max(floor, MAX_POLL_GAP_MS), MAX_QUEUED_GAP_MS);
 		}
 		const backoff = Math.max(1000, waited / 4);
-		const like = last.status === 'queued' ? undefined : likeJobsDelay(context.likeRuns, startedAt(state), now, Math.min(backoff, 2000));
+		const like = last.status === 'queued' ? undefined : likeJobsDelay(context.likeRuns, startedAt(state), now, { before: Math.min(backoff, 2000), after: backoff });
 		return clamp(like ?? backoff, floor, MAX_POLL_GAP_MS);
 	}
 
@@ -187,7 +218,7 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 		}
 		minGap = Math.max(500, (now - running[plateau].at) / 2);
 		// Stalled (at 99, say) or jumping: like jobs of the run tell better than the back-off when it ends.
-		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, 500);
+		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, { before: 500, after: minGap });
 		if (like !== undefined) return clamp(like, floor, MAX_POLL_GAP_MS);
 	}
 	const target = window ? Math.min(window.hi + MARGIN_MS, window.lo + TARGET_LAG_MS) : now;

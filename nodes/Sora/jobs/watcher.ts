@@ -12,7 +12,7 @@ import { cancelSignal } from '../api/request';
 import type { Video } from '../api/schemas';
 import { createLimiter, DEFAULT_CONCURRENCY } from './pool';
 import type { PollState } from './schedule';
-import { FIRST_POLL_MS, MAX_HINT_MS, MAX_POLL_GAP_MS, MIN_POLL_GAP_MS, clamp, nextPollDelay, startedAt } from './schedule';
+import { FIRST_POLL_MS, MAX_HINT_MS, MAX_POLL_GAP_MS, MIN_POLL_GAP_MS, clamp, nextPollDelay, runTimeBand, startedAt } from './schedule';
 
 const MAX_TRANSIENT_FAILURES = 20;
 const MAX_OBSERVATIONS = 20;
@@ -64,9 +64,7 @@ function rememberRunTime(key: string, lo: number, hi: number): void {
 }
 
 function likeRunTimes(key: string): { lo: number; hi: number } | undefined {
-	const runs = runTimes.get(key);
-	if (!runs?.length) return undefined;
-	return { lo: Math.min(...runs.map((r) => r.lo)), hi: Math.max(...runs.map((r) => r.hi)) };
+	return runTimeBand(runTimes.get(key) ?? []);
 }
 
 interface Tracked extends PollState {
