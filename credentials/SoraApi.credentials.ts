@@ -23,7 +23,8 @@ export class SoraApi implements ICredentialType {
 			name: 'server',
 			type: 'options',
 			default: 'openai',
-			description: 'The kind of server. It sets the defaults below and how the nodes speak to it.',
+			description:
+				'The kind of server that speaks the Sora 2 Videos API for you, with whatever models it offers. It sets the defaults below and how the nodes speak to it.',
 			options: [
 				{ name: 'OpenAI (or Any Server With Its Exact API)', value: 'openai' },
 				{ name: 'Azure OpenAI', value: 'azure' },

@@ -61,6 +61,8 @@ function dialectMode(dialect) {
 }
 /** Examples the dialect modes repeat (05 adds nothing server-specific to 01: it only posts the MP4 on). */
 const DIALECT_MODE_EXAMPLES = ['01', '02', '03', '04'];
+/** Examples made for one server's models (06: Veo and Kling through one credential, as OpenRouter lists them). */
+const SERVER_EXAMPLES = { soraExample06vk: 'openrouter' };
 
 /**
  * What each Server preset lacks, as the node decides it. This MIRRORS nodes/Sora/servers/*.ts (`lacks`, LiteLLM's
@@ -368,7 +370,11 @@ function skipReason(target, workflow) {
  * exists for the trigger (04b): the two go together, as one row.
  */
 function splitSupported(examples, target) {
-	const reasons = new Map(examples.map((e) => [e, skipReason(target, e.workflow)]));
+	const serverOnly = (e) => {
+		const only = SERVER_EXAMPLES[e.baseId ?? e.workflow.id];
+		return only && only !== target.server ? `made for ${SERVER_TABLE[only].name}'s models` : undefined;
+	};
+	const reasons = new Map(examples.map((e) => [e, skipReason(target, e.workflow) ?? serverOnly(e)]));
 	const trigger = examples.find((e) => (e.baseId ?? e.workflow.id) === TRIGGER_WORKFLOW);
 	const submit = examples.find((e) => (e.baseId ?? e.workflow.id) === SUBMIT_WORKFLOW);
 	if (trigger && submit) reasons.set(submit, reasons.get(trigger) ?? reasons.get(submit));
@@ -575,10 +581,11 @@ function dialectsToRun(sora, target) {
  * server supports and the skipped ones ({label, reason}).
  */
 function dialectCopies(dialect, credential, exampleServerUrl, only, model) {
-	const all = rt
-		.loadExamples({ exampleServerUrl, model })
-		.filter((e) => DIALECT_MODE_EXAMPLES.some((prefix) => e.file.startsWith(prefix)))
-		.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
+	const all = [
+		...rt.loadExamples({ exampleServerUrl, model }).filter((e) => DIALECT_MODE_EXAMPLES.some((prefix) => e.file.startsWith(prefix))),
+		// An example made for this server's models keeps its own models.
+		...rt.loadExamples({ exampleServerUrl }).filter((e) => SERVER_EXAMPLES[e.workflow.id] === dialect),
+	].filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
 	for (const copy of all) {
 		copy.dialect = dialect;
 		copy.baseId = copy.workflow.id;

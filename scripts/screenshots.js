@@ -9,6 +9,9 @@
  *   video-preview.png          the MP4 playing in n8n's binary viewer (when Chromium plays H.264)
  *   workflow-canvas.png        the character example on the canvas
  *   community-nodes.png        Settings → Community nodes listing n8n-nodes-sora
+ *   duration-follows-model.png Duration's options for Veo 3.1 and for Kling side by side (example 06)
+ *
+ * SORA_SCREENSHOTS=models takes only duration-follows-model.png.
  *
  * Needs Chromium (Debian: `apt-get install -y chromium`, or CHROMIUM_PATH) and playwright-core.
  * Uses its own n8n user folder (out/screenshots/n8n), the emulator and free ports, so it can run
@@ -73,6 +76,11 @@ async function main() {
 
 		await signIn(page, n8n.url);
 
+		if (process.env.SORA_SCREENSHOTS === 'models') {
+			await durationShots(page, n8n.url);
+			return;
+		}
+
 		// 1. Parameter panel of the Sora node.
 		await openWorkflow(page, n8n.url, 'soraExample01txt');
 		await openNode(page, 'Generate Video');
@@ -109,6 +117,9 @@ async function main() {
 		await page.getByText('n8n-nodes-sora').first().waitFor();
 		await rt.sleep(800);
 		await shot(page, 'community-nodes.png');
+
+		// 6. Duration follows the model (example 06: Veo 3.1 and Kling through one credential).
+		await durationShots(page, n8n.url);
 	} catch (error) {
 		if (page) await page.screenshot({ path: path.join(OUT, 'debug-failure.png') }).catch(() => {});
 		throw error;
@@ -117,6 +128,36 @@ async function main() {
 		for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 	}
 	rt.log(`screenshots in ${path.relative(process.cwd(), SHOTS)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * Opens Duration's list in the Veo node and in the Kling node of example 06, and puts the two captures side by
+ * side: the options change with the Model (4/6/8 s for Veo, 5/10 s for Kling).
+ */
+async function durationShots(page, baseUrl) {
+	const crops = [];
+	for (const node of ['Veo 3.1, 6 s', 'Kling, 5 s']) {
+		await openWorkflow(page, baseUrl, 'soraExample06vk');
+		await openNode(page, node);
+		const input = page.locator('[data-test-id="parameter-input-seconds"]').first();
+		await input.scrollIntoViewIfNeeded();
+		await input.click();
+		await page.locator('.el-select-dropdown__item:visible, [role="option"]:visible').first().waitFor();
+		await rt.sleep(600);
+		const ndv = await page.locator('[data-test-id="ndv"]').first().boundingBox();
+		crops.push(await page.screenshot({ clip: ndv ?? undefined }));
+		await page.keyboard.press('Escape');
+		await closeNdv(page);
+	}
+	// Side by side in one PNG, drawn by the browser itself (no image library needed).
+	const html = `<body style="margin:0;display:flex;gap:8px;background:#ddd">${crops
+		.map((png) => `<img src="data:image/png;base64,${png.toString('base64')}" style="width:720px">`)
+		.join('')}</body>`;
+	await page.setViewportSize({ width: 1448, height: 900 });
+	await page.setContent(html);
+	await rt.sleep(500);
+	await page.screenshot({ path: path.join(SHOTS, 'duration-follows-model.png'), fullPage: true });
+	rt.log('saved docs/screenshots/duration-follows-model.png');
 }
 
 async function signIn(page, baseUrl) {

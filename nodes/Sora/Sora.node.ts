@@ -15,8 +15,8 @@ export class Sora implements INodeType {
 		version: 1,
 		// The operation's own name on the canvas ("Text to Video"), not its internal value.
 		subtitle:
-			'={{ {"textToVideo": "Text to Video", "imageToVideo": "Image to Video", "remix": "Remix", "edit": "Edit", "extend": "Extend", "get": "Get", "getMany": "Get Many", "download": "Download", "delete": "Delete", "create": "Create"}[$parameter["operation"]] + ($parameter["resource"] === "character" ? " Character" : "") }}',
-		description: 'Generate videos with sound from text or images on any server that speaks the Sora 2 Videos API',
+			'={{ {"textToVideo": "Text to Video", "imageToVideo": "Image to Video", "remix": "Remix", "edit": "Edit", "extend": "Extend", "get": "Get", "getMany": "Get Many", "download": "Download", "delete": "Delete", "create": "Create"}[$parameter["operation"]] + ($parameter["resource"] === "character" ? " Character" : "") + ($parameter["model"] && $parameter["model"].value ? " · " + $parameter["model"].value : "") }}',
+		description: 'Generate videos from text or images through the Sora 2 Videos API, with any model a compatible server offers',
 		defaults: { name: 'Sora' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -4,14 +4,14 @@
 //   [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields]
 //   [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults '{json}'] [--verbose]
 //   [--dialect azure|litellm|newapi|openrouter] [--dialect-options '{json}'] [--provider openai|azure|gemini|vertex_ai]
-//   [--channel sora|generic] [--sweep-ms N]   (the last three: shorthands for dialectOptions, see README)
+//   [--channel sora|generic|kling] [--sweep-ms N]   (the last three: shorthands for dialectOptions, see README)
 //   [--list-lag-ms N] [--clock-skew-s N] [--progress-profile linear|stall99|jumps|none|null] [--shuffle-ids]
 //   [--ignore-cursor] [--omit-created-at [FRACTION]] [--status-words '{json}']
 const { startEmulator } = require('./index');
 
 function usage(msg) {
   if (msg) console.error(msg);
-  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--no-video-access-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON] [--provider openai|azure|gemini|vertex_ai] [--channel sora|generic] [--sweep-ms N] [--list-lag-ms N] [--clock-skew-s N] [--progress-profile linear|stall99|jumps|none|null] [--shuffle-ids] [--ignore-cursor] [--omit-created-at [FRACTION]] [--status-words JSON]');
+  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--no-video-access-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON] [--provider openai|azure|gemini|vertex_ai] [--channel sora|generic|kling] [--sweep-ms N] [--list-lag-ms N] [--clock-skew-s N] [--progress-profile linear|stall99|jumps|none|null] [--shuffle-ids] [--ignore-cursor] [--omit-created-at [FRACTION]] [--status-words JSON]');
   process.exit(2);
 }
 

@@ -10,7 +10,7 @@ const { newId, nowSec } = require('./jobs');
 const v = require('./validation');
 
 /** Route names, as counted in `stats.requests` and named in `faults.scope`. */
-const ROUTE_NAMES = ['create', 'retrieve', 'list', 'delete', 'content', 'remix', 'edit', 'extend', 'characterCreate', 'characterGet', 'models', 'key'];
+const ROUTE_NAMES = ['create', 'retrieve', 'list', 'delete', 'content', 'remix', 'edit', 'extend', 'characterCreate', 'characterGet', 'models', 'key', 'modelInfo'];
 /** Routes that create a job. */
 const JOB_ROUTES = ['create', 'remix', 'edit', 'extend'];
 const VARIANTS = { video: 'video/mp4', thumbnail: 'image/webp', spritesheet: 'image/jpeg' };
@@ -24,6 +24,8 @@ function matchRoute(method, sub, dialect) {
   // Read-only endpoints credential tests use: GET /models (every mode), GET /key (OpenRouter only).
   if (seg.length === 1 && seg[0] === 'models' && M === 'GET') return { name: 'models', params: {} };
   if (seg.length === 1 && seg[0] === 'key' && M === 'GET' && dialect && dialect.name === 'openrouter') return { name: 'key', params: {} };
+  // LiteLLM's GET /v1/model/info (litellm/proxy/proxy_server.py model_info_v1); its dialect brings the handler.
+  if (seg.length === 2 && seg[0] === 'model' && seg[1] === 'info' && M === 'GET' && dialect && dialect.name === 'litellm') return { name: 'modelInfo', params: {} };
   if (seg[0] !== 'videos') return null;
   if (seg.length === 1) {
     if (M === 'POST') return { name: 'create', params: {} };

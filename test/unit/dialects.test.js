@@ -62,6 +62,13 @@ describe('create bodies per dialect', () => {
 		expect(form.get('duration')).toBeNull();
 	});
 
+	test('new-api: a Kling (or other vendor) model also gets `duration`, which its adaptor reads instead of seconds', () => {
+		const kling = { ...fields, model: 'kling-v2-6', seconds: 10 };
+		expect(dialects.createJson(dialect('newapi'), kling)).toMatchObject({ seconds: '10', duration: 10 });
+		expect(dialects.createForm(dialect('newapi'), kling).get('duration')).toBe('10');
+		expect(dialects.createJson(dialect('newapi'), { ...fields, model: 'sora-2' }).duration).toBeUndefined();
+	});
+
 	test('new-api: options in metadata (other channels drop top-level extras)', () => {
 		const body = dialects.createJson(dialect('newapi'), fields);
 		expect(body).toEqual({ prompt: 'p', model: 'm', seconds: '8', size: '1280x720', metadata: { seed: 7 } });

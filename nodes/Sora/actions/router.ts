@@ -102,6 +102,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const toolMode = this.isToolExecution?.() === true;
 	const deliver = async (via: SoraClient, job: SubmittedJob, reported: Video, download: boolean) => {
 		const finished = withAsked(reported, job);
+		// What the server says the job cost replaces the estimate in the execution's budget (../jobs/costBudget).
+		if (finished.cost_usd !== undefined) job.budget?.charged(finished.cost_usd);
 		const item = await videoItem(via, finished, job.itemIndex, { ...job.options, download: download && !toolMode });
 		item.json = { ...item.json, ...(job.extra ?? {}), ...(toolMode ? via.assetUrls(finished) : {}) };
 		return item;

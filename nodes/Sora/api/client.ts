@@ -6,14 +6,15 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IPollFunctions } from
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Server, SoraContext } from '../servers';
-import { assetQuery, listHeaders, mayCarryResultUrl, requireFeature, resolveServer } from '../servers';
+import { assetQuery, listHeaders, mayCarryResultUrl, modelLists, requireFeature, resolveServer } from '../servers';
 import type { AssetLocation } from './download';
 import { downloadVerified } from './download';
 import { header } from './errors';
 import type { ApiResponse, RequestOptions } from './request';
 import { apiRequest } from './request';
-import type { Character, Video, VideoList } from './schemas';
-import { parseCharacter, parseDeleted, parseVideo, parseVideoList } from './schemas';
+import { settle } from './retry';
+import type { Character, ServerModel, Video, VideoList } from './schemas';
+import { parseCharacter, parseDeleted, parseServerModels, parseVideo, parseVideoList } from './schemas';
 
 export type Variant = 'video' | 'thumbnail' | 'spritesheet';
 
@@ -140,6 +141,21 @@ export class SoraClient {
 			);
 		}
 		return { id: answer.id, deleted: true };
+	}
+
+	/**
+	 * The server's own model list (../servers: one list per server, LiteLLM's model info before its plain list).
+	 * A list the server does not have or the key may not read gives way to the next one, and in the end to an
+	 * empty list: the picker then shows the built-in table, and any id can still be typed.
+	 */
+	async listModels(): Promise<ServerModel[]> {
+		for (const { path, shape } of modelLists(this.server.dialect)) {
+			const answer = await settle(this.request('GET', path, { retry: false, timeoutMs: 15_000 }));
+			if (!answer.ok) continue;
+			const models = parseServerModels(shape, answer.value.body);
+			if (models.length) return models;
+		}
+		return [];
 	}
 
 	async createCharacter(form: FormData, itemIndex: number): Promise<Character> {

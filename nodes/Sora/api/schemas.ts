@@ -282,3 +282,129 @@ export function parseDeleted(data: unknown): { id: string; deleted: boolean } {
 	const raw = deletedSchema.parse(data);
 	return { id: raw.id, deleted: raw.deleted ?? true };
 }
+
+/**
+ * One model of a server's own catalogue, in one shape whatever the server's list looks like. Only what the
+ * server says is filled in; the built-in table (../models/known) fills in the rest where it knows the model.
+ */
+export interface ServerModel {
+	id: string;
+	name?: string;
+	/** true: the server says it makes video; false: it says it does not; undefined: it does not say. */
+	video?: boolean;
+	seconds?: number[];
+	resolutions?: string[];
+	aspectRatios?: string[];
+	sizes?: string[];
+	/** OpenRouter's frame types: 'first_frame', 'last_frame'. */
+	frameImages?: string[];
+	audio?: boolean;
+	seed?: boolean;
+	/** USD per generated second, where the server's list says so (LiteLLM's model info). */
+	pricePerSecond?: number;
+}
+
+/** How a server spells its model list; each server file names the one(s) it serves (../servers). */
+export type ModelListShape = 'openrouterVideoModels' | 'litellmModelInfo' | 'openaiModels';
+
+const stringArray = z.preprocess((value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'string') : undefined), z.array(z.string()).optional());
+const numberArray = z.preprocess(
+	(value) => (Array.isArray(value) ? value.map(Number).filter((v) => Number.isFinite(v) && v > 0) : undefined),
+	z.array(z.number()).optional(),
+);
+const optionalBoolean = z.preprocess((value) => (typeof value === 'boolean' ? value : undefined), z.boolean().optional());
+const positiveNumber = z.preprocess((value) => (typeof value === 'number' && value > 0 ? value : undefined), z.number().optional());
+
+/** OpenRouter's VideoModel (OpenRouterTeam/docs openapi/openapi.yaml `VideoModel`; GET /api/v1/videos/models). */
+const openRouterVideoModel = z
+	.object({
+		id: z.string().min(1),
+		name: z.string().optional(),
+		supported_durations: numberArray,
+		supported_resolutions: stringArray,
+		supported_aspect_ratios: stringArray,
+		supported_sizes: stringArray,
+		supported_frame_images: stringArray,
+		generate_audio: optionalBoolean,
+		seed: optionalBoolean,
+	})
+	.passthrough();
+
+/**
+ * One deployment of LiteLLM's GET /model/info (BerriAI/litellm litellm/proxy/proxy_server.py `model_info_v1`):
+ * `model_name` is what clients send as `model`; `model_info` carries the cost map's entry
+ * (model_prices_and_context_window.json: `mode: "video_generation"`, `output_cost_per_second` or
+ * `output_cost_per_video_per_second`, sometimes `supported_resolutions`).
+ */
+const litellmDeployment = z
+	.object({
+		model_name: z.string().min(1),
+		model_info: z
+			.object({
+				mode: optionalText.optional(),
+				output_cost_per_second: positiveNumber,
+				output_cost_per_video_per_second: positiveNumber,
+				supported_resolutions: stringArray,
+			})
+			.passthrough()
+			.nullish(),
+	})
+	.passthrough();
+
+/**
+ * OpenAI's model list, which LiteLLM (GET /v1/models), new-api (controller/model.go ListModels: dto.OpenAIModels,
+ * whose `supported_endpoint_types` says "openai-video" for video models, constant/endpoint_type.go) and Azure serve.
+ */
+const openAiModel = z
+	.object({
+		id: z.string().min(1),
+		supported_endpoint_types: stringArray,
+	})
+	.passthrough();
+
+const listOf = (data: unknown): unknown[] => {
+	const list = data && typeof data === 'object' ? (data as { data?: unknown }).data : undefined;
+	return Array.isArray(list) ? list : [];
+};
+
+/** Reads a server's model list; entries it cannot read are skipped, never fatal (the picker still works). */
+export function parseServerModels(shape: ModelListShape, data: unknown): ServerModel[] {
+	const models: ServerModel[] = [];
+	for (const entry of listOf(data)) {
+		if (shape === 'openrouterVideoModels') {
+			const parsed = openRouterVideoModel.safeParse(entry);
+			if (!parsed.success) continue;
+			const m = parsed.data;
+			models.push({
+				id: m.id,
+				name: m.name,
+				video: true,
+				seconds: m.supported_durations,
+				resolutions: m.supported_resolutions,
+				aspectRatios: m.supported_aspect_ratios,
+				sizes: m.supported_sizes,
+				frameImages: m.supported_frame_images,
+				audio: m.generate_audio,
+				seed: m.seed,
+			});
+		} else if (shape === 'litellmModelInfo') {
+			const parsed = litellmDeployment.safeParse(entry);
+			if (!parsed.success) continue;
+			const info = parsed.data.model_info ?? {};
+			const mode = info.mode ?? undefined;
+			models.push({
+				id: parsed.data.model_name,
+				video: mode ? mode === 'video_generation' : undefined,
+				resolutions: info.supported_resolutions,
+				pricePerSecond: info.output_cost_per_video_per_second ?? info.output_cost_per_second,
+			});
+		} else {
+			const parsed = openAiModel.safeParse(entry);
+			if (!parsed.success) continue;
+			const types = parsed.data.supported_endpoint_types;
+			models.push({ id: parsed.data.id, video: types?.length ? types.includes('openai-video') : undefined });
+		}
+	}
+	// A deployment listed twice (LiteLLM load-balances one model_name over several) counts once.
+	return models.filter((model, index) => models.findIndex((other) => other.id === model.id) === index);
+}

@@ -2,11 +2,12 @@
  * Parameter blocks shared by several operations, so every create operation shows the same
  * prompt, model, duration, size, characters and waiting options.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_SEARCH_SECONDS } from '../jobs/createOnce';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../jobs/pool';
 import { DURATIONS, PRO_ONLY_SIZES, SIZES } from '../models/catalogue';
+import { durationFields, sizeFields } from './followModel';
 import { builderFields, promptModeField } from './promptBuilder';
 
 const promptField: INodeProperties = {
@@ -275,5 +276,14 @@ const modelOptions: INodeProperties[] = [
 
 /** What Text to Video and Image to Video share after their prompt and input: model to options. */
 export function generationFields(size: INodeProperties): INodeProperties[] {
-	return [modelField, secondsField, size, charactersField, waitField, createOptions(additionalBodyField, ...modelOptions)];
+	// Duration and Size follow the model (./followModel); Image to Video's Size keeps Match Input Image first.
+	const matchImage = (size.options ?? []).filter((option) => 'value' in option && option.value === 'matchImage') as INodePropertyOptions[];
+	return [
+		modelField,
+		...durationFields(secondsField),
+		...sizeFields(size, matchImage),
+		charactersField,
+		waitField,
+		createOptions(additionalBodyField, ...modelOptions),
+	];
 }

@@ -31,22 +31,29 @@ function totalOf(ctx: IExecuteFunctions): { spent: number; touched: number } {
 	return total;
 }
 
-/** A job's estimated price, counted against the execution until the job is known not to exist. */
+/**
+ * A job's price, counted against the execution: the estimate until the server says what the job cost (OpenRouter's
+ * `usage.cost`), then that figure — the best one available — so later jobs of the execution are checked against
+ * what was really spent. Released when the job is known not to exist.
+ */
 export interface Reservation {
 	release(): void;
+	/** The server's own figure for the finished job, in USD. */
+	charged(actualUsd: number): void;
 }
 
 export function reserveBudget(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	job: { model: string; size: string; seconds: number },
-): Reservation | undefined {
-	const cost = estimateCost(job.model, job.size, job.seconds);
-	if (cost === undefined) return undefined;
+): Reservation {
+	const estimate = estimateCost(job.model, job.size, job.seconds);
+	// Without a known price nothing is checked now, but what the server later reports still counts.
+	const cost = estimate ?? 0;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const limit = Number(options.maxCostPerExecution ?? 0);
 	const total = totalOf(this);
-	if (limit && total.spent + cost > limit + 1e-9) {
+	if (limit && estimate !== undefined && total.spent + cost > limit + 1e-9) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`Not submitted: this job (about $${cost.toFixed(2)}) would bring the estimated cost of this execution to $${(total.spent + cost).toFixed(2)}, over the limit of $${limit.toFixed(2)}`,
@@ -57,12 +64,18 @@ export function reserveBudget(
 		);
 	}
 	total.spent += cost;
+	let counted = cost;
 	let released = false;
 	return {
 		release: () => {
 			if (released) return;
 			released = true;
-			total.spent = Math.max(0, total.spent - cost);
+			total.spent = Math.max(0, total.spent - counted);
+		},
+		charged: (actualUsd) => {
+			if (released || !Number.isFinite(actualUsd) || actualUsd < 0) return;
+			total.spent = Math.max(0, total.spent - counted + actualUsd);
+			counted = actualUsd;
 		},
 	};
 }

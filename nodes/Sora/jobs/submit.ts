@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { JobRequest, SoraClient } from '../api/client';
 import { settle } from '../api/retry';
 import type { Video } from '../api/schemas';
+import type { Reservation } from './costBudget';
 import { reserveBudget } from './costBudget';
 import { createJobOnce, startedNoJob } from './createOnce';
 import type { PendingJob } from './watcher';
@@ -27,6 +28,8 @@ export interface SubmittedJob extends PendingJob {
 	extra?: IDataObject;
 	/** What was asked for, to fill in what a server leaves null (Veo behind LiteLLM reports no model, size or seconds). */
 	asked?: Estimate;
+	/** The job's place in the execution's cost budget, corrected once the server says what it cost. */
+	budget?: Reservation;
 }
 
 /** What the cost budget needs to know about a job. */
@@ -56,7 +59,7 @@ export async function submitJob(
 		throw created.error;
 	}
 	const { video, submittedAt } = created.value;
-	return { kind: 'job', video, itemIndex, submittedAt, maxWaitMs: options.maxWaitMs, options, asked: estimate };
+	return { kind: 'job', video, itemIndex, submittedAt, maxWaitMs: options.maxWaitMs, options, asked: estimate, budget: reservation };
 }
 
 /** Remix, edit and extend work on finished videos only; say so before paying for a doomed job. */

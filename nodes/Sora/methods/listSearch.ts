@@ -1,29 +1,33 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { connect } from '../api/client';
-import { KNOWN_MODELS } from '../models/catalogue';
-import { KNOWN_MODELS as WELL_KNOWN } from '../models/known';
+import { settle } from '../api/retry';
+import type { ServerModel } from '../api/schemas';
+import type { ModelCapabilities } from '../models/catalogue';
+import { builtInModelIds, capabilitiesOf, modelLabel } from '../models/catalogue';
+
+/** Video models first (the server's word, else the built-in table's), then models nobody says anything about. */
+const rank = (caps: ModelCapabilities) => (caps.video === true ? 0 : 1);
 
 /**
- * The model picker: the Sora models with their prices, then the other well-known video models (their first
- * id; a server may name them otherwise — any id can be typed in ID mode).
+ * The model picker: the server's own models (each server's list, ../servers: OpenRouter's video models with their
+ * capabilities, LiteLLM's model info, new-api's and OpenAI's model lists) merged with the built-in table, video
+ * models first; models the server says make no video are left out. Without a list (no credential yet, a server
+ * that has none, a key that may not read it) the built-in table alone. Any other id can be typed in ID mode.
  */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const needle = (filter ?? '').toLowerCase();
-	const sora = KNOWN_MODELS.filter((model) => model.id.includes(needle)).map((model) => {
-		const prices = [...new Set(Object.values(model.pricePerSecond))].map((price) => `$${price.toFixed(2)}`);
-		return {
-			name: `${model.id} (${model.sizes.length === 2 ? '720p' : 'up to 1080p'}, ${prices.join('–')}/s)`,
-			value: model.id,
-		};
-	});
-	const others = WELL_KNOWN.filter((model) => model.family !== 'sora')
-		.filter((model) => model.name.toLowerCase().includes(needle) || model.ids.some((id) => id.includes(needle)))
-		.map((model) => ({
-			name: `${model.name} (${model.ids[0]}${model.seconds ? `, ${model.seconds.length > 4 ? `${model.seconds[0]}–${model.seconds[model.seconds.length - 1]}` : model.seconds.join('/')} s` : ''})`,
-			value: model.ids[0],
-		}));
-	return { results: [...sora, ...others] };
+	const needle = (filter ?? '').trim().toLowerCase();
+	const listed = await settle((async () => await (await connect.call(this)).listModels())());
+	const serverModels: ServerModel[] = listed.ok ? listed.value : [];
+	const all = serverModels.length
+		? serverModels.map((model) => capabilitiesOf(model.id, model)).filter((caps) => caps.video !== false)
+		: builtInModelIds().map((id) => capabilitiesOf(id));
+	const results = all
+		.map((caps) => ({ caps, name: modelLabel(caps) }))
+		.filter(({ caps, name }) => !needle || caps.id.toLowerCase().includes(needle) || name.toLowerCase().includes(needle))
+		.sort((a, b) => rank(a.caps) - rank(b.caps))
+		.map(({ caps, name }) => ({ name, value: caps.id }));
+	return { results };
 }
 
 /** With a filter, read a few pages at once so that matches further back still show up. */

@@ -4,6 +4,7 @@
  * Grok Imagine, …) is in ./known, each fact with its source. Servers may put any other model behind the
  * contract, so unknown ids are allowed and only the generic limits apply to them.
  */
+import type { ServerModel } from '../api/schemas';
 import type { KnownModel } from './known';
 import { KNOWN_MODELS as WELL_KNOWN } from './known';
 
@@ -55,7 +56,7 @@ export function durationProblem(model: string, seconds: number, size: string): s
 	return undefined;
 }
 
-export interface ModelInfo {
+interface ModelInfo {
 	id: string;
 	family: 'sora-2' | 'sora-2-pro';
 	sizes: readonly string[];
@@ -78,7 +79,7 @@ function soraModel(id: string, family: ModelInfo['family']): ModelInfo {
 	return { id, family, sizes: Object.keys(pricePerSecond), pricePerSecond };
 }
 
-export const KNOWN_MODELS: ModelInfo[] = [
+const KNOWN_MODELS: ModelInfo[] = [
 	soraModel('sora-2', 'sora-2'),
 	soraModel('sora-2-2025-10-06', 'sora-2'),
 	soraModel('sora-2-2025-12-08', 'sora-2'),
@@ -93,6 +94,47 @@ function findModel(id: string): ModelInfo | undefined {
 	return KNOWN_MODELS.find((model) => model.id === id);
 }
 
+/**
+ * The aspect ratio among `ratios` a size has ('1280x720' → '16:9'; 854x480 is 16:9 too, within 1 %), or its own
+ * ratio in lowest terms when none fits.
+ */
+function aspectOf(size: string, ratios: readonly string[] = []): string {
+	const [width, height] = size.split('x').map(Number);
+	const match = ratios.find((ratio) => {
+		const [w, h] = ratio.split(':').map(Number);
+		return w && h && Math.abs(width / height / (w / h) - 1) < 0.01;
+	});
+	if (match) return match;
+	const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+	const divisor = gcd(width, height) || 1;
+	return `${width / divisor}:${height / divisor}`;
+}
+
+const words = (values: string[]) =>
+	values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}` : (values[0] ?? '');
+
+/**
+ * A sentence explaining why a well-known (non-Sora) model cannot make this size, listing what it makes; undefined
+ * when it can or the table does not confirm its sizes. Models described by resolution + aspect ratio are checked
+ * on both (1280x720 is 720p at 16:9).
+ */
+function knownSizeProblem(model: string, size: string): string | undefined {
+	const known = findWellKnown(model);
+	if (!known || known.family === 'sora') return undefined;
+	if (known.sizes) {
+		return known.sizes.includes(size) ? undefined : `${known.name} (${model}) cannot make ${size} videos; it makes ${words(known.sizes)}`;
+	}
+	const resolution = resolutionOf(size) ?? '';
+	const aspect = aspectOf(size, known.aspectRatios);
+	const badResolution = known.resolutions && !known.resolutions.includes(resolution);
+	const badAspect = known.aspectRatios && !known.aspectRatios.includes(aspect);
+	if (!badResolution && !badAspect) return undefined;
+	const makes = known.resolutions
+		? `${words(known.resolutions)}${known.aspectRatios ? ` in ${words(known.aspectRatios)}` : ''}`
+		: `${words(known.aspectRatios ?? [])} videos`;
+	return `${known.name} (${model}) cannot make ${size} videos (${resolution} at ${aspect}); it makes ${makes}`;
+}
+
 /** Returns a sentence explaining why the model cannot make this size, or undefined when it can. */
 export function sizeProblem(model: string, size: string): string | undefined {
 	if (!/^\d+x\d+$/.test(size)) {
@@ -102,7 +144,65 @@ export function sizeProblem(model: string, size: string): string | undefined {
 	if (info && !info.sizes.includes(size)) {
 		return `Model ${model} cannot make ${size} videos; it supports ${info.sizes.join(', ')}. Pick one of those sizes or a sora-2-pro model`;
 	}
-	return undefined;
+	return knownSizeProblem(model, size);
+}
+
+/** What a model can do, from the server's own list where it says so, else from the built-in table. */
+export interface ModelCapabilities {
+	id: string;
+	name: string;
+	/** Whether it makes video: the server's word, else whether the table knows it. */
+	video: boolean | undefined;
+	seconds?: readonly number[];
+	sizes?: readonly string[];
+	resolutions?: readonly string[];
+	aspectRatios?: readonly string[];
+	/** Lowest known USD per second. */
+	fromPrice?: number;
+	/** Whether the server listed it (else it comes from the built-in table only). */
+	listed: boolean;
+}
+
+export function capabilitiesOf(id: string, listed?: ServerModel): ModelCapabilities {
+	const known = findWellKnown(id);
+	const sora = findModel(id.replace(/^.*\//, ''));
+	const prices = [
+		...(listed?.pricePerSecond !== undefined ? [listed.pricePerSecond] : []),
+		...Object.values(sora?.pricePerSecond ?? known?.pricePerSecond ?? {}),
+	];
+	return {
+		id,
+		name: listed?.name ?? known?.name ?? id,
+		video: listed?.video ?? (known || sora ? true : undefined),
+		seconds: listed?.seconds?.length ? listed.seconds : known?.seconds,
+		sizes: listed?.sizes?.length ? listed.sizes : (sora?.sizes ?? known?.sizes),
+		resolutions: listed?.resolutions?.length ? listed.resolutions : known?.resolutions,
+		aspectRatios: listed?.aspectRatios?.length ? listed.aspectRatios : known?.aspectRatios,
+		fromPrice: prices.length ? Math.min(...prices) : undefined,
+		listed: listed !== undefined,
+	};
+}
+
+/** Durations as the picker shows them: '4/6/8 s', or '3–12 s' for long runs. */
+function secondsLabel(seconds: readonly number[]): string {
+	return seconds.length > 4 ? `${seconds[0]}–${seconds[seconds.length - 1]} s` : `${seconds.join('/')} s`;
+}
+
+/** One line of the model picker: name, id, and what is known of its durations, sizes and price. */
+export function modelLabel(caps: ModelCapabilities): string {
+	const facts = [
+		...(caps.seconds?.length ? [secondsLabel(caps.seconds)] : []),
+		...(caps.resolutions?.length ? [caps.resolutions.join('/')] : caps.sizes?.length ? [`${caps.sizes.length} sizes`] : []),
+		...(caps.aspectRatios?.length ? [caps.aspectRatios.join(' ')] : []),
+		...(caps.fromPrice !== undefined ? [`from $${caps.fromPrice.toFixed(2)}/s`] : []),
+	];
+	const head = caps.name === caps.id ? caps.id : `${caps.name} — ${caps.id}`;
+	return facts.length ? `${head} (${facts.join(', ')})` : head;
+}
+
+/** Every id the built-in table knows, the first of each model (Sora's dated ids too): the picker's fallback. */
+export function builtInModelIds(): string[] {
+	return [...KNOWN_MODELS.map((model) => model.id), ...WELL_KNOWN.filter((model) => model.family !== 'sora').map((model) => model.ids[0])];
 }
 
 /** Estimated price in USD, or undefined when the model or size has no known price. */

@@ -30,4 +30,6 @@ export const azure: ServerDefinition = {
 	remixBody: promptOnly,
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,
+	// Azure OpenAI v1 serves the same GET /openai/v1/models list (Microsoft Learn, "Azure OpenAI v1 API").
+	modelLists: [{ path: '/models', shape: 'openaiModels' }],
 };

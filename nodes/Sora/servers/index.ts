@@ -218,3 +218,8 @@ export function remixBody(dialect: Dialect, prompt: string, source: { model: str
 export function assetQuery(dialect: Dialect, variant: string): IDataObject {
 	return SERVERS[dialect.server].assetQuery(variant);
 }
+
+/** Where the server lists its models, in the order to try them. */
+export function modelLists(dialect: Dialect): ServerDefinition['modelLists'] {
+	return SERVERS[dialect.server].modelLists;
+}

@@ -32,4 +32,10 @@ export const litellm: ServerDefinition = {
 	remixBody: promptOnly,
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,
+	// litellm/proxy/proxy_server.py: GET /v1/model/info (`model_info_v1`, the deployments with their cost-map entry:
+	// mode video_generation, price per second) where the key may read it; else GET /v1/models (`model_list`: ids only).
+	modelLists: [
+		{ path: '/model/info', shape: 'litellmModelInfo' },
+		{ path: '/models', shape: 'openaiModels' },
+	],
 };

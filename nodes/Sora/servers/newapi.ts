@@ -30,6 +30,17 @@ function splitOptions(additional: IDataObject): { top: IDataObject; metadata: ID
 	return { top, metadata };
 }
 
+/**
+ * Only Sora channels read `seconds`: they forward the body to OpenAI unchanged, which refuses a `duration`. The
+ * other video channels' adaptors read TaskSubmitReq.duration — the Kling channel never looks at `seconds` and makes
+ * 5 s without it (relay/channel/task/kling/adaptor.go convertToRequestPayload: defaultInt(req.Duration, 5)). So
+ * `duration` goes along for models that are recognisably not Sora (the families of video channels new-api has:
+ * relay/channel/task/{kling,jimeng,vidu,doubao,hailuo,ali,gemini,…}); an id nobody recognises keeps the
+ * contract's body, which every Sora channel takes.
+ */
+const VENDOR_FAMILIES = /(^|\/)(kling|veo|wan|seedance|doubao|dreamina|jimeng|vidu|hailuo|minimax|gen4|grok|pixverse|ltx)/i;
+const wantsDuration = (model: string) => VENDOR_FAMILIES.test(model.trim());
+
 export const newapi: ServerDefinition = {
 	name: 'The new-api gateway',
 	lacks: () => ['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
@@ -40,6 +51,7 @@ export const newapi: ServerDefinition = {
 			prompt: fields.prompt,
 			model: fields.model,
 			seconds: String(fields.seconds),
+			...(wantsDuration(fields.model) ? { duration: fields.seconds } : {}),
 			size: fields.size,
 			...top,
 			...(Object.keys(metadata).length ? { metadata } : {}),
@@ -47,11 +59,15 @@ export const newapi: ServerDefinition = {
 	},
 	createForm: (fields) => {
 		const { top, metadata } = splitOptions(fields.additional);
-		const form = contractForm({ ...fields, characters: [], additional: top });
+		const duration = wantsDuration(fields.model) && top.duration === undefined ? { duration: String(fields.seconds) } : {};
+		const form = contractForm({ ...fields, characters: [], additional: { ...duration, ...top } });
 		if (Object.keys(metadata).length) form.append('metadata', JSON.stringify(metadata));
 		return form;
 	},
 	remixBody: (prompt, source) => ({ prompt, ...(source.model ? { model: source.model } : {}) }),
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: true,
+	// router/relay-router.go GET /v1/models → controller/model.go ListModels: dto.OpenAIModels, with
+	// supported_endpoint_types ["openai-video"] for the models of video channels (common/endpoint_type.go).
+	modelLists: [{ path: '/models', shape: 'openaiModels' }],
 };

@@ -46,4 +46,6 @@ export const openai: ServerDefinition = {
 	remixBody: promptOnly,
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,
+	// OpenAI's GET /v1/models: every model of the account (chat ones too), no capabilities.
+	modelLists: [{ path: '/models', shape: 'openaiModels' }],
 };

@@ -53,4 +53,7 @@ export const openrouter: ServerDefinition = {
 	remixBody: (prompt) => ({ prompt }),
 	assetQuery: () => ({ index: 0 }),
 	mayCarryResultUrl: true,
+	// GET /api/v1/videos/models (OpenRouterTeam/docs openapi/openapi.yaml VideoModel): video models only, each with
+	// its durations, resolutions, aspect ratios, sizes, frame types, audio and seed.
+	modelLists: [{ path: '/videos/models', shape: 'openrouterVideoModels' }],
 };

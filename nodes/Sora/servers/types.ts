@@ -5,6 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import type { ModelListShape } from '../api/schemas';
+
 export type ServerPreset = 'openai' | 'azure' | 'litellm' | 'openrouter' | 'newapi';
 
 /** The credential's server, as every mapping function receives it. */
@@ -90,4 +92,9 @@ export interface ServerDefinition {
 	assetQuery(variant: string): IDataObject;
 	/** Whether a finished video may carry its result as a URL instead of (or besides) /content. */
 	mayCarryResultUrl: boolean;
+	/**
+	 * Where the server lists its models, tried in order until one answers (relative to the base URL), and how
+	 * the list is spelled. The model picker merges it with the built-in table.
+	 */
+	modelLists: ReadonlyArray<{ path: string; shape: ModelListShape }>;
 }

@@ -9,7 +9,10 @@
 // Options: provider 'openai' (default) | 'azure' | 'gemini' | 'vertex_ai' (the deployment behind the proxy; CLI
 // `--provider`); reencodeIds (false): status and remix answers carry the id re-encoded with an empty model_id;
 // jsonErrorAsVideo (false): an upstream 404 on /content comes back as 200 video/mp4 with the JSON error as body;
-// model (Veo only, 'veo-3.1-generate-preview'): the deployment's model when the request names none.
+// model (Veo only, 'veo-3.1-generate-preview'): the deployment's model when the request names none;
+// modelInfo (true): whether GET /v1/model/info answers (false: 403, as for a key that may not read it).
+//   litellm/proxy/proxy_server.py                   GET /v1/models (model_list) and GET /v1/model/info (model_info_v1)
+//   model_prices_and_context_window.json            the cost-map entries model_info carries (mode, price per second)
 
 const crypto = require('node:crypto');
 
@@ -86,6 +89,38 @@ module.exports = function litellm(sh) {
   const veoError = (message) => proxyError(400, `litellm.BadRequestError: ${PROVIDER_EXC} - ${JSON.stringify({ error: { code: 400, message, status: 'INVALID_ARGUMENT' } })}`, 'invalid_request_error');
   // An exception the proxy does not map (NotImplementedError, ValueError) → 500 APIConnectionError.
   const unmapped = (message) => proxyError(500, `litellm.APIConnectionError: ${PROVIDER_EXC} - ${message}`);
+
+  // ---------------- the deployments (config.yaml model_list) and their model info ----------------
+
+  // What a proxy with this provider would be configured with; model_info as model_info_v1 returns it: the cost
+  // map's entry (model_prices_and_context_window.json: gemini/veo-3.1-generate-preview output_cost_per_second 0.4,
+  // openai/sora-2 output_cost_per_video_per_second 0.1) merged with the deployment's id. A chat deployment beside them.
+  const DEPLOYMENTS = veo
+    ? [
+      { model_name: 'veo-3.1-generate-preview', model: `${provider}/veo-3.1-generate-preview`, info: { mode: 'video_generation', output_cost_per_second: 0.4 } },
+      { model_name: 'veo-3.1-fast-generate-preview', model: `${provider}/veo-3.1-fast-generate-preview`, info: { mode: 'video_generation', output_cost_per_second: 0.15 } },
+      { model_name: 'gemini-2.5-flash', model: `${provider}/gemini-2.5-flash`, info: { mode: 'chat', input_cost_per_token: 3e-7, output_cost_per_token: 2.5e-6 } },
+    ]
+    : [
+      { model_name: 'sora-2', model: `${provider}/sora-2`, info: { mode: 'video_generation', output_cost_per_video_per_second: 0.1 } },
+      { model_name: 'sora-2-pro', model: `${provider}/sora-2-pro`, info: { mode: 'video_generation', output_cost_per_video_per_second: 0.3 } },
+      { model_name: 'gpt-4o-mini', model: `${provider}/gpt-4o-mini`, info: { mode: 'chat', input_cost_per_token: 1.5e-7, output_cost_per_token: 6e-7 } },
+    ];
+  // proxy_server.py model_list: {data: [{id, object: "model", created, owned_by}], object: "list"} — ids only.
+  function listModels(req, res, ctx, { io }) {
+    const data = DEPLOYMENTS.map((d) => ({ id: d.model_name, object: 'model', created: 1677610602, owned_by: 'openai' }));
+    io.sendJson(res, 200, { data, object: 'list' }, {}, { ...ctx, raw: true });
+  }
+  // proxy_server.py model_info_v1: {data: [{model_name, litellm_params (no keys), model_info}]}.
+  function modelInfo(req, res, ctx, { io }) {
+    if (opts.modelInfo === false) throw proxyError(403, 'Only proxy admins and internal users can read model info', 'auth_error');
+    const data = DEPLOYMENTS.map((d, i) => ({
+      model_name: d.model_name,
+      litellm_params: { model: d.model },
+      model_info: { id: `deployment-${i + 1}`, db_model: false, key: d.model, litellm_provider: provider, ...d.info },
+    }));
+    io.sendJson(res, 200, { data }, {}, { ...ctx, raw: true });
+  }
 
   // ---------------- answers ----------------
 
@@ -165,6 +200,8 @@ module.exports = function litellm(sh) {
     internalId,
 
     route(req, url, r) {
+      if (r.name === 'models') return { ...r, handler: listModels };
+      if (r.name === 'modelInfo') return { ...r, handler: modelInfo };
       // endpoints.py has no DELETE route: Starlette answers 405 before any dependency (auth) runs.
       if (r.name === 'delete') throw sh.raw(405, { detail: 'Method Not Allowed' });
       if (r.name === 'list') {

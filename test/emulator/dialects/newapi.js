@@ -10,8 +10,12 @@
 //   model/task.go                           task statuses, ToVideoStatus, ToOpenAIVideo (other channels)
 //   service/task_polling.go                 the background sweep (updateVideoSingleTask)
 //   controller/video_proxy.go               GET /v1/videos/:task_id/content
+//   relay/channel/task/kling/adaptor.go     the Kling channel (channel 'kling'): convertToRequestPayload, GetModelList
+//   controller/model.go, dto/pricing.go     GET /v1/models: dto.OpenAIModels with supported_endpoint_types
+//   common/endpoint_type.go                 video channels (Sora, Kling, …) list their models as "openai-video"
 // Options: channel 'sora' (default: an OpenAI/Sora channel, the emulator being that upstream) | 'generic' (a
-// channel whose adaptor answers through Task.ToOpenAIVideo, e.g. Kling/Wan); sweepMs (1000; new-api's own loop
+// channel whose adaptor answers through Task.ToOpenAIVideo, e.g. Wan) | 'kling' (the Kling adaptor: it reads
+// `duration` (an int, default 5), never `seconds`; Kling makes 5 or 10 s); sweepMs (1000; new-api's own loop
 // runs every 15 s; 0 = only `emu.dialect.sweep()`): the background sweep is the only thing that moves a task's
 // status; resultUrls (generic only) 'proxy' (default: metadata.url is the gateway's /content) | 'direct' (a
 // vendor's signed URL on the asset origin).
@@ -27,7 +31,8 @@ const goType = (v) => (Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bo
 module.exports = function newapi(sh) {
   const { opts } = sh;
   const channel = opts.channel || 'sora';
-  if (!['sora', 'generic'].includes(channel)) throw new Error(`newapi channel must be sora or generic, not "${channel}"`);
+  if (!['sora', 'generic', 'kling'].includes(channel)) throw new Error(`newapi channel must be sora, generic or kling, not "${channel}"`);
+  const vendor = channel !== 'sora'; // a channel whose adaptor builds the vendor's request (generic, kling)
   const sweepMs = opts.sweepMs === undefined ? 1000 : Number(opts.sweepMs);
   const tasks = new Map(); // internal id → the gateway's task row
   let timer = null;
@@ -58,7 +63,7 @@ module.exports = function newapi(sh) {
       if (v.status === 'in_progress') { t.status = 'IN_PROGRESS'; t.progress = '30%'; }
       if (v.status === 'completed') {
         t.status = 'SUCCESS'; t.progress = '100%';
-        t.resultUrl = channel === 'generic' && opts.resultUrls === 'direct' ? sh.signedUrl(t.internal) : proxyUrl(t.taskId);
+        t.resultUrl = vendor && opts.resultUrls === 'direct' ? sh.signedUrl(t.internal) : proxyUrl(t.taskId);
       }
       if (v.status === 'failed') { t.status = 'FAILURE'; t.progress = '100%'; t.failReason = (v.error && v.error.message) || 'task failed'; }
       // ParseTaskResult: an upstream progress strictly between 0 and 100 wins.
@@ -112,6 +117,7 @@ module.exports = function newapi(sh) {
     if (typeof f.model !== 'string' || !f.model.trim()) throw taskError(400, 'missing_model', 'model field is required');
     if (typeof f.prompt !== 'string' || !f.prompt.trim()) throw taskError(400, 'invalid_request', 'prompt is required');
     if (channel === 'sora') return parsed; // sora/adaptor.go BuildRequestBody: the body goes upstream as sent
+    if (channel === 'kling') return klingBody(parsed);
     // Other channels build the vendor's request from TaskSubmitReq: the first image from input_reference, image or
     // images[0]; seconds, else duration; vendor options in `metadata`; every other top-level field is dropped.
     const image = f.input_reference || f.image || (Array.isArray(f.images) ? f.images[0] : undefined);
@@ -125,6 +131,48 @@ module.exports = function newapi(sh) {
     parsed.secondsValues = Array.from({ length: 20 }, (_, i) => String(i + 1)); // the vendor's rules, not OpenAI's
     parsed.gatewayImage = true;
     return parsed;
+  }
+
+  // kling/adaptor.go getAspectRatio: 1280x720 and 1920x1080 → 16:9, 720x1280 and 1080x1920 → 9:16, else 1:1.
+  const KLING_ASPECT = { '1280x720': '16:9', '1920x1080': '16:9', '720x1280': '9:16', '1080x1920': '9:16' };
+  const KLING_SIZE = { '16:9': '1280x720', '9:16': '720x1280' };
+  /**
+   * kling/adaptor.go convertToRequestPayload: duration = TaskSubmitReq.duration (an int; 0 → 5) — `seconds` is not
+   * read; metadata is unmarshalled over the payload (so metadata.duration, a string, wins); aspect ratio from size.
+   * Kling's API takes duration "5" or "10"; anything else comes back with a non-zero code, which DoResponse turns
+   * into a 400 task_failed with Kling's message.
+   */
+  function klingBody(parsed) {
+    const f = parsed.fields;
+    const meta = f.metadata && typeof f.metadata === 'object' ? f.metadata : {};
+    const duration = meta.duration !== undefined ? String(meta.duration) : String(durationOf(f.duration) || 5);
+    if (!['5', '10'].includes(duration)) throw taskError(400, 'task_failed', `duration must be 5 or 10, got ${duration}`);
+    const aspect = meta.aspect_ratio || KLING_ASPECT[f.size] || '1:1';
+    // The emulator renders the contract's sizes only: Kling's 1:1 has no picture here.
+    if (!KLING_SIZE[aspect]) throw taskError(400, 'task_failed', `the emulator renders 16:9 and 9:16 only, not ${aspect}`);
+    const image = f.image || (Array.isArray(f.images) ? f.images[0] : undefined);
+    const out = { prompt: f.prompt, model: f.model, seconds: duration, size: KLING_SIZE[aspect] };
+    if (typeof image === 'string' && image) out.input_reference = { image_url: image };
+    parsed.fields = out;
+    parsed.names = Object.keys(out).concat(parsed.files.input_reference ? ['input_reference'] : []);
+    parsed.secondsValues = ['5', '10'];
+    parsed.gatewayImage = true;
+    return parsed;
+  }
+
+  /** kling/adaptor.go GetModelList: the models a Kling channel serves. */
+  const KLING_MODELS = ['kling-v1', 'kling-v1-6', 'kling-v2-master', 'kling-v2-1-master', 'kling-v2-5-turbo', 'kling-v2-6'];
+  /**
+   * controller/model.go ListModels: {success, data: [dto.OpenAIModels], object}. Video channels' models carry
+   * supported_endpoint_types ["openai-video"] (common/endpoint_type.go GetEndpointTypesByChannelType).
+   */
+  function listModels(req, res, ctx, { io }) {
+    const ids = channel === 'kling' ? KLING_MODELS : channel === 'generic' ? ['wan2.6-t2v', 'wan2.5-t2v-preview'] : ['sora-2', 'sora-2-pro'];
+    const owner = { kling: 'kling', generic: 'ali', sora: 'openai' }[channel];
+    const data = ids.map((id) => ({ id, object: 'model', created: 1626777600, owned_by: owner, supported_endpoint_types: ['openai-video'] }));
+    // A chat model on the same gateway (another channel): listed, but not for video.
+    data.push({ id: 'gpt-4o-mini', object: 'model', created: 1626777600, owned_by: 'openai', supported_endpoint_types: ['openai'] });
+    io.sendJson(res, 200, { success: true, data, object: 'list' }, {}, { ...ctx, raw: true });
   }
 
   /** sora/adaptor.go DoResponse: the upstream answer through `responseTask` (omitempty), ids = the public task id. */
@@ -155,6 +203,7 @@ module.exports = function newapi(sh) {
     internalId,
 
     route(req, url, r) {
+      if (r.name === 'models') return { ...r, handler: listModels };
       if (r.name === 'retrieve') {
         return { ...r, handler: async (rq, res, ctx, { io, params }) => {
           const t = tasks.get(params.id);
@@ -204,7 +253,7 @@ module.exports = function newapi(sh) {
         // sora/adaptor.go validateRemixRequest: TaskSubmitReq, then a prompt. Other channels need the model.
         decodeTaskSubmitReq(parsed, 'invalid_request');
         const f = parsed.fields;
-        if (channel === 'generic' && (typeof f.model !== 'string' || !f.model.trim())) throw taskError(400, 'missing_model', 'model field is required');
+        if (vendor && (typeof f.model !== 'string' || !f.model.trim())) throw taskError(400, 'missing_model', 'model field is required');
         if (typeof f.prompt !== 'string' || !f.prompt.trim()) throw taskError(400, 'invalid_request', 'field prompt is required');
         // The gateway sets `model` itself; the rest of the body goes upstream as sent.
         parsed.names = parsed.names.filter((n) => n !== 'model');
@@ -231,7 +280,6 @@ module.exports = function newapi(sh) {
         const size = ['1792x1024', '1024x1792'].includes(obj.size) ? 1.666667 : 1;
         out.headers['X-New-Api-Other-Ratios'] = channel === 'sora' ? JSON.stringify({ seconds: Number(obj.seconds) || 4, size }) : '{}';
       }
-      if (routeName === 'models') out.obj = { ...obj, success: true }; // controller/model.go ListModels
       return out;
     },
 

@@ -15,6 +15,13 @@ const MODELS = [
     sizes: ['1280x720', '720x1280', '1792x1024', '1024x1792'], frames: ['first_frame'], audio: true, price: 0.3 },
   { id: 'google/veo-3.1', name: 'Veo 3.1', durations: [4, 6, 8], resolutions: ['720p', '1080p'], aspects: ['16:9', '9:16'],
     sizes: null, frames: ['first_frame', 'last_frame'], audio: true, price: 0.4 },
+  // Slugs from OpenRouterTeam/docs cookbook/video-generation/choose-video-model.mdx (the list's actual output), with
+  // the lowest advertised price it prints; durations and resolutions from the Kling / Wan entries of the node's
+  // research (Kling 5 or 10 s; Wan 2.6 5, 10 or 15 s, no 480p). Aspect ratios: the two the emulator renders.
+  { id: 'kwaivgi/kling-video-o1', name: 'Kling Video O1', durations: [5, 10], resolutions: ['720p', '1080p'], aspects: ['16:9', '9:16'],
+    sizes: null, frames: ['first_frame', 'last_frame'], audio: false, price: 0.112 },
+  { id: 'alibaba/wan-2.6', name: 'Wan 2.6', durations: [5, 10, 15], resolutions: ['720p', '1080p'], aspects: ['16:9', '9:16'],
+    sizes: null, frames: ['first_frame'], audio: true, price: 0.04 },
 ];
 const SIZE_OF = { '720p:16:9': '1280x720', '720p:9:16': '720x1280', '1080p:16:9': '1920x1080', '1080p:9:16': '1080x1920' };
 
@@ -35,6 +42,7 @@ module.exports = function openrouter(sh) {
       id: m.id, canonical_slug: m.id, name: m.name, created, supported_resolutions: m.resolutions,
       supported_aspect_ratios: m.aspects, supported_durations: m.durations, supported_sizes: m.sizes,
       supported_frame_images: m.frames, generate_audio: m.audio, seed: null, allowed_passthrough_parameters: [],
+      pricing_skus: { generate: m.price.toFixed(3) }, // "values as strings" (openapi.yaml VideoModel.pricing_skus)
     }));
     io.sendJson(res, 200, { data }, {}, { ...ctx, raw: true });
   }
