@@ -268,6 +268,19 @@ function delivered(dir) {
 // ---------------------------------------------------------------------------------------------------------------
 // The emulator
 
+/**
+ * A webhook call. n8n answers 503 "Database is not ready!" before routing while its database ping (every 2 s) is
+ * failing — on a loaded machine a ping can time out; the request was never taken, so it is sent again.
+ */
+async function webhook(main, webhookPath, body) {
+	for (let attempt = 1; ; attempt++) {
+		const answer = await http('POST', `${main.url}/webhook/${webhookPath}`, { body });
+		if (answer.status !== 503 || !answer.text.includes('Database is not ready') || attempt === 10) return answer;
+		rt.log(`  n8n answered 503 "Database is not ready!" (attempt ${attempt}); sending again in 2 s`);
+		await rt.sleep(2000);
+	}
+}
+
 async function http(method, url, { body, headers = {} } = {}) {
 	const response = await request(url, {
 		method,
@@ -391,7 +404,7 @@ async function loadScenario(runtime, cluster, sora, mode) {
 			prompts.push(prompt);
 			items.push({ prompt });
 		}
-		calls.push(http('POST', `${cluster.main.url}/webhook/${PATHS.load}`, { body: { items } }));
+		calls.push(webhook(cluster.main, PATHS.load, { items }));
 	}
 	const answers = await Promise.all(calls);
 	const seconds = ((Date.now() - t) / 1000).toFixed(1);
@@ -423,7 +436,7 @@ async function triggerScenario(runtime, cluster, sora, mode) {
 		.waitFor(`[${mode}] trigger deliveries`, async () => {
 			const ids = new Set([...jobsByPrompt(sora, tag).values()].flat().map((j) => j.id));
 			return delivered('trigger').filter((f) => ids.has(f.videoId)).length >= TRIGGER_VIDEOS;
-		}, { timeoutMs: 180_000, intervalMs: 1000 })
+		}, { timeoutMs: 300_000, intervalMs: 1000 })
 		.catch((error) => check(`[${mode}] trigger: deliveries`, false, error.message));
 	const seconds = ((Date.now() - t) / 1000).toFixed(1);
 	// A duplicate would come from a later poll: give the trigger three more polls before counting.
@@ -453,7 +466,7 @@ async function bigVideoScenario(runtime, cluster, sora, mode) {
 	try {
 		const prompt = `${TAGS.big}-${mode}: one long take of a lighthouse`;
 		const t = Date.now();
-		const answer = await http('POST', `${cluster.main.url}/webhook/${PATHS.load}`, { body: { items: [{ prompt }] } });
+		const answer = await webhook(cluster.main, PATHS.load, { items: [{ prompt }] });
 		const seconds = ((Date.now() - t) / 1000).toFixed(1);
 		const job = [...jobsByPrompt(sora, `${TAGS.big}-${mode}`).values()].flat()[0];
 		const file = job && delivered('load').find((f) => f.videoId === job.id);
@@ -474,7 +487,7 @@ async function workerKillScenario(runtime, cluster, sora) {
 	const prompts = Array.from({ length: KILL_ITEMS }, (_, i) => `${TAGS.kill} item ${i}: a kite over dunes`);
 	const startedBefore = Object.fromEntries(cluster.workers.map((w) => [w.name, q.workerStartedExecutions(w).length]));
 	try {
-		const answer = await http('POST', `${cluster.main.url}/webhook/${PATHS.kill}`, { body: { items: prompts.map((prompt) => ({ prompt })) } });
+		const answer = await webhook(cluster.main, PATHS.kill, { items: prompts.map((prompt) => ({ prompt })) });
 		if (answer.status !== 200) throw new Error(`webhook: ${answer.status} ${answer.text}`);
 		const victim = await q.waitFor('the worker that runs the execution', () => cluster.workers.find((w) => q.workerStartedExecutions(w).length > startedBefore[w.name]), { timeoutMs: 30_000 });
 		const executionId = q.workerStartedExecutions(victim).at(-1);
@@ -519,7 +532,7 @@ async function workerKillScenario(runtime, cluster, sora) {
 async function oversizeScenario(runtime, cluster, sora) {
 	rt.log(`oversize: workers with N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE=${OVERSIZE_CAP_MIB} (MiB), one ${CLIP.seconds} s video`);
 	const prompt = `${TAGS.oversize}: a hot-air balloon over vineyards`;
-	const answer = await http('POST', `${cluster.main.url}/webhook/${PATHS.oversize}`, { body: { items: [{ prompt }] } });
+	const answer = await webhook(cluster.main, PATHS.oversize, { items: [{ prompt }] });
 	const item = Array.isArray(answer.json) ? answer.json[0] : answer.json;
 	const error = item?.error ?? null;
 	const job = [...jobsByPrompt(sora, TAGS.oversize).values()].flat()[0];

@@ -266,6 +266,8 @@ function clusterEnv({ pg, redis, encryptionKey, binaryMode, storagePath, dbMaxFi
 		...(storagePath ? { N8N_BINARY_DATA_STORAGE_PATH: storagePath } : {}),
 		...(dbMaxFileSizeMiB ? { N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: String(dbMaxFileSizeMiB) } : {}),
 		...(restrictFileAccessTo ? { N8N_RESTRICT_FILE_ACCESS_TO: restrictFileAccessTo } : {}),
+		// n8n refuses requests while its database ping (default 5 s timeout) fails; a busy CI machine should not trip it.
+		DB_PING_TIMEOUT_MS: '20000',
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console,file',
 		...extra,
