@@ -664,6 +664,11 @@ async function main() {
 		await stopCluster(cluster, { workersOnly: true });
 		cluster = await startCluster(runtime, base, { binaryMode: 'database', dbMaxFileSizeMiB: OVERSIZE_CAP_MIB, workersOnly: true, existing: cluster });
 		result.oversize = await oversizeScenario(runtime, cluster, sora);
+		// By now n8n's stalled-job check (30 s lock) has had time to settle the killed worker's execution.
+		if (result.workerKill?.killedExecution) {
+			const killed = (await executions(runtime, pg, IDS.kill)).find((r) => r.id === result.workerKill.killedExecution.id);
+			result.workerKill.killedExecution.statusLater = killed?.status ?? 'unknown';
+		}
 		await stopCluster(cluster);
 
 		// --- filesystem binary mode on a shared folder
@@ -717,6 +722,10 @@ async function main() {
 		await q.stopAll();
 		if (sora) await sora.close();
 		fs.rmSync(PG_DIR, { recursive: true, force: true });
+		// The user folders are throw-away (logs stay); three `.n8n/nodes/package.json` named alike also confuse jest's
+		// module map when they are left in the repository.
+		for (const name of ['main', ...WORKERS, 'pack']) fs.rmSync(path.join(OUT, name), { recursive: true, force: true });
+		fs.rmSync(SHARED_BINARY, { recursive: true, force: true });
 	}
 	result.wallSeconds = Number(((Date.now() - T0) / 1000).toFixed(1));
 	result.failures = failures;
