@@ -134,7 +134,7 @@ describe('error bodies keep the server\'s own message', () => {
 		);
 		expect(result.items[0].binary).toBeUndefined();
 		expect(result.items[0].json.error).toBe(
-			`Could not download the video of video ${id}: the server sent a JSON body instead of an MP4: Video not found upstream`,
+			`Could not download the MP4 of video ${id}: the server sent a JSON body instead of an MP4: Video not found upstream`,
 		);
 		expect(result.items[0].json.errorDescription).toContain(`using id ${id}`);
 		expectNoKey(result);

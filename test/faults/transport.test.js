@@ -283,7 +283,7 @@ describe('downloads never hand on a cut file', () => {
 			const result = await runSora(credentialsFor(`${proxy.origin}/v1`), download(job.id), { continueOnFail: true });
 			expect(result.items).toHaveLength(1);
 			expect(result.items[0].binary).toBeUndefined();
-			expect(result.items[0].json.error).toMatch(new RegExp(`^Could not download the video of video ${job.id}: `));
+			expect(result.items[0].json.error).toMatch(new RegExp(`^Could not download the MP4 of video ${job.id}: `));
 			expect(result.items[0].json.errorDescription).toContain(`using id ${job.id}`);
 			expect(proxy.seen.filter(isContent)).toHaveLength(6);
 		} finally {

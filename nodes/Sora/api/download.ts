@@ -295,7 +295,7 @@ export async function downloadVerified(
 	if (stopped()) throw error;
 	const info = failureOf(error);
 	if (info && !info.retryable) throw naming(error, videoId);
-	throw new NodeOperationError(this.getNode(), `Could not download the ${variant} of video ${videoId}: ${error.message}`, {
+	throw new NodeOperationError(this.getNode(), `Could not download the ${variant === 'video' ? 'MP4' : variant} of video ${videoId}: ${error.message}`, {
 		itemIndex,
 		description: `The video itself is safe on the server until it expires. Fetch it later with Video → Download using id ${videoId}.`,
 	});
