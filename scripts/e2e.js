@@ -659,7 +659,7 @@ async function main() {
 		}
 		const allCopies = [...copiesByDialect.values()].flat();
 
-		rt.importCredentials(runtime, USER_FOLDER, [mainCredential, ...dialectServers.map((d) => d.credential)]);
+		rt.importCredentials(runtime, USER_FOLDER, [...rt.exampleCredentials(mainCredential), ...dialectServers.map((d) => d.credential)]);
 		rt.importWorkflows(runtime, USER_FOLDER, [...examples, ...allCopies].map((e) => e.workflow));
 		rt.registerPackage(runtime, USER_FOLDER, installed);
 		checkInstalledNodes(runtime, installed);
@@ -935,6 +935,13 @@ function checkInstalledNodes(runtime, installedDir) {
 	if (fs.existsSync(path.join(installedDir, 'src')) || fs.existsSync(path.join(installedDir, 'nodes'))) problems.push('sources shipped in the tarball');
 	addRow('install', `${manifest.name}@${manifest.version} in .n8n/nodes`, null, problems, '-');
 }
+
+// Ctrl-C, SIGTERM, SIGHUP or the end of npm: the n8n processes go too (the servers live in this process).
+rt.stopOnExit(async (reason) => {
+	rt.log(`${reason}: stopping n8n`);
+	await rt.stopChildren(5000);
+	process.exit(130);
+});
 
 main().catch((error) => {
 	console.error(error.stack || error);
