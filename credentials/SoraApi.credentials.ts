@@ -16,10 +16,13 @@ const BASE_URL = 'String($credentials.baseUrl ?? "").trim().replace(/\\/+$/, "")
 const WELL_FORMED = `${FULL_HTTP_URL.toString()}.test(${BASE_URL})`;
 /**
  * A malformed base URL never reaches the network (n8n would answer only "ERR_INVALID_URL"): the test reads a
- * data: URL instead, whose one field the first rule below turns into the node's own sentence.
+ * data: URL instead, which the first rules below turn into the node's own sentence. n8n 2.40 hands a data: answer
+ * to the rules as bytes (a server's answer arrives parsed, or as text), so the first byte, "{", marks it; the
+ * parsed field marks it should n8n ever parse it.
  */
 const MALFORMED_MARK = 'soraBaseUrlMalformed';
 const MALFORMED_ANSWER = `data:application/json,${encodeURIComponent(JSON.stringify({ [MALFORMED_MARK]: true }))}`;
+const MALFORMED_MESSAGE = `The base URL is not a full http(s) URL. ${BASE_URL_HINT}`;
 
 export class SoraApi implements ICredentialType {
 	name = 'soraApi';
@@ -196,10 +199,13 @@ export class SoraApi implements ICredentialType {
 		},
 		rules: [
 			// n8n's type wants rules of one kind per list, its credential tester reads each rule by its own type.
-			{
-				type: 'responseSuccessBody',
-				properties: { key: MALFORMED_MARK, value: true, message: `The base URL is not a full http(s) URL. ${BASE_URL_HINT}` },
-			} as unknown as IAuthenticateRuleResponseCode,
+			...[
+				{ key: '0', value: '{'.charCodeAt(0) },
+				{ key: MALFORMED_MARK, value: true },
+			].map(
+				({ key, value }) =>
+					({ type: 'responseSuccessBody', properties: { key, value, message: MALFORMED_MESSAGE } }) as unknown as IAuthenticateRuleResponseCode,
+			),
 			...[301, 302, 303, 307, 308].map((value) => ({
 				type: 'responseCode' as const,
 				properties: {

@@ -795,6 +795,8 @@ function credentialRuleMessages(installedDir) {
 	const messages = {};
 	for (const rule of new Credential().test.rules || []) {
 		if (rule.type === 'responseCode') messages[rule.properties.value] = rule.properties.message;
+		// A base URL without a scheme: the node's own sentence, from the data: answer the test reads instead.
+		else if (rule.type === 'responseSuccessBody') messages.malformed = rule.properties.message;
 	}
 	return messages;
 }
@@ -815,7 +817,7 @@ async function credentialTests(baseUrl, targets) {
 	let cookie;
 	try {
 		RULE_MESSAGES ??= credentialRuleMessages(installedDir);
-		const missing = [401, 403, 404].filter((status) => !RULE_MESSAGES[status]);
+		const missing = [401, 403, 404, 'malformed'].filter((status) => !RULE_MESSAGES[status]);
 		if (missing.length) throw new Error(`the credential has no responseCode rule for ${missing.join(', ')}`);
 		cookie = await rt.login(baseUrl, OWNER);
 	} catch (error) {
@@ -833,6 +835,7 @@ async function credentialTests(baseUrl, targets) {
 				{ step: 'wrong key → 401 sentence', data: { apiKey: 'sk-wrong-key' }, expect: 401 },
 				{ step: `base URL …${typoBaseUrl(new URL(server.baseUrl).pathname)} → 404 sentence`, data: { baseUrl: typoBaseUrl(server.baseUrl) }, expect: 404 },
 				{ step: 'key without video access → 403 sentence', data: { apiKey: NO_VIDEO_ACCESS_KEY }, expect: 403 },
+				{ step: 'base URL without http:// → the sentence', data: { baseUrl: server.baseUrl.replace(/^https?:\/\//, '') }, expect: 'malformed' },
 			);
 			// LiteLLM with Veo behind it tests with GET /models too.
 			if (dialect === 'litellm') cases.push({ step: 'good key, provider gemini → OK (GET /models)', data: { litellmProvider: 'gemini' }, expect: 'OK', route: 'models' });
