@@ -534,8 +534,10 @@ function stopOnExit(stop) {
 	};
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => once(signal));
 	const ancestors = watchedAncestors();
+	// A new parent means the old one died (an orphan is adopted by init or a subreaper); npm may itself be pid 1.
+	const parent = process.ppid;
 	const timer = setInterval(() => {
-		if (ancestors.some((pid) => !isAlive(pid)) || process.ppid === 1) once('parent process exited');
+		if (ancestors.some((pid) => !isAlive(pid)) || process.ppid !== parent) once('parent process exited');
 	}, 1000);
 	timer.unref();
 	// Last resort (an uncaught error, process.exit): no n8n outlives this process.
