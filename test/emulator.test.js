@@ -127,7 +127,9 @@ let mp4_4s; // an MP4 the emulator generated, 4 s, 720x1280
 let baseVideo; // a completed 4 s 720x1280 job
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, jobMs: JOB_MS, pollAfterMs: 250 });
+  // The shared test pattern (no captions): one render per size and length keeps these tests fast; the captions
+  // have their own tests below.
+  emu = await startEmulator({ port: 0, jobMs: JOB_MS, pollAfterMs: 250, captions: false });
   baseVideo = await completedVideo();
   const r = await call('GET', `/videos/${baseVideo.id}/content`, { raw: true });
   expect(r.status).toBe(200);
@@ -1476,15 +1478,17 @@ describe('the video says what it is', () => {
     const { captionLines } = require('./emulator/media');
     expect(captionLines({ prompt: 'A lighthouse on a cliff at dusk, waves crash below, gulls call', model: 'sora-2', size: '1280x720', seconds: '8' }))
       .toEqual(['Sora emulator: a test video, not a generated one', 'Prompt: A lighthouse on a cliff at dusk, waves …', 'Model sora-2   1280x720   8 s']);
-    const one = await completedVideo({ prompt: 'caption check one', seconds: '4', size: '720x1280' });
-    const again = await completedVideo({ prompt: 'caption check one', seconds: '4', size: '720x1280' });
-    const two = await completedVideo({ prompt: 'caption check two', seconds: '4', size: '720x1280' });
-    const sha = async (v) => (await admin('GET', `/__emulator/videos/${v.id}/sha256`)).json.sha256;
-    expect(await sha(again)).toBe(await sha(one));
-    expect(await sha(two)).not.toBe(await sha(one));
+    await withFreshEmulator({ captions: true }, async () => {
+      const one = await completedVideo({ prompt: 'caption check one', seconds: '4', size: '720x1280' });
+      const again = await completedVideo({ prompt: 'caption check one', seconds: '4', size: '720x1280' });
+      const two = await completedVideo({ prompt: 'caption check two', seconds: '4', size: '720x1280' });
+      const sha = async (v) => (await admin('GET', `/__emulator/videos/${v.id}/sha256`)).json.sha256;
+      expect(await sha(again)).toBe(await sha(one));
+      expect(await sha(two)).not.toBe(await sha(one));
+    });
   });
 
-  test('Image to Video opens on the input image', async () => {
+  test('Image to Video opens on the input image', () => withFreshEmulator({ captions: true }, async () => {
     const png = solidPng(720, 1280, [220, 30, 40]);
     const created = await call('POST', '/videos', { form: pngForm({ prompt: 'from a red image', seconds: '4', size: '720x1280' }, png) });
     expect(created.status).toBe(200);
@@ -1501,5 +1505,5 @@ describe('the video says what it is', () => {
     } finally {
       fs.rmSync(file, { force: true });
     }
-  });
+  }));
 });

@@ -17,11 +17,15 @@ function ffmpegPath() {
 
 const DEFAULT_MEDIA_DIR = path.join(os.tmpdir(), 'sora-emulator-media-v1');
 
-function runFfmpeg(args, bin) {
+function runFfmpeg(args, bin, children) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin || ffmpegPath(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    if (children) {
+      children.add(child);
+      child.on('close', () => children.delete(child));
+    }
     let stderr = '';
     child.stderr.on('data', (d) => { if (stderr.length < 20000) stderr += d; });
     child.on('error', reject);
@@ -82,7 +86,11 @@ function captionLines({ prompt = '', model = '', size = '', seconds = '' }) {
 
 function createMediaStore(options = {}) {
   const dir = options.mediaDir || DEFAULT_MEDIA_DIR;
-  const bin = options.ffmpegPath || undefined;
+  // Resolved now: a render still queued when a test ends must not load modules after it.
+  const bin = options.ffmpegPath || ffmpegPath();
+  // Videos of their own (captions, a first frame) are rendered per job; close() drops what is still queued.
+  let closed = false;
+  const running = new Set();
   const sem = new Semaphore(options.ffmpegConcurrency || Math.max(1, Math.min(2, os.cpus().length)));
   const memo = new Map(); // key -> Promise<path>
 
@@ -170,7 +178,10 @@ function createMediaStore(options = {}) {
         await fsp.writeFile(extra.imageFile, image);
       }
       try {
-        await sem.run(() => runFfmpeg(argsFor(kind, w, h, s, tmp, extra), bin));
+        await sem.run(() => {
+          if (closed) throw new Error('the emulator was closed');
+          return runFfmpeg(argsFor(kind, w, h, s, tmp, extra), bin, running);
+        });
         await fsp.rename(tmp, file);
       } catch (err) {
         await fsp.rm(tmp, { force: true }).catch(() => {});
@@ -193,7 +204,13 @@ function createMediaStore(options = {}) {
       .then(([video, thumbnail, spritesheet]) => ({ video, thumbnail, spritesheet }));
   }
 
-  return { dir, ensure, ensureAll };
+  /** Stops renders in progress and refuses queued ones (the emulator is closing). */
+  function close() {
+    closed = true;
+    for (const child of running) child.kill('SIGKILL');
+  }
+
+  return { dir, ensure, ensureAll, close };
 }
 
 // ---------- virtual files (file + optional trailing free box), streamed with ranges ----------
