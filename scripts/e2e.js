@@ -818,7 +818,7 @@ async function credentialTests(baseUrl, targets) {
 	try {
 		RULE_MESSAGES ??= credentialRuleMessages(installedDir);
 		const missing = [401, 403, 404, 'malformed'].filter((status) => !RULE_MESSAGES[status]);
-		if (missing.length) throw new Error(`the credential has no responseCode rule for ${missing.join(', ')}`);
+		if (missing.length) throw new Error(`the credential has no rule for ${missing.join(', ')}`);
 		cookie = await rt.login(baseUrl, OWNER);
 	} catch (error) {
 		addRow('credential test', 'setup', null, [error.message], '-');
