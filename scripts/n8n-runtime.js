@@ -378,13 +378,13 @@ function n8nCli(runtime, userFolder, args, options = {}) {
 /** The same, asynchronously (so a server in this process keeps answering while n8n runs). */
 function n8nCliAsync(runtime, userFolder, args, options = {}) {
 	return new Promise((resolve, reject) => {
-		// Its own process group, so stopping it also stops the task runner it starts.
+		// Not in a process group of its own: `n8n execute` started that way (setsid) crashed with SIGSEGV on exit
+		// when an `n8n start` ran next to it. Stopped with SIGTERM, it stops its task runner itself.
 		const child = track(
 			spawn(runtime.node.bin, [runtime.n8n.bin, ...args], {
 				cwd: userFolder,
 				env: n8nEnv(runtime, userFolder, options.env),
 				stdio: ['ignore', 'pipe', 'pipe'],
-				detached: true,
 			}),
 		);
 		let stdout = '';
@@ -706,7 +706,7 @@ async function login(baseUrl, { email, password }) {
  * Starts the emulator in this process (`SORA_BASE_URL` unset) or returns the user's server.
  * Returns {baseUrl, apiKey, model, emulated, close()}.
  */
-async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator', dialect, noVideoAccessKeys = [] } = {}) {
+async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator', dialect, noVideoAccessKeys = [], captions = true } = {}) {
 	if (process.env.SORA_BASE_URL && !dialect) {
 		return {
 			baseUrl: process.env.SORA_BASE_URL.replace(/\/+$/, ''),
@@ -719,7 +719,7 @@ async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator',
 	const entry = path.join(ROOT, 'test', 'emulator', 'index.js');
 	if (!fs.existsSync(entry)) throw new Error(`The emulator is missing (${entry}); set SORA_BASE_URL to use your own server`);
 	const { startEmulator } = require(entry);
-	const emulator = await startEmulator({ port, host: '127.0.0.1', jobMs, apiKey, noVideoAccessKeys, ...(dialect ? { dialect } : {}) });
+	const emulator = await startEmulator({ port, host: '127.0.0.1', jobMs, apiKey, noVideoAccessKeys, captions, ...(dialect ? { dialect } : {}) });
 	log(`Sora emulator${dialect ? ` (${dialect} mode)` : ''} listening on ${emulator.baseUrl} (jobs take ${jobMs} ms)`);
 	return {
 		baseUrl: emulator.baseUrl,
