@@ -612,8 +612,8 @@ async function main() {
 	const target = mainTarget();
 	MAIN = target.server;
 	// Your server (SORA_BASE_URL), or the emulator — in SORA_SERVER's dialect mode when that is not openai.
-	// The emulators' shared test pattern: a captioned video per job costs a render each, and on a loaded machine
-	// `n8n execute` then crashed on exit (SIGSEGV) after a successful run. The MP4 checks are the same.
+	// The emulators' shared test pattern: a captioned video per job would cost an ffmpeg render each; the MP4
+	// checks (container, size, duration, sound) are the same.
 	const sora = await rt.startSoraServer({
 		captions: false,
 		jobMs: Number(process.env.SORA_E2E_JOB_MS || 3000),

@@ -378,8 +378,8 @@ function n8nCli(runtime, userFolder, args, options = {}) {
 /** The same, asynchronously (so a server in this process keeps answering while n8n runs). */
 function n8nCliAsync(runtime, userFolder, args, options = {}) {
 	return new Promise((resolve, reject) => {
-		// Not in a process group of its own: `n8n execute` started that way (setsid) crashed with SIGSEGV on exit
-		// when an `n8n start` ran next to it. Stopped with SIGTERM, it stops its task runner itself.
+		// In this process's group, as before (stopped with SIGTERM, it stops its task runner itself); it is tracked
+		// so that stopOnExit stops it too.
 		const child = track(
 			spawn(runtime.node.bin, [runtime.n8n.bin, ...args], {
 				cwd: userFolder,
