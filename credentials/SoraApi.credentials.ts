@@ -1,4 +1,5 @@
 import type {
+	IAuthenticateRuleResponseCode,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	IDataObject,
@@ -7,6 +8,21 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+
+import { BASE_URL_HINT, FULL_HTTP_URL } from '../nodes/Sora/servers/baseUrl';
+
+/** The base URL as the node reads it (trimmed, without trailing slashes), inside an n8n expression. */
+const BASE_URL = 'String($credentials.baseUrl ?? "").trim().replace(/\\/+$/, "")';
+const WELL_FORMED = `${FULL_HTTP_URL.toString()}.test(${BASE_URL})`;
+/**
+ * A malformed base URL never reaches the network (n8n would answer only "ERR_INVALID_URL"): the test reads a
+ * data: URL instead, which the first rules below turn into the node's own sentence. n8n 2.40 hands a data: answer
+ * to the rules as bytes (a server's answer arrives parsed, or as text), so the first byte, "{", marks it; the
+ * parsed field marks it should n8n ever parse it.
+ */
+const MALFORMED_MARK = 'soraBaseUrlMalformed';
+const MALFORMED_ANSWER = `data:application/json,${encodeURIComponent(JSON.stringify({ [MALFORMED_MARK]: true }))}`;
+const MALFORMED_MESSAGE = `The base URL is not a full http(s) URL. ${BASE_URL_HINT}`;
 
 export class SoraApi implements ICredentialType {
 	name = 'soraApi';
@@ -175,14 +191,22 @@ export class SoraApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: `={{ ${WELL_FORMED} ? ${BASE_URL} : "" }}`,
 			// A request every server of the preset answers with the key checked: OpenRouter and new-api
 			// gateways have no video list, and LiteLLM's depends on the provider (Veo's is a 500).
-			url: '={{ $credentials.server === "openrouter" ? "/key" : $credentials.server === "newapi" || $credentials.server === "litellm" ? "/models" : "/videos?limit=1" }}',
+			url: `={{ !${WELL_FORMED} ? "${MALFORMED_ANSWER}" : $credentials.server === "openrouter" ? "/key" : $credentials.server === "newapi" || $credentials.server === "litellm" ? "/models" : "/videos?limit=1" }}`,
 			// n8n would follow a redirect to another host carrying the api-key / x-litellm-api-key header.
 			disableFollowRedirect: true,
 		},
 		rules: [
+			// n8n's type wants rules of one kind per list, its credential tester reads each rule by its own type.
+			...[
+				{ key: '0', value: '{'.charCodeAt(0) },
+				{ key: MALFORMED_MARK, value: true },
+			].map(
+				({ key, value }) =>
+					({ type: 'responseSuccessBody', properties: { key, value, message: MALFORMED_MESSAGE } }) as unknown as IAuthenticateRuleResponseCode,
+			),
 			...[301, 302, 303, 307, 308].map((value) => ({
 				type: 'responseCode' as const,
 				properties: {

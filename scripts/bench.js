@@ -142,6 +142,8 @@ async function startInstrumentedEmulator(options) {
 		port: 0,
 		apiKey: API_KEY,
 		pollAfterMs: POLL_AFTER_MS,
+		// One shared test pattern per size and length: the figures measure the node, not ffmpeg drawing captions.
+		captions: false,
 		...options,
 		log: (...parts) => {
 			const match = /^job (\S+) -> (completed|failed)$/.exec(parts.join(' '));

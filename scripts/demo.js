@@ -39,6 +39,7 @@ async function main() {
 		const { id, status, size, seconds, estimated_cost_usd: cost } = item.json;
 		console.log(`Video ${id}: ${status}, ${size}, ${seconds} s, estimated cost $${Number(cost).toFixed(2)} (on a real server)`);
 		console.log(`Wrote ${path.relative(ROOT, file)} (${fs.statSync(file).size} bytes) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		console.log('It is the emulator\'s test video: a test pattern with the prompt, model, size and length drawn in. A real server makes the scene.');
 	} finally {
 		await emulator.close();
 	}

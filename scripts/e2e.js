@@ -627,7 +627,10 @@ async function main() {
 	const target = mainTarget();
 	MAIN = target.server;
 	// Your server (SORA_BASE_URL), or the emulator — in SORA_SERVER's dialect mode when that is not openai.
+	// The emulators' shared test pattern: a captioned video per job would cost an ffmpeg render each; the MP4
+	// checks (container, size, duration, sound) are the same.
 	const sora = await rt.startSoraServer({
+		captions: false,
 		jobMs: Number(process.env.SORA_E2E_JOB_MS || 3000),
 		noVideoAccessKeys: [NO_VIDEO_ACCESS_KEY],
 		...(!process.env.SORA_BASE_URL && target.server !== 'openai' ? { dialect: target.server } : {}),
@@ -652,6 +655,7 @@ async function main() {
 				dialect: preset,
 				dialectOptions: provider ? { provider } : undefined,
 				model,
+				captions: false,
 				jobMs: Number(process.env.SORA_E2E_DIALECT_JOB_MS || 1000),
 				noVideoAccessKeys: [NO_VIDEO_ACCESS_KEY],
 			});
@@ -686,7 +690,7 @@ async function main() {
 		}
 		const allCopies = [...copiesByDialect.values()].flat();
 
-		rt.importCredentials(runtime, USER_FOLDER, [mainCredential, ...dialectServers.map((d) => d.credential)]);
+		rt.importCredentials(runtime, USER_FOLDER, [...rt.exampleCredentials(mainCredential), ...dialectServers.map((d) => d.credential)]);
 		rt.importWorkflows(runtime, USER_FOLDER, [...examples, ...allCopies].map((e) => e.workflow));
 		rt.registerPackage(runtime, USER_FOLDER, installed);
 		checkInstalledNodes(runtime, installed);
@@ -822,6 +826,8 @@ function credentialRuleMessages(installedDir) {
 	const messages = {};
 	for (const rule of new Credential().test.rules || []) {
 		if (rule.type === 'responseCode') messages[rule.properties.value] = rule.properties.message;
+		// A base URL without a scheme: the node's own sentence, from the data: answer the test reads instead.
+		else if (rule.type === 'responseSuccessBody') messages.malformed = rule.properties.message;
 	}
 	return messages;
 }
@@ -842,8 +848,8 @@ async function credentialTests(baseUrl, targets) {
 	let cookie;
 	try {
 		RULE_MESSAGES ??= credentialRuleMessages(installedDir);
-		const missing = [401, 403, 404].filter((status) => !RULE_MESSAGES[status]);
-		if (missing.length) throw new Error(`the credential has no responseCode rule for ${missing.join(', ')}`);
+		const missing = [401, 403, 404, 'malformed'].filter((status) => !RULE_MESSAGES[status]);
+		if (missing.length) throw new Error(`the credential has no rule for ${missing.join(', ')}`);
 		cookie = await rt.login(baseUrl, OWNER);
 	} catch (error) {
 		addRow('credential test', 'setup', null, [error.message], '-');
@@ -962,6 +968,13 @@ function checkInstalledNodes(runtime, installedDir) {
 	if (fs.existsSync(path.join(installedDir, 'src')) || fs.existsSync(path.join(installedDir, 'nodes'))) problems.push('sources shipped in the tarball');
 	addRow('install', `${manifest.name}@${manifest.version} in .n8n/nodes`, null, problems, '-');
 }
+
+// Ctrl-C, SIGTERM, SIGHUP or the end of npm: the n8n processes go too (the servers live in this process).
+rt.stopOnExit(async (reason) => {
+	rt.log(`${reason}: stopping n8n`);
+	await rt.stopChildren(5000);
+	process.exit(130);
+});
 
 main().catch((error) => {
 	console.error(error.stack || error);

@@ -180,7 +180,16 @@ function rebuildSqlite(node, prefix) {
 	if (!sqliteDirs.length) throw new Error('sqlite3 is not in the n8n install');
 	const gyp = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 	const gypArgs = fs.existsSync(gyp) ? [gyp] : null;
+	const prebuild = path.join(prefix, 'node_modules', 'prebuild-install', 'bin.js');
 	for (const dir of sqliteDirs) {
+		// The prebuilt binary (N-API: one build for every Node) where it can be downloaded; else a compiler builds it.
+		if (fs.existsSync(prebuild)) {
+			const fetched = spawnSync(node.bin, [prebuild, '-r', 'napi'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
+			if (fetched.status === 0 && fs.existsSync(path.join(dir, 'build', 'Release', 'node_sqlite3.node'))) {
+				log(`prebuilt sqlite3 downloaded (${path.relative(prefix, dir)})`);
+				continue;
+			}
+		}
 		log(`building sqlite3 against Node ${node.version} headers (${path.relative(prefix, dir)}, ~1-2 min)`);
 		const env = {
 			...process.env,
@@ -189,8 +198,14 @@ function rebuildSqlite(node, prefix) {
 			JOBS: String(os.cpus().length),
 		};
 		for (const key of Object.keys(env)) if (/^npm_(package|lifecycle)_/i.test(key)) delete env[key];
-		if (gypArgs) run(node.bin, [...gypArgs, 'rebuild', `--nodedir=${node.dir}`, '--release'], { cwd: dir, env, capture: true });
-		else npm(['exec', '--yes', 'node-gyp', '--', 'rebuild', `--nodedir=${node.dir}`, '--release'], { cwd: dir, env, capture: true });
+		try {
+			if (gypArgs) run(node.bin, [...gypArgs, 'rebuild', `--nodedir=${node.dir}`, '--release'], { cwd: dir, env, capture: true });
+			else npm(['exec', '--yes', 'node-gyp', '--', 'rebuild', `--nodedir=${node.dir}`, '--release'], { cwd: dir, env, capture: true });
+		} catch (error) {
+			throw new Error(
+				`Compiling sqlite3 for n8n failed. It needs make, a C++ compiler (g++) and python3: Debian/Ubuntu  sudo apt-get install build-essential python3, macOS  xcode-select --install. Then run npm start again.\n${error.message.slice(-1500)}`,
+			);
+		}
 	}
 }
 
@@ -363,16 +378,20 @@ function n8nCli(runtime, userFolder, args, options = {}) {
 /** The same, asynchronously (so a server in this process keeps answering while n8n runs). */
 function n8nCliAsync(runtime, userFolder, args, options = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(runtime.node.bin, [runtime.n8n.bin, ...args], {
-			cwd: userFolder,
-			env: n8nEnv(runtime, userFolder, options.env),
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		// In this process's group, as before (stopped with SIGTERM, it stops its task runner itself); it is tracked
+		// so that stopOnExit stops it too.
+		const child = track(
+			spawn(runtime.node.bin, [runtime.n8n.bin, ...args], {
+				cwd: userFolder,
+				env: n8nEnv(runtime, userFolder, options.env),
+				stdio: ['ignore', 'pipe', 'pipe'],
+			}),
+		);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => (stdout += d));
 		child.stderr.on('data', (d) => (stderr += d));
-		const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs || 10 * 60_000);
+		const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), options.timeoutMs || 10 * 60_000);
 		child.on('error', reject);
 		child.on('close', (status, signal) => {
 			clearTimeout(timer);
@@ -403,23 +422,33 @@ function importWorkflows(runtime, userFolder, workflows) {
 
 /**
  * Starts `n8n start` and waits until the editor is up and the published workflows are activated
- * (n8n prints "Editor is now accessible" after both). Output goes to `logFile` (and, with `echo`,
- * to this terminal). Returns {child, url, stop(), logText()}.
+ * (n8n prints "Editor is now accessible" after both). Output goes to `logFile` (and to this terminal: all of
+ * it with `echo: true`, the lines a function `echo(line)` accepts). Returns {child, url, stop(), logText()}.
  */
 async function startN8n(runtime, userFolder, { port = 5678, env = {}, logFile, echo = false, readyTimeoutMs = 180_000 } = {}) {
-	const child = spawn(runtime.node.bin, [runtime.n8n.bin, 'start'], {
-		cwd: userFolder,
-		env: n8nEnv(runtime, userFolder, { N8N_PORT: String(port), ...env }),
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
+	// Its own process group (with its task runner), stopped as one by stopProcess / stopOnExit.
+	const child = track(
+		spawn(runtime.node.bin, [runtime.n8n.bin, 'start'], {
+			cwd: userFolder,
+			env: n8nEnv(runtime, userFolder, { N8N_PORT: String(port), ...env }),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		}),
+	);
 	let output = '';
 	for (const stream of [child.stdout, child.stderr]) {
+		let partial = '';
 		stream.on('data', (d) => {
 			output += d;
 			if (output.length > 4_000_000) output = output.slice(-2_000_000);
 			if (logFile) fs.appendFileSync(logFile, d);
-			if (echo) process.stdout.write(d);
+			if (echo === true) process.stdout.write(d);
+			else if (typeof echo === 'function') {
+				// Whole lines only, so a filter sees each line once.
+				const lines = (partial + d).split('\n');
+				partial = lines.pop();
+				for (const line of lines) if (echo(line)) process.stdout.write(`${line}\n`);
+			}
 		});
 	}
 	let exited = null;
@@ -444,19 +473,152 @@ async function startN8n(runtime, userFolder, { port = 5678, env = {}, logFile, e
 	return { child, url, stop, logText: () => output };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Stopping everything a run started, however the run ends
+
+/** The n8n processes this run started (each the leader of its own process group, with its task runner). */
+const children = new Set();
+
+function track(child) {
+	children.add(child);
+	child.once('exit', () => children.delete(child));
+	return child;
+}
+
+function signalGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {}
+	}
+}
+
+/** The parent and, under `npm run`, npm itself (npm → sh → node): either going away ends this run. */
+function watchedAncestors() {
+	const parent = process.ppid;
+	const ancestors = parent > 1 ? [parent] : [];
+	if (process.env.npm_lifecycle_event && parent > 1) {
+		const grandparent = parentOf(parent);
+		if (grandparent > 1) ancestors.push(grandparent);
+	}
+	return ancestors;
+}
+
+function parentOf(pid) {
+	try {
+		// /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ")".
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) || 0;
+	} catch {
+		const result = spawnSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' });
+		return Number((result.stdout || '').trim()) || 0;
+	}
+}
+
+let stopRequested = null;
+
+/**
+ * Makes this run stop what it started on SIGINT, SIGTERM and SIGHUP, and when the process that ran it goes away
+ * (an IDE's stop button or a process manager signals npm, which does not pass the signal on to this script).
+ * `stop(reason)` runs once; the n8n process groups are signalled first and again when this process exits.
+ */
+function stopOnExit(stop) {
+	const once = (reason) => {
+		if (stopRequested) return stopRequested;
+		stopRequested = Promise.resolve()
+			.then(() => stop(reason))
+			.catch((error) => console.error(`stopping failed: ${error.message}`));
+		return stopRequested;
+	};
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => once(signal));
+	const ancestors = watchedAncestors();
+	// A new parent means the old one died (an orphan is adopted by init or a subreaper); npm may itself be pid 1.
+	const parent = process.ppid;
+	const timer = setInterval(() => {
+		if (ancestors.some((pid) => !isAlive(pid)) || process.ppid !== parent) once('parent process exited');
+	}, 1000);
+	timer.unref();
+	// Last resort (an uncaught error, process.exit): no n8n outlives this process.
+	process.on('exit', () => {
+		for (const child of children) signalGroup(child, 'SIGKILL');
+	});
+}
+
+/** Stops every n8n process this run started (SIGTERM to each process group, SIGKILL after the grace period). */
+function stopChildren(graceMs) {
+	return Promise.all([...children].map((child) => stopProcess(child, graceMs)));
+}
+
+/**
+ * Who listens on a TCP port: {pid, command, pgid} or undefined. Linux: /proc/net/tcp* and the sockets in
+ * /proc/<pid>/fd; elsewhere `lsof`.
+ */
+function portHolder(port) {
+	let pid = 0;
+	if (fs.existsSync('/proc/net/tcp')) {
+		const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+		const inodes = new Set();
+		for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+			let text = '';
+			try {
+				text = fs.readFileSync(file, 'utf8');
+			} catch {
+				continue;
+			}
+			for (const line of text.split('\n').slice(1)) {
+				const f = line.trim().split(/\s+/);
+				// local address "IP:PORT", state 0A = LISTEN, inode in column 10
+				if (f.length > 9 && f[1].endsWith(`:${hexPort}`) && f[3] === '0A') inodes.add(f[9]);
+			}
+		}
+		outer: for (const entry of inodes.size ? fs.readdirSync('/proc') : []) {
+			if (!/^\d+$/.test(entry)) continue;
+			let fds = [];
+			try {
+				fds = fs.readdirSync(`/proc/${entry}/fd`);
+			} catch {
+				continue;
+			}
+			for (const fd of fds) {
+				let target = '';
+				try {
+					target = fs.readlinkSync(`/proc/${entry}/fd/${fd}`);
+				} catch {
+					continue;
+				}
+				const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+				if (inode && inodes.has(inode)) {
+					pid = Number(entry);
+					break outer;
+				}
+			}
+		}
+	} else {
+		const result = spawnSync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-t'], { encoding: 'utf8' });
+		pid = Number((result.stdout || '').split('\n')[0]) || 0;
+	}
+	if (!pid) return undefined;
+	let command = '';
+	let pgid = 0;
+	try {
+		command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) || 0;
+	} catch {
+		const result = spawnSync('ps', ['-o', 'pgid=,command=', '-p', String(pid)], { encoding: 'utf8' });
+		const match = /^\s*(\d+)\s+(.*)$/.exec((result.stdout || '').trim());
+		if (match) [pgid, command] = [Number(match[1]), match[2]];
+	}
+	return { pid, pgid, command };
+}
+
 /** SIGTERM to the process group, SIGKILL after a grace period. */
 function stopProcess(child, graceMs = 15_000) {
 	return new Promise((resolve) => {
 		if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-		const kill = (signal) => {
-			try {
-				process.kill(-child.pid, signal);
-			} catch {
-				try {
-					child.kill(signal);
-				} catch {}
-			}
-		};
+		const kill = (signal) => signalGroup(child, signal);
 		const timer = setTimeout(() => kill('SIGKILL'), graceMs);
 		child.once('exit', () => {
 			clearTimeout(timer);
@@ -544,7 +706,7 @@ async function login(baseUrl, { email, password }) {
  * Starts the emulator in this process (`SORA_BASE_URL` unset) or returns the user's server.
  * Returns {baseUrl, apiKey, model, emulated, close()}.
  */
-async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator', dialect, dialectOptions, model, noVideoAccessKeys = [] } = {}) {
+async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator', dialect, dialectOptions, model, noVideoAccessKeys = [], captions = true } = {}) {
 	if (process.env.SORA_BASE_URL && !dialect) {
 		return {
 			baseUrl: process.env.SORA_BASE_URL.replace(/\/+$/, ''),
@@ -557,7 +719,7 @@ async function startSoraServer({ port = 0, jobMs = 3000, apiKey = 'sk-emulator',
 	const entry = path.join(ROOT, 'test', 'emulator', 'index.js');
 	if (!fs.existsSync(entry)) throw new Error(`The emulator is missing (${entry}); set SORA_BASE_URL to use your own server`);
 	const { startEmulator } = require(entry);
-	const emulator = await startEmulator({ port, host: '127.0.0.1', jobMs, apiKey, noVideoAccessKeys, ...(dialect ? { dialect, dialectOptions } : {}) });
+	const emulator = await startEmulator({ port, host: '127.0.0.1', jobMs, apiKey, noVideoAccessKeys, captions, ...(dialect ? { dialect, dialectOptions } : {}) });
 	const provider = dialectOptions?.provider ? `, provider ${dialectOptions.provider}` : '';
 	log(`Sora emulator${dialect ? ` (${dialect} mode${provider})` : ''} listening on ${emulator.baseUrl} (jobs take ${jobMs} ms)`);
 	return {
@@ -788,6 +950,94 @@ function loadExamples({ exampleServerUrl = EXAMPLE_SERVER_URL, model } = {}) {
 		});
 }
 
+/** The credential the trigger example uses: a copy of "Sora API", so edits to that one do not break the published trigger. */
+const TRIGGER_CREDENTIAL_ID = 'soraExampleCredT';
+
+/** The credentials the examples use: `credential` ("Sora API") and the trigger example's copy of it. */
+function exampleCredentials(credential) {
+	return [credential, { ...credential, id: TRIGGER_CREDENTIAL_ID, name: `${credential.name} (trigger example)` }];
+}
+
+/**
+ * The editor of `npm start` opens on the Overview after sign-in: n8n 2.40 sends a new owner to its AI
+ * assistant page when that module is on (it needs an AI provider these examples do not use).
+ */
+function editorEnv() {
+	return { N8N_DISABLED_MODULES: 'mcp-registry,instance-ai' };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Prerequisites, checked before the long download
+
+/** n8n 2.40's install in the cache (node_modules of n8n and its dependencies), with some room to spare. */
+const RUNTIME_BYTES = 3.1e9;
+const SQLITE3_VERSION = '5.1.7';
+
+function onPath(command) {
+	const exts = process.platform === 'win32' ? (process.env.PATHEXT || '.EXE').split(';') : [''];
+	return (process.env.PATH || '').split(path.delimiter).some((dir) => dir && exts.some((ext) => fs.existsSync(path.join(dir, command + ext))));
+}
+
+function freeBytes(dir) {
+	let existing = dir;
+	while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+	try {
+		const stats = fs.statfsSync(existing);
+		return stats.bavail * stats.bsize;
+	} catch {
+		return Infinity;
+	}
+}
+
+/** Whether the prebuilt sqlite3 binary (N-API, any Node version) can be downloaded from its GitHub release. */
+function prebuiltSqliteReachable() {
+	const libc = process.platform === 'linux' && !process.report?.getReport?.()?.header?.glibcVersionRuntime ? 'musl' : '';
+	const url = `https://github.com/TryGhost/node-sqlite3/releases/download/v${SQLITE3_VERSION}/sqlite3-v${SQLITE3_VERSION}-napi-v6-${process.platform}${libc}-${process.arch}.tar.gz`;
+	return new Promise((resolve) => {
+		const request = require('https').request(url, { method: 'HEAD' }, (response) => {
+			response.resume();
+			resolve(response.statusCode < 400);
+		});
+		request.setTimeout(8000, () => request.destroy());
+		request.on('error', () => resolve(false));
+		request.end();
+	});
+}
+
+/**
+ * What the first start needs, checked before anything is downloaded; throws one sentence that says what to
+ * install. Nothing is checked once the runtime is in the cache.
+ */
+async function checkPrerequisites() {
+	const prefix = n8nPrefix();
+	const installed = fs.existsSync(path.join(prefix, 'node_modules', 'n8n', 'bin', 'n8n')) && fs.readdirSync(prefix).some((f) => f.startsWith('.sqlite3-'));
+	if (installed) return;
+	const portable = process.platform === 'linux' && ['x64', 'arm64'].includes(process.arch);
+	if (!portable && Number(process.versions.node.split('.')[0]) < 24) {
+		throw new Error(
+			`n8n 2.x needs Node 24, and npm has no portable Node 24 for ${process.platform}-${process.arch}: install Node 24 (https://nodejs.org/en/download), then run npm start with it (node --version should say v24).`,
+		);
+	}
+	const free = freeBytes(CACHE_DIR);
+	if (free < RUNTIME_BYTES) {
+		throw new Error(
+			`The first npm start installs n8n into ${CACHE_DIR} and needs about ${(RUNTIME_BYTES / 1e9).toFixed(1)} GB free there (n8n alone is 2.8 GB); ${(free / 1e9).toFixed(1)} GB are free. Free some space, or set N8N_SORA_CACHE to a folder on a disk with room.`,
+		);
+	}
+	const missing = ['make', 'python3'].filter((c) => !onPath(c));
+	if (!['g++', 'c++', 'clang++'].some(onPath)) missing.push('g++');
+	if (missing.length && !(await prebuiltSqliteReachable())) {
+		const how =
+			process.platform === 'darwin'
+				? 'run  xcode-select --install'
+				: 'Debian/Ubuntu:  sudo apt-get install build-essential python3   Fedora:  sudo dnf install make gcc-c++ python3   Alpine:  apk add build-base python3';
+		throw new Error(
+			`n8n's database driver (sqlite3) must be compiled on this machine, as no prebuilt one can be downloaded from github.com, and ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing. Install a C/C++ toolchain (${how}) and run npm start again.`,
+		);
+	}
+	if (missing.length) log(`no C/C++ toolchain (${missing.join(', ')} missing): n8n will use the prebuilt sqlite3`);
+}
+
 /** Node 24 + n8n, both ready. */
 async function ensureRuntime() {
 	const node = await ensureNode24();
@@ -807,6 +1057,9 @@ module.exports = {
 	ensureNode24,
 	ensureN8n,
 	ensureRuntime,
+	checkPrerequisites,
+	exampleCredentials,
+	editorEnv,
 	buildAndPack,
 	installPackage,
 	registerPackage,
@@ -817,6 +1070,9 @@ module.exports = {
 	importWorkflows,
 	startN8n,
 	stopProcess,
+	stopOnExit,
+	stopChildren,
+	portHolder,
 	httpRequest,
 	httpGet,
 	freePort,

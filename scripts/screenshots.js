@@ -13,6 +13,10 @@
  *
  * SORA_SCREENSHOTS=models takes only duration-follows-model.png.
  *
+ * `npm run screenshots -- --readme [FILE] [--as NAME]` instead shoots the first screen of README.md (or FILE) as
+ * GitHub shows it, roughly (headings, paragraphs, lists, code, tables), into docs/screenshots/NAME
+ * (readme-first-screen.png); no n8n is started.
+ *
  * Needs Chromium (Debian: `apt-get install -y chromium`, or CHROMIUM_PATH) and playwright-core.
  * Uses its own n8n user folder (out/screenshots/n8n), the emulator and free ports, so it can run
  * next to `npm start`.
@@ -53,7 +57,7 @@ async function main() {
 	let browser;
 	let page;
 	try {
-		rt.importCredentials(runtime, USER_FOLDER, [rt.soraCredential(sora)]);
+		rt.importCredentials(runtime, USER_FOLDER, rt.exampleCredentials(rt.soraCredential(sora)));
 		rt.importWorkflows(runtime, USER_FOLDER, rt.loadExamples({ exampleServerUrl: helper.url }).map((e) => e.workflow));
 		rt.registerPackage(runtime, USER_FOLDER, installed);
 		const port = await rt.freePort();
@@ -265,7 +269,101 @@ async function shot(page, file) {
 	rt.log(`saved docs/screenshots/${file}`);
 }
 
-main().catch((error) => {
-	console.error(error.stack || error);
-	process.exit(1);
-});
+// ---------------------------------------------------------------------------------------------------------------
+// The README's first screen
+
+const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Inline Markdown: code, bold, italics, links, images (as their alt text). */
+function inline(text) {
+	return escapeHtml(text)
+		.replace(/`([^`]+)`/g, '<code>$1</code>')
+		.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+		.replace(/\*([^*]+)\*/g, '<em>$1</em>')
+		.replace(/!\[([^\]]*)\]\([^)]*\)/g, '[image: $1]')
+		.replace(/\[([^\]]+)\]\([^)]*\)/g, '<a>$1</a>');
+}
+
+/** Enough Markdown for a README's first screen: headings, paragraphs, lists, fenced code, tables, quotes. */
+function markdownToHtml(markdown) {
+	const lines = markdown.split('\n');
+	const html = [];
+	for (let i = 0; i < lines.length; ) {
+		const line = lines[i];
+		if (line.startsWith('```')) {
+			const code = [];
+			for (i++; i < lines.length && !lines[i].startsWith('```'); i++) code.push(lines[i]);
+			html.push(`<pre><code>${escapeHtml(code.join('\n'))}</code></pre>`);
+			i++;
+		} else if (/^#{1,4} /.test(line)) {
+			const level = line.indexOf(' ');
+			html.push(`<h${level}>${inline(line.slice(level + 1))}</h${level}>`);
+			i++;
+		} else if (/^\s*(?:[-*]|\d+\.) /.test(line)) {
+			const ordered = /^\s*\d+\./.test(line);
+			const items = [];
+			while (i < lines.length && lines[i].trim() && (/^\s*(?:[-*]|\d+\.) /.test(lines[i]) || /^\s+/.test(lines[i]))) {
+				if (/^\s*(?:[-*]|\d+\.) /.test(lines[i])) items.push(lines[i].replace(/^\s*(?:[-*]|\d+\.) /, ''));
+				else items[items.length - 1] += ` ${lines[i].trim()}`;
+				i++;
+			}
+			const tag = ordered ? 'ol' : 'ul';
+			html.push(`<${tag}>${items.map((item) => `<li>${inline(item)}</li>`).join('')}</${tag}>`);
+		} else if (line.startsWith('|')) {
+			const rows = [];
+			while (i < lines.length && lines[i].startsWith('|')) rows.push(lines[i++]);
+			const cells = (row) => row.slice(1, -1).split('|').map((c) => inline(c.trim()));
+			const [head, , ...body] = rows;
+			html.push(`<table><tr>${cells(head).map((c) => `<th>${c}</th>`).join('')}</tr>${body.map((r) => `<tr>${cells(r).map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`);
+		} else if (line.startsWith('>')) {
+			const quote = [];
+			while (i < lines.length && lines[i].startsWith('>')) quote.push(lines[i++].replace(/^>\s?/, ''));
+			html.push(`<blockquote><p>${inline(quote.join(' '))}</p></blockquote>`);
+		} else if (line.trim()) {
+			const paragraph = [];
+			while (i < lines.length && lines[i].trim() && !/^(#|```|\||>|\s*(?:[-*]|\d+\.) )/.test(lines[i])) paragraph.push(lines[i++]);
+			html.push(`<p>${inline(paragraph.join(' '))}</p>`);
+		} else i++;
+	}
+	return html.join('\n');
+}
+
+const README_CSS = `
+body { margin: 0; background: #fff; font: 16px/1.5 -apple-system, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; color: #1f2328; }
+main { max-width: 880px; margin: 24px auto; padding: 32px; border: 1px solid #d1d9e0; border-radius: 6px; }
+h1, h2 { border-bottom: 1px solid #d1d9e0; padding-bottom: .3em; } h1 { font-size: 2em; margin-top: 0; } h2 { font-size: 1.5em; }
+code { background: #eff1f3; padding: .2em .4em; border-radius: 6px; font: 85% ui-monospace, "DejaVu Sans Mono", monospace; }
+pre { background: #f6f8fa; padding: 16px; border-radius: 6px; overflow: auto; } pre code { background: none; padding: 0; font-size: 85%; }
+table { border-collapse: collapse; } th, td { border: 1px solid #d1d9e0; padding: 6px 13px; } a { color: #0969da; }
+blockquote { margin: 0; padding: 0 1em; color: #59636e; border-left: .25em solid #d1d9e0; }`;
+
+async function readmeShot(file, name) {
+	if (!CHROMIUM) throw new Error('Chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)');
+	const { chromium } = loadPlaywright();
+	fs.mkdirSync(SHOTS, { recursive: true });
+	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+	try {
+		const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+		await page.setContent(`<!doctype html><meta charset="utf-8"><style>${README_CSS}</style><main>${markdownToHtml(fs.readFileSync(file, 'utf8'))}</main>`);
+		await page.screenshot({ path: path.join(SHOTS, name) });
+		rt.log(`saved docs/screenshots/${name} (the first screen of ${path.relative(rt.ROOT, file) || file})`);
+	} finally {
+		await browser.close();
+	}
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--readme') {
+	const as = argv.indexOf('--as');
+	const name = as >= 0 ? argv[as + 1] : 'readme-first-screen.png';
+	const file = argv[1] && !argv[1].startsWith('--') ? path.resolve(argv[1]) : path.join(rt.ROOT, 'README.md');
+	readmeShot(file, name).catch((error) => {
+		console.error(error.stack || error);
+		process.exit(1);
+	});
+} else {
+	main().catch((error) => {
+		console.error(error.stack || error);
+		process.exit(1);
+	});
+}

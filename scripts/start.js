@@ -4,16 +4,20 @@
  * `npm start`: the package working in a real n8n editor, with one command.
  *
  * - Node 24 and n8n 2.x are fetched through npm and cached in ~/.cache/n8n-nodes-sora (first start
- *   takes a few minutes, later starts seconds).
+ *   takes a few minutes, later starts seconds). What that needs (disk, a compiler where no prebuilt
+ *   sqlite3 can be had, Node 24 where npm has no portable one) is checked before anything is downloaded.
  * - This package is built, packed and installed as a community package into a persistent n8n user
  *   folder (~/.cache/n8n-nodes-sora/editor, or $SORA_N8N_USER_FOLDER).
  * - The Sora emulator (or your server: SORA_BASE_URL, SORA_API_KEY) and the examples' helper server
  *   (port 5680: first-frame PNG, "publishing" endpoint) run in this process.
  * - The "Sora API" credential and the example workflows are imported, the trigger example is
- *   published, the owner account is set up from environment variables, and the editor opens on
- *   http://localhost:5678.
+ *   published (with a credential of its own), the owner account is set up from environment variables,
+ *   and the editor opens on http://localhost:5678. n8n's own output goes to a log file.
  *
- * Ctrl-C stops n8n, the emulator and the helper server.
+ * `npm start -- --reset-examples` imports the examples again, undoing edits made to them in the editor.
+ *
+ * Ctrl-C, SIGTERM, SIGHUP, or the end of the process that ran it (npm, an IDE, a process manager) stop n8n,
+ * its task runner, the emulator and the helper server.
  */
 const crypto = require('crypto');
 const fs = require('fs');
@@ -23,21 +27,34 @@ const rt = require('./n8n-runtime');
 
 const PORT = Number(process.env.N8N_PORT || 5678);
 const EMULATOR_PORT = Number(process.env.SORA_EMULATOR_PORT || 4010);
-const HELPER_PORT = 5680;
+const HELPER_PORT = Number(process.env.SORA_HELPER_PORT || 5680);
+const RUNNER_PORT = Number(process.env.N8N_RUNNERS_BROKER_PORT || 5679);
 const USER_FOLDER = path.resolve(process.env.SORA_N8N_USER_FOLDER || path.join(rt.CACHE_DIR, 'editor'));
 const OWNER = {
 	email: process.env.SORA_N8N_EMAIL || 'demo@example.com',
 	password: process.env.SORA_N8N_PASSWORD || 'SoraDemo123',
 };
 const TRIGGER_WORKFLOW = 'soraExample04trg';
+/** Who this run is (pids), so the next start can tell a leftover of it from a stranger on the same port. */
+const RUN_FILE = path.join(USER_FOLDER, '.npm-start.json');
+const USAGE = 'usage: npm start [-- --reset-examples]';
+const args = process.argv.slice(2);
+for (const arg of args) {
+	if (arg !== '--reset-examples') {
+		console.error(`unknown option ${arg}\n${USAGE}`);
+		process.exit(2);
+	}
+}
+const RESET_EXAMPLES = args.includes('--reset-examples');
 
 const cleanups = [];
 let stopping = false;
 
-async function stopAll(code) {
+async function stopAll(code, reason) {
 	if (stopping) return;
 	stopping = true;
-	rt.log('stopping n8n, the Sora emulator and the helper server…');
+	if (reason) rt.log(`${reason}: stopping n8n, the Sora emulator and the helper server…`);
+	await rt.stopChildren();
 	for (const cleanup of cleanups.reverse()) {
 		try {
 			await cleanup();
@@ -45,19 +62,73 @@ async function stopAll(code) {
 			console.error(`cleanup failed: ${error.message}`);
 		}
 	}
-	rt.log('stopped');
+	removeRunFile();
+	if (reason) rt.log('stopped');
 	process.exit(code);
+}
+
+/**
+ * A port in use: says who holds it — a leftover of an earlier `npm start` (with the pid and the command that
+ * stops it), this same start still running, or another program.
+ */
+async function ensurePortFree(port, what, envHint) {
+	if (await rt.portIsFree(port)) return;
+	const holder = rt.portHolder(port);
+	const previous = rt.readJson(RUN_FILE) || {};
+	const hint = envHint ? `, or run with ${envHint}=<other port>` : '';
+	if (!holder) throw new Error(`Port ${port} (${what}) is in use by a process this user cannot see. Stop it${hint}.`);
+	const ours = [previous.start, previous.n8n].filter(Boolean);
+	const ofEarlierRun = ours.includes(holder.pid) || ours.includes(holder.pgid);
+	const startAlive = previous.start && previous.start !== process.pid && isAlive(previous.start);
+	if (ofEarlierRun && startAlive) {
+		throw new Error(`Port ${port} (${what}) is held by another npm start that is still running (pid ${previous.start}). Stop it with Ctrl-C in its terminal, or:  kill ${previous.start}`);
+	}
+	const looksLikeN8n = /n8n/.test(holder.command);
+	if (ofEarlierRun || (looksLikeN8n && holder.command.includes(rt.CACHE_DIR))) {
+		const group = holder.pgid && holder.pgid !== process.pid ? holder.pgid : holder.pid;
+		throw new Error(
+			`Port ${port} (${what}) is held by ${looksLikeN8n ? 'n8n' : 'a process'} left over from an earlier npm start (pid ${holder.pid}). ` +
+				`Stop it and its task runner with:  kill -- -${group}   and run npm start again.`,
+		);
+	}
+	throw new Error(`Port ${port} (${what}) is in use by pid ${holder.pid} (${holder.command.slice(0, 120) || 'unknown command'}). Stop it${hint}.`);
+}
+
+function isAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return error.code === 'EPERM';
+	}
+}
+
+function writeRunFile(data) {
+	fs.mkdirSync(USER_FOLDER, { recursive: true });
+	fs.writeFileSync(RUN_FILE, JSON.stringify({ start: process.pid, ...data }));
+}
+
+function removeRunFile() {
+	const current = rt.readJson(RUN_FILE);
+	if (current && current.start === process.pid) fs.rmSync(RUN_FILE, { force: true });
+}
+
+/**
+ * n8n's own lines that belong in this terminal: none but a failure to load this package. The rest (its Python
+ * runner, deprecation notices, unreachable api.n8n.io, stack traces of failed credential tests) is in the log file.
+ */
+function worthShowing(line) {
+	return /n8n-nodes-sora/.test(line) && /error|fail|could not/i.test(line);
 }
 
 async function main() {
 	const t0 = Date.now();
 	rt.log(`starting n8n ${rt.N8N_VERSION} with n8n-nodes-sora (cache ${rt.CACHE_DIR})`);
-	if (!(await rt.portIsFree(PORT))) {
-		throw new Error(`Port ${PORT} is in use (another n8n?). Stop it, or run with N8N_PORT=<other port>.`);
-	}
-	if (!(await rt.portIsFree(HELPER_PORT))) {
-		throw new Error(`Port ${HELPER_PORT} (the examples' helper server) is in use. Stop what uses it and run npm start again.`);
-	}
+	await ensurePortFree(PORT, 'the n8n editor', 'N8N_PORT');
+	await ensurePortFree(RUNNER_PORT, "n8n's task runner broker", 'N8N_RUNNERS_BROKER_PORT');
+	await ensurePortFree(HELPER_PORT, "the examples' helper server", 'SORA_HELPER_PORT');
+	writeRunFile({});
+	await rt.checkPrerequisites();
 	const runtime = await rt.ensureRuntime();
 
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
@@ -69,6 +140,7 @@ async function main() {
 	cleanups.push(() => sora.close());
 	if (!sora.emulated) rt.log(`using your Sora server ${sora.baseUrl}`);
 	const helper = await rt.startExampleServer({ port: HELPER_PORT, host: '0.0.0.0', publishDir: path.join(USER_FOLDER, 'published') });
+	const exampleServerUrl = `http://localhost:${HELPER_PORT}`;
 	cleanups.push(() => helper.close());
 	rt.log(`examples' helper server on ${helper.url} (GET /frame.png, POST /publish)`);
 
@@ -77,23 +149,25 @@ async function main() {
 	const cliEnv = { N8N_LOG_OUTPUT: 'file', N8N_LOG_FILE_LOCATION: path.join(logs, 'cli.log') };
 
 	// The credential always points at the server of this run (the emulator's port may differ).
-	rt.importCredentials(runtime, USER_FOLDER, [rt.soraCredential(sora)]);
-	importExamplesOnce(runtime, cliEnv);
+	// The trigger example has a copy of its own, so experiments with "Sora API" do not break the published trigger.
+	rt.importCredentials(runtime, USER_FOLDER, rt.exampleCredentials(rt.soraCredential(sora)));
+	importExamples(runtime, cliEnv, exampleServerUrl);
 	rt.registerPackage(runtime, USER_FOLDER, installed);
 
+	const n8nLog = path.join(logs, 'n8n.log');
+	rt.log(`starting n8n (its own output goes to ${n8nLog}${process.env.SORA_N8N_VERBOSE === '1' ? ' and here' : '; SORA_N8N_VERBOSE=1 shows it here too'})`);
 	const n8n = await rt.startN8n(runtime, USER_FOLDER, {
 		port: PORT,
-		logFile: path.join(logs, 'n8n.log'),
-		echo: process.env.SORA_N8N_QUIET !== '1',
-		env: { ...rt.ownerEnv(runtime, OWNER), N8N_EDITOR_BASE_URL: `http://localhost:${PORT}` },
+		logFile: n8nLog,
+		echo: process.env.SORA_N8N_VERBOSE === '1' ? true : worthShowing,
+		env: { ...rt.ownerEnv(runtime, OWNER), ...rt.editorEnv(), N8N_EDITOR_BASE_URL: `http://localhost:${PORT}` },
 		readyTimeoutMs: 300_000,
 	});
-	cleanups.push(() => n8n.stop());
+	writeRunFile({ n8n: n8n.child.pid });
 	n8n.child.on('exit', (code) => {
-		if (!stopping) {
-			rt.log(`n8n exited (${code}); see ${path.join(logs, 'n8n.log')}`);
-			stopAll(1);
-		}
+		if (stopping) return;
+		rt.log(`n8n exited (${code}); see ${n8nLog}`);
+		stopAll(1);
 	});
 	try {
 		await rt.login(n8n.url, OWNER);
@@ -101,35 +175,43 @@ async function main() {
 		rt.log(`warning: could not log in with the demo account: ${error.message}`);
 	}
 
+	const bar = '─'.repeat(74);
 	const lines = [
 		'',
-		'  ┌──────────────────────────────────────────────────────────────────────',
-		`  │ n8n ${rt.N8N_VERSION} with n8n-nodes-sora is ready: http://localhost:${PORT}`,
-		`  │ Log in with  ${OWNER.email}  /  ${OWNER.password}`,
-		`  │ Sora server: ${sora.baseUrl}${sora.emulated ? ' (emulator, key sk-emulator)' : ''}  →  credential "Sora API"`,
-		`  │ Examples: Overview → workflows "Sora example 1…5" (open one, click Execute workflow)`,
-		`  │ "Sora example 4b" (Sora Trigger) is published: run 4a and watch Executions`,
-		`  │ User folder: ${USER_FOLDER}`,
-		`  │ Started in ${((Date.now() - t0) / 1000).toFixed(1)} s.  Ctrl-C stops everything.`,
-		'  └──────────────────────────────────────────────────────────────────────',
+		`  ┌${bar}`,
+		`  │ n8n ${rt.N8N_VERSION} with n8n-nodes-sora is ready (started in ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+		'  │',
+		`  │ 1. Open  http://localhost:${PORT}/home/workflows  and sign in:  ${OWNER.email}  /  ${OWNER.password}`,
+		'  │ 2. On the Overview page, click "Sora example 1: text to video".',
+		'  │ 3. Click "Execute workflow" at the bottom of the canvas; after a few seconds the',
+		'  │    Sora node turns green. Double-click it and open the Binary tab to watch the MP4.',
+		'  │',
+		`  │ Sora server: ${sora.baseUrl}${sora.emulated ? ' (the local emulator: free, makes test videos)' : ''}, credential "Sora API"`,
+		`  │ "Sora example 4b" (Sora Trigger) is published: run 4a, then watch its Executions.`,
+		`  │ Undo your edits to the examples: npm start -- --reset-examples`,
+		`  │ n8n's own log: ${n8nLog}`,
+		`  │ Ctrl-C stops everything.`,
+		`  └${bar}`,
 		'',
 	];
 	console.log(lines.join('\n'));
 }
 
 /**
- * Imports the examples on the first start, and again only when a file in examples/ changed,
- * so edits made in the editor survive restarts. The trigger example is published each time.
+ * Imports the examples on the first start, again when a file in examples/ changed, and whenever
+ * --reset-examples asks for it; otherwise edits made in the editor survive restarts. The trigger example
+ * is published each time.
  */
-function importExamplesOnce(runtime, cliEnv) {
-	const examples = rt.loadExamples();
+function importExamples(runtime, cliEnv, exampleServerUrl) {
+	const examples = rt.loadExamples({ exampleServerUrl });
 	const hash = crypto.createHash('sha256').update(JSON.stringify(examples.map((e) => e.workflow))).digest('hex');
 	const stamp = path.join(USER_FOLDER, '.examples.sha256');
 	const previous = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : '';
-	if (previous === hash) {
-		rt.log(`examples already imported (${examples.length} workflows)`);
+	if (previous === hash && !RESET_EXAMPLES) {
+		rt.log(`examples already imported (${examples.length} workflows; npm start -- --reset-examples restores them)`);
 	} else {
 		rt.importWorkflows(runtime, USER_FOLDER, examples.map((e) => e.workflow));
+		if (RESET_EXAMPLES) rt.log('examples restored to the files in examples/');
 		fs.writeFileSync(stamp, hash);
 	}
 	if (examples.some((e) => e.workflow.id === TRIGGER_WORKFLOW)) {
@@ -137,7 +219,7 @@ function importExamplesOnce(runtime, cliEnv) {
 	}
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0));
+rt.stopOnExit((reason) => stopAll(0, reason));
 
 main().catch(async (error) => {
 	console.error(`\nnpm start failed: ${error.message}`);

@@ -127,7 +127,9 @@ let mp4_4s; // an MP4 the emulator generated, 4 s, 720x1280
 let baseVideo; // a completed 4 s 720x1280 job
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, jobMs: JOB_MS, pollAfterMs: 250 });
+  // The shared test pattern (no captions): one render per size and length keeps these tests fast; the captions
+  // have their own tests below.
+  emu = await startEmulator({ port: 0, jobMs: JOB_MS, pollAfterMs: 250, captions: false });
   baseVideo = await completedVideo();
   const r = await call('GET', `/videos/${baseVideo.id}/content`, { raw: true });
   expect(r.status).toBe(200);
@@ -1447,4 +1449,61 @@ describe('input_digest: which image each video was made from (admin only)', () =
     expect(emu.jobs().find((j) => j.id === up.json.id).input_digest).toBe(sha256(png));
     expect((await call('GET', `/videos/${up.json.id}`)).json).not.toHaveProperty('input_digest');
   });
+});
+
+describe('the video says what it is', () => {
+  /** A solid-colour RGB PNG. */
+  function solidPng(w, h, [r, g, b]) {
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4);
+    ihdr[8] = 8; ihdr[9] = 2;
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) row.set([r, g, b], 1 + x * 3);
+    const raw = Buffer.concat(Array.from({ length: h }, () => row));
+    return Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0)),
+    ]);
+  }
+
+  /** The mean RGB of a frame at `seconds`, from ffmpeg scaling it to one pixel. */
+  function meanColour(file, seconds) {
+    return new Promise((resolve, reject) => {
+      execFile(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-ss', String(seconds), '-i', file, '-frames:v', '1', '-vf', 'scale=1:1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+        { encoding: 'buffer' }, (err, stdout) => (err ? reject(err) : resolve([...stdout.subarray(0, 3)])));
+    });
+  }
+
+  test('the caption carries the prompt, model, size and seconds; the same request gives the same bytes', async () => {
+    const { captionLines } = require('./emulator/media');
+    expect(captionLines({ prompt: 'A lighthouse on a cliff at dusk, waves crash below, gulls call', model: 'sora-2', size: '1280x720', seconds: '8' }))
+      .toEqual(['Sora emulator: a test video, not a generated one', 'Prompt: A lighthouse on a cliff at dusk, waves …', 'Model sora-2   1280x720   8 s']);
+    await withFreshEmulator({ captions: true }, async () => {
+      const one = await completedVideo({ prompt: 'caption check one', seconds: '4', size: '720x1280' });
+      const again = await completedVideo({ prompt: 'caption check one', seconds: '4', size: '720x1280' });
+      const two = await completedVideo({ prompt: 'caption check two', seconds: '4', size: '720x1280' });
+      const sha = async (v) => (await admin('GET', `/__emulator/videos/${v.id}/sha256`)).json.sha256;
+      expect(await sha(again)).toBe(await sha(one));
+      expect(await sha(two)).not.toBe(await sha(one));
+    });
+  });
+
+  test('Image to Video opens on the input image', () => withFreshEmulator({ captions: true }, async () => {
+    const png = solidPng(720, 1280, [220, 30, 40]);
+    const created = await call('POST', '/videos', { form: pngForm({ prompt: 'from a red image', seconds: '4', size: '720x1280' }, png) });
+    expect(created.status).toBe(200);
+    const done = await waitDone(created.json.id);
+    expect(done.status).toBe('completed');
+    const r = await call('GET', `/videos/${done.id}/content`, { raw: true });
+    const file = tmpFile(`first-frame-${done.id}.mp4`, r.buffer);
+    try {
+      const [red, green, blue] = await meanColour(file, 0);
+      expect(red).toBeGreaterThan(180);
+      expect(green).toBeLessThan(70);
+      expect(blue).toBeLessThan(80);
+      expect((await ffprobe(file)).stderr).toMatch(/Audio: aac/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }));
 });

@@ -11,7 +11,7 @@ const { startEmulator } = require('./index');
 
 function usage(msg) {
   if (msg) console.error(msg);
-  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--no-video-access-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON] [--provider openai|azure|gemini|vertex_ai] [--channel sora|generic|kling] [--sweep-ms N] [--list-lag-ms N] [--clock-skew-s N] [--progress-profile linear|stall99|jumps|none|null] [--shuffle-ids] [--ignore-cursor] [--omit-created-at [FRACTION]] [--status-words JSON]');
+  console.error('usage: node test/emulator/cli.js [--port 4010] [--host 127.0.0.1] [--job-ms 8000] [--queued-ms 0] [--api-key KEY] [--no-video-access-key KEY] [--poll-after-ms 1000] [--max-running N] [--ttl SECONDS] [--pad-video-bytes N] [--accept-unknown-fields] [--accept-numeric-seconds] [--ignore-idempotency-keys] [--media-dir DIR] [--media-mode eager|lazy] [--no-captions] [--faults JSON] [--verbose] [--dialect azure|litellm|newapi|openrouter] [--dialect-options JSON] [--provider openai|azure|gemini|vertex_ai] [--channel sora|generic|kling] [--sweep-ms N] [--list-lag-ms N] [--clock-skew-s N] [--progress-profile linear|stall99|jumps|none|null] [--shuffle-ids] [--ignore-cursor] [--omit-created-at [FRACTION]] [--status-words JSON]');
   process.exit(2);
 }
 
@@ -47,6 +47,7 @@ function parseArgs(argv) {
       case '--ignore-idempotency-keys': opts.ignoreIdempotencyKeys = true; break;
       case '--media-dir': opts.mediaDir = next(); break;
       case '--media-mode': opts.mediaMode = next(); break;
+      case '--no-captions': opts.captions = false; break;
       case '--base-path': opts.basePath = next(); break;
       case '--dialect': opts.dialect = next(); break;
       case '--dialect-options': opts.dialectOptions = { ...opts.dialectOptions, ...json('dialect-options', next()) }; break;

@@ -133,6 +133,7 @@ async function startEmulator(options = {}) {
     jobs() { return [...state.jobs.values()].map(jobs.internalView); },
     async close() {
       jobs.stopTimers();
+      mediaStore.close();
       if (dialect) await dialect.close();
       await closeServer(server);
     },

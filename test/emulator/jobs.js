@@ -110,7 +110,7 @@ function createJobs(state, mediaStore) {
     }
   }
 
-  function createJob(route, { model, prompt, size, seconds, remixedFrom = null, extensionCount = 0, characterIds = [], inputDigest = null }) {
+  function createJob(route, { model, prompt, size, seconds, remixedFrom = null, extensionCount = 0, characterIds = [], inputDigest = null, inputImage = null }) {
     const job = {
       id: config.shuffleIds ? randomId('video') : newId('video'),
       route,
@@ -131,6 +131,8 @@ function createJobs(state, mediaStore) {
       // sha256 of the first frame (bytes, or URL as given), null without one: lets tests prove which image a video
       // was made from. Internal only (admin /jobs, emu.jobs()), never in the public API.
       inputDigest,
+      // What the video shows of the request: a caption (prompt, model, size, seconds) and the first frame.
+      look: config.captions ? { caption: media.captionLines({ prompt, model, size, seconds }), image: inputImage } : {},
       timer: null,
       media: null,
       mediaError: null,
@@ -171,7 +173,7 @@ function createJobs(state, mediaStore) {
 
   function startMedia(job) {
     if (!job.media) {
-      job.media = mediaStore.ensureAll(job.size, job.seconds);
+      job.media = mediaStore.ensureAll(job.size, job.seconds, job.look);
       job.media.catch((err) => { job.mediaError = err; state.log('media generation failed', err.message); });
     }
     return job.media;

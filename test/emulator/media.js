@@ -17,11 +17,15 @@ function ffmpegPath() {
 
 const DEFAULT_MEDIA_DIR = path.join(os.tmpdir(), 'sora-emulator-media-v1');
 
-function runFfmpeg(args, bin) {
+function runFfmpeg(args, bin, children) {
   return new Promise((resolve, reject) => {
     const child = spawn(bin || ffmpegPath(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    if (children) {
+      children.add(child);
+      child.on('close', () => children.delete(child));
+    }
     let stderr = '';
     child.stderr.on('data', (d) => { if (stderr.length < 20000) stderr += d; });
     child.on('error', reject);
@@ -44,14 +48,79 @@ class Semaphore {
   }
 }
 
+/** A TrueType font ffmpeg's drawtext can use for the captions, or null (then the videos carry no caption). */
+const FONT_CANDIDATES = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/TTF/DejaVuSans.ttf',
+  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
+  '/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf',
+  '/System/Library/Fonts/Supplemental/Arial.ttf',
+  '/Library/Fonts/Arial.ttf',
+  'C:\\Windows\\Fonts\\arial.ttf',
+];
+let fontFile;
+function captionFont() {
+  if (fontFile === undefined) fontFile = FONT_CANDIDATES.find((f) => fs.existsSync(f)) || null;
+  return fontFile;
+}
+
+/** A path inside an ffmpeg filter argument: ':' '\\' and quotes escaped. */
+function filterPath(p) {
+  return p.replace(/\\/g, '/').replace(/:/g, '\\:').replace(/'/g, "\\'");
+}
+
+/**
+ * What a captioned video says about itself: that it is the emulator's, the prompt's first words, the model, the
+ * size and the seconds, so a user sees their parameters arrive.
+ */
+function captionLines({ prompt = '', model = '', size = '', seconds = '' }) {
+  const words = String(prompt).replace(/\s+/g, ' ').trim().split(' ');
+  const first = words.slice(0, 8).join(' ');
+  return [
+    'Sora emulator: a test video, not a generated one',
+    `Prompt: ${first.length > 60 ? `${first.slice(0, 59)}…` : first}${words.length > 8 ? ' …' : ''}`,
+    `Model ${model}   ${size}   ${seconds} s`,
+  ];
+}
+
 function createMediaStore(options = {}) {
   const dir = options.mediaDir || DEFAULT_MEDIA_DIR;
-  const bin = options.ffmpegPath || undefined;
+  // Resolved now: a render still queued when a test ends must not load modules after it.
+  const bin = options.ffmpegPath || ffmpegPath();
+  // Videos of their own (captions, a first frame) are rendered per job; close() drops what is still queued.
+  let closed = false;
+  const running = new Set();
   const sem = new Semaphore(options.ffmpegConcurrency || Math.max(1, Math.min(2, os.cpus().length)));
   const memo = new Map(); // key -> Promise<path>
 
-  function argsFor(kind, w, h, s, out) {
+  function argsFor(kind, w, h, s, out, extra = {}) {
     const size = `${w}x${h}`;
+    if (kind === 'video' && (extra.textFile || extra.imageFile)) {
+      // The first frame is the input image (as the real API opens on it), the caption joins after a second;
+      // without an image the test pattern runs under the caption from the start.
+      const source = extra.imageFile
+        ? ['-loop', '1', '-framerate', '24', '-i', extra.imageFile]
+        : ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=24`];
+      const fit = extra.imageFile ? `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,` : '';
+      const from = extra.imageFile ? `:enable='gte(t,1)'` : '';
+      const fontSize = Math.max(12, Math.round(Math.min(w, h) / 24));
+      const band = fontSize * 5;
+      const caption = extra.textFile
+        ? `drawbox=x=0:y=ih-${band}:w=iw:h=${band}:color=black@0.65:t=fill${from},` +
+          `drawtext=fontfile='${filterPath(extra.fontFile)}':textfile='${filterPath(extra.textFile)}':fontcolor=white:fontsize=${fontSize}:line_spacing=${Math.round(fontSize / 3)}:x=${fontSize}:y=h-${band}+${Math.round(fontSize * 0.6)}${from},`
+        : '';
+      return [
+        ...source,
+        '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+        '-t', String(s),
+        '-vf', `${fit}${caption}format=yuv420p`,
+        '-r', '24',
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '35', '-pix_fmt', 'yuv420p', '-g', '48', '-threads', '1',
+        '-c:a', 'aac', '-b:a', '48k',
+        '-movflags', '+faststart', '-shortest', '-f', 'mp4', out,
+      ];
+    }
     if (kind === 'video') {
       return [
         '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=24`,
@@ -78,9 +147,16 @@ function createMediaStore(options = {}) {
 
   const EXT = { video: 'mp4', thumbnail: 'webp', spritesheet: 'jpg' };
 
-  /** Returns the path of a cached asset, generating it if needed. Concurrent calls share one promise. */
-  function ensure(kind, w, h, s) {
-    const key = `${kind}-${w}x${h}-${s}s`;
+  /**
+   * Returns the path of a cached asset, generating it if needed. Concurrent calls share one promise. `look`
+   * ({caption, image}) makes a video of its own: caption lines drawn in, the image as the first frame.
+   */
+  function ensure(kind, w, h, s, look = {}) {
+    const font = captionFont();
+    const caption = kind === 'video' && look.caption && font ? look.caption.join('\n') : '';
+    const image = kind === 'video' && look.image ? look.image : null;
+    const own = caption || image ? `-${crypto.createHash('sha256').update(caption).update(image || '').digest('hex').slice(0, 16)}` : '';
+    const key = `${kind}-${w}x${h}-${s}s${own}`;
     const cached = memo.get(key);
     if (cached) return cached;
     const file = path.join(dir, `${key}.${EXT[kind]}`);
@@ -91,12 +167,27 @@ function createMediaStore(options = {}) {
       } catch { /* not cached yet */ }
       await fsp.mkdir(dir, { recursive: true });
       const tmp = `${file}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+      const extra = {};
+      if (caption) {
+        extra.fontFile = font;
+        extra.textFile = `${tmp}.txt`;
+        await fsp.writeFile(extra.textFile, caption);
+      }
+      if (image) {
+        extra.imageFile = `${tmp}.img`;
+        await fsp.writeFile(extra.imageFile, image);
+      }
       try {
-        await sem.run(() => runFfmpeg(argsFor(kind, w, h, s, tmp), bin));
+        await sem.run(() => {
+          if (closed) throw new Error('the emulator was closed');
+          return runFfmpeg(argsFor(kind, w, h, s, tmp, extra), bin, running);
+        });
         await fsp.rename(tmp, file);
       } catch (err) {
         await fsp.rm(tmp, { force: true }).catch(() => {});
         throw err;
+      } finally {
+        for (const f of [extra.textFile, extra.imageFile]) if (f) await fsp.rm(f, { force: true }).catch(() => {});
       }
       return file;
     })();
@@ -106,14 +197,20 @@ function createMediaStore(options = {}) {
   }
 
   /** Starts all three assets; resolves to {video, thumbnail, spritesheet} paths. */
-  function ensureAll(size, seconds) {
+  function ensureAll(size, seconds, look = {}) {
     const [w, h] = size.split('x').map(Number);
     const s = Number(seconds);
-    return Promise.all([ensure('video', w, h, s), ensure('thumbnail', w, h, s), ensure('spritesheet', w, h, s)])
+    return Promise.all([ensure('video', w, h, s, look), ensure('thumbnail', w, h, s), ensure('spritesheet', w, h, s)])
       .then(([video, thumbnail, spritesheet]) => ({ video, thumbnail, spritesheet }));
   }
 
-  return { dir, ensure, ensureAll };
+  /** Stops renders in progress and refuses queued ones (the emulator is closing). */
+  function close() {
+    closed = true;
+    for (const child of running) child.kill('SIGKILL');
+  }
+
+  return { dir, ensure, ensureAll, close };
 }
 
 // ---------- virtual files (file + optional trailing free box), streamed with ranges ----------
@@ -305,6 +402,7 @@ function probeMp4(buf) {
 
 module.exports = {
   DEFAULT_MEDIA_DIR,
+  captionLines,
   createMediaStore,
   runFfmpeg,
   ffmpegPath,

@@ -73,7 +73,7 @@ function createHandlers({ state, io, jobs, faults, validation }) {
       const ref = v.validateInputReference(body, size, { gateway: !!body.gatewayImage });
       const characterIds = validateCharacters(f.characters);
       const inputDigest = ref ? ref.digest : null;
-      sendAccepted(res, idempotent(req, 'create', () => createJob('create', { model, prompt, size, seconds, characterIds, inputDigest })), ctx);
+      sendAccepted(res, idempotent(req, 'create', () => createJob('create', { model, prompt, size, seconds, characterIds, inputDigest, inputImage: ref && ref.data ? ref.data : null })), ctx);
     },
 
     async retrieve(req, res, ctx, { id }) {

@@ -29,6 +29,9 @@ const DEFAULTS = Object.freeze({
   gate: null,
   mediaDir: undefined,
   mediaMode: 'eager',
+  // Videos say what they are (prompt, model, size, seconds) and open on the input image; off: one shared test
+  // pattern per size and duration (faster where a run makes many videos, as the tests and the bench do).
+  captions: true,
   maxBodyBytes: 256 * 1024 * 1024,
   random: Math.random,
   log: null,

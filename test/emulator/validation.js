@@ -61,7 +61,8 @@ function checkImage(buf, size, param, anySize = false) {
   if (!anySize && `${info.width}x${info.height}` !== size) {
     throw bad('Inpaint image must match the requested width and height', param, 'invalid_value');
   }
-  return { ...info, digest: digest(buf) };
+  // `data`: the image itself, so the emulator's video can open on it (internal, never in the public API).
+  return { ...info, digest: digest(buf), data: buf };
 }
 
 /**

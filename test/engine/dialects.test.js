@@ -46,7 +46,7 @@ const ID_SHAPES = {
 async function startDialect(mode, options = {}) {
 	const [dialect, provider] = mode.split('-');
 	const dialectOptions = { ...(provider ? { provider } : {}), ...(options.dialectOptions ?? {}) };
-	const emulator = await startEmulator({ port: 0, jobMs: 800, pollAfterMs: 200, apiKey: API_KEY, dialect, ...options, dialectOptions });
+	const emulator = await startEmulator({ port: 0, jobMs: 800, pollAfterMs: 200, apiKey: API_KEY, captions: false, dialect, ...options, dialectOptions });
 	// Only the preset: the auth header and everything else follow from it.
 	const soraApi = { apiKey: API_KEY, baseUrl: emulator.baseUrl, server: dialect, ...(dialect === 'litellm' ? { litellmProvider: provider ?? 'openai' } : {}) };
 	return { emulator, credentials: { soraApi } };

@@ -7,7 +7,7 @@ const PKG = path.resolve(__dirname, '../..');
 const API_KEY = 'sk-test-0123456789abcdef-secret';
 
 async function startServer(options = {}) {
-	const emulator = await startEmulator({ port: 0, jobMs: 1200, pollAfterMs: 200, apiKey: API_KEY, ...options });
+	const emulator = await startEmulator({ port: 0, jobMs: 1200, pollAfterMs: 200, apiKey: API_KEY, captions: false, ...options });
 	const credentials = { soraApi: { apiKey: API_KEY, baseUrl: emulator.baseUrl, authHeader: 'bearer' } };
 	return { emulator, credentials };
 }

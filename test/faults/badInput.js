@@ -46,7 +46,7 @@ async function complete(emulator, id) {
 
 /** Starts the servers the cases name and prepares the jobs and character they refer to. */
 async function startEnv() {
-	const base = { port: 0, jobMs: 300, pollAfterMs: 100, apiKey: API_KEY, mediaMode: 'lazy' };
+	const base = { port: 0, jobMs: 300, pollAfterMs: 100, apiKey: API_KEY, mediaMode: 'lazy', captions: false };
 	const main = await startEmulator(base);
 	const held = await startEmulator({ ...base, maxRunning: 0 });
 	const expiring = await startEmulator({ ...base, assetTtlSeconds: 0.001 });

@@ -181,6 +181,7 @@ async function runFaultSuite({ seed = 20260924, log = () => {}, badInput = true 
 		port: 0,
 		apiKey: API_KEY,
 		mediaMode: 'lazy',
+		captions: false,
 		pollAfterMs: 200,
 		jobMs: () => 300 + Math.floor(jobRandom() * 900),
 		random,

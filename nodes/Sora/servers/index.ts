@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { durationProblem, sizeProblem } from '../models/catalogue';
 import { azure } from './azure';
+import { BASE_URL_HINT, FULL_HTTP_URL } from './baseUrl';
 import { litellm } from './litellm';
 import { newapi } from './newapi';
 import { openai } from './openai';
@@ -47,11 +48,10 @@ export function dialectFromCredentials(credentials: IDataObject): Dialect {
 export async function resolveServer(this: SoraContext, itemIndex = 0): Promise<Server> {
 	const credentials = await this.getCredentials(CREDENTIAL_NAME, itemIndex);
 	const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
-	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
+	if (!FULL_HTTP_URL.test(baseUrl)) {
 		throw new NodeOperationError(this.getNode(), `The base URL "${baseUrl}" is not a full http(s) URL`, {
 			itemIndex,
-			description:
-				'Open the Sora API credential and enter the server address with its scheme, for example https://api.example.com/v1 or http://localhost:4010/v1.',
+			description: BASE_URL_HINT,
 		});
 	}
 	return { apiKey: String(credentials.apiKey ?? ''), baseUrl, dialect: dialectFromCredentials(credentials) };

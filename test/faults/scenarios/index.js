@@ -40,7 +40,7 @@ class Env {
 
 	/** An emulator (short jobs, media made on demand) with `options` on top. */
 	async emulator(options = {}) {
-		const emulator = await startEmulator({ port: 0, apiKey: API_KEY, jobMs: 300, pollAfterMs: 100, mediaMode: 'lazy', ...options });
+		const emulator = await startEmulator({ port: 0, apiKey: API_KEY, jobMs: 300, pollAfterMs: 100, mediaMode: 'lazy', captions: false, ...options });
 		this.closers.push(() => emulator.close());
 		return emulator;
 	}
