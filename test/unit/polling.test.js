@@ -1,6 +1,7 @@
 const {
 	nextPollDelay,
 	runTimeBand,
+	startedAt,
 	MIN_POLL_GAP_MS,
 	MAX_POLL_GAP_MS,
 	TARGET_LAG_MS,
@@ -158,11 +159,40 @@ describe('poll scheduler', () => {
 		expect(aided.polls).toBeLessThanOrEqual(12);
 	});
 
-	test.each(Object.keys(PROFILES))('progress "%s": the second batch of ten like jobs (29–31 s) is seen within 1.5 s at p95, with at most 10 looks per job', (profile) => {
-		const first = simulateBatch(spread(10, 29_000, 31_000), PROFILES[profile]);
-		const second = simulateBatch(spread(10, 29_000, 31_000), PROFILES[profile], { prior: first.runs });
-		expect(second.p95).toBeLessThanOrEqual(1500);
-		expect(second.polls).toBeLessThanOrEqual(10);
+	const LIKE_BATCHES = [
+		[20_000, 22_000],
+		[26_000, 28_000],
+		[29_000, 31_000],
+		[33_000, 35_000],
+	];
+	test.each(Object.keys(PROFILES).flatMap((profile) => LIKE_BATCHES.map(([from, to]) => [profile, from / 1000, to / 1000])))(
+		'progress "%s": the second batch of ten like jobs (%i–%i s) is seen within 1.5 s at p95, with at most 12 looks per job',
+		(profile, from, to) => {
+			const durations = spread(10, from * 1000, to * 1000);
+			const first = simulateBatch(durations, PROFILES[profile]);
+			const second = simulateBatch(durations, PROFILES[profile], { prior: first.runs });
+			expect(second.p95).toBeLessThanOrEqual(1500);
+			expect(second.polls).toBeLessThanOrEqual(12);
+		},
+	);
+
+	test.each(LIKE_BATCHES)('no progress: what like jobs of %i–%i ms taught cuts the lag of the next batch', (from, to) => {
+		const durations = spread(10, from, to);
+		const unaided = simulateBatch(durations, PROFILES.none, { learn: false });
+		const first = simulateBatch(durations, PROFILES.none);
+		const second = simulateBatch(durations, PROFILES.none, { prior: first.runs });
+		expect(second.p95).toBeLessThan(unaided.p95 / 2);
+	});
+
+	test('the watcher pins a job\'s start when it is first seen running: readings dropped later do not move it', () => {
+		const state = {
+			submittedAt: 0,
+			startAt: 60_000,
+			observations: [{ at: 1000, sentAt: 990, status: 'queued', progress: 0 }, { at: 250_000, sentAt: 249_990, status: 'in_progress', progress: 0 }],
+		};
+		expect(startedAt(state)).toBe(60_000);
+		delete state.startAt;
+		expect(startedAt(state)).toBe(990);
 	});
 
 	test.each(Object.keys(PROFILES))('progress "%s": a batch of unlike jobs (10–60 s) costs at most 2 more looks per job for what finished jobs teach', (profile) => {
@@ -175,7 +205,8 @@ describe('poll scheduler', () => {
 
 	test('like jobs that disagree (10–40 s) predict nothing: the back-off alone decides', () => {
 		const alone = simulate(30_000, { progress: () => 0 });
-		expect(simulate(30_000, { progress: () => 0, likeRuns: { lo: 10_000, hi: 40_000 } })).toEqual(alone);
+		const likeRuns = runTimeBand([{ lo: 9_900, hi: 10_100 }, { lo: 39_900, hi: 40_100 }]);
+		expect(simulate(30_000, { progress: () => 0, likeRuns })).toEqual(alone);
 	});
 
 	test('like jobs looked at rarely do not widen the band; tight readings pin it; a spread batch keeps its spread', () => {
@@ -184,8 +215,12 @@ describe('poll scheduler', () => {
 		expect(runTimeBand([{ lo: 20_000, hi: 30_000 }, { lo: 25_000, hi: 31_000 }])).toEqual({ lo: 25_000, hi: 30_000 });
 		// Seen every 7 s: each bound is loose, but together they say ~30 s.
 		expect(runTimeBand([{ lo: 23_000, hi: 30_500 }, { lo: 29_800, hi: 36_000 }, { lo: 25_000, hi: 31_000 }])).toEqual({ lo: 29_800, hi: 30_500 });
+		// Identical loose bounds (jobs looked at on one timetable) agree: the band is those bounds.
+		expect(runTimeBand([{ lo: 24_700, hi: 30_900 }, { lo: 24_700, hi: 30_900 }])).toEqual({ lo: 24_700, hi: 30_900 });
 		// Tight readings of a batch spread over 29–31 s keep that spread.
 		expect(runTimeBand([{ lo: 28_900, hi: 29_100 }, { lo: 30_900, hi: 31_100 }])).toEqual({ lo: 29_100, hi: 30_900 });
+		// Run times that really differ (10 s and 15 s) predict nothing.
+		expect(runTimeBand([{ lo: 9_900, hi: 10_100 }, { lo: 14_900, hi: 15_100 }])).toBeUndefined();
 	});
 
 	test('a job slower than its like jobs falls back to the back-off once past their window, at most the cap apart', () => {

@@ -32,6 +32,8 @@ interface Observation {
 
 export interface PollState {
 	submittedAt: number;
+	/** When the job started to run (see startedAt), pinned once it is first seen running. */
+	startAt?: number;
 	observations: Observation[];
 	hintMs?: number;
 }
@@ -76,7 +78,7 @@ function likeJobsDelay(
 	now: number,
 	{ before, after }: { before: number; after: number },
 ): number | undefined {
-	if (!likeRuns || likeRuns.hi - likeRuns.lo > LIKE_MAX_SPREAD * likeRuns.hi) return undefined;
+	if (!likeRuns) return undefined;
 	const from = startedAt + likeRuns.lo - Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_EARLY);
 	const to = startedAt + likeRuns.hi + Math.max(LIKE_MIN_SLACK_MS, likeRuns.hi * LIKE_LATE);
 	const gap = clamp((to - from) / LIKE_LOOKS, LIKE_MIN_GAP_MS, MAX_POLL_GAP_MS);
@@ -86,20 +88,26 @@ function likeJobsDelay(
 }
 
 /**
- * What like jobs' run times say about the next one: the narrowest band that meets every job's bounds [lo, hi] (each
- * ran at least lo, at most hi), between the least upper bound and the greatest lower bound. Loose bounds (a job
- * looked at rarely) then do not widen it; tight ones (a job seen finishing within a second) pin it. Needs two jobs.
+ * What like jobs' run times say about the next one. Each job ran at least lo and at most hi. Bounds that overlap are
+ * consistent with one run time: the band is their intersection. Bounds that do not overlap (run times really
+ * differ) give the band between them, if that spread stays within LIKE_MAX_SPREAD; wider, like jobs disagree and
+ * predict nothing. Needs two jobs.
  */
 export function runTimeBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
 	// One job is no evidence that like jobs agree: following it would cost every other job of a mixed batch looks.
 	if (runs.length < 2) return undefined;
 	const leastHi = Math.min(...runs.map((r) => r.hi));
 	const greatestLo = Math.max(...runs.map((r) => r.lo));
-	return { lo: Math.min(leastHi, greatestLo), hi: Math.max(leastHi, greatestLo) };
+	if (greatestLo <= leastHi) return { lo: greatestLo, hi: leastHi };
+	return greatestLo - leastHi <= LIKE_MAX_SPREAD * greatestLo ? { lo: leastHi, hi: greatestLo } : undefined;
 }
 
-/** When a job started to run, as far as its readings tell: after its last queued reading, else on submission. */
+/**
+ * When a job started to run, as far as its readings tell: after its last queued reading, else on submission. The
+ * watcher pins it (`startAt`) at the first running reading, before old readings are dropped.
+ */
 export function startedAt(state: PollState): number {
+	if (state.startAt !== undefined) return state.startAt;
 	const firstRunning = state.observations.findIndex((o) => o.status !== 'queued');
 	const queued = firstRunning === -1 ? undefined : state.observations.slice(0, firstRunning).reverse()[0];
 	return queued ? (queued.sentAt ?? queued.at) : state.submittedAt;

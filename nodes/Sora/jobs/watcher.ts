@@ -163,6 +163,8 @@ export function watchVideos(
 			}
 			entry.failures = 0;
 			entry.observations.push({ at, sentAt, status: video.status, progress: video.progress });
+			// Pinned before old readings are dropped: the start is what like jobs' run times are measured from.
+			if (video.status !== 'queued' && entry.startAt === undefined) entry.startAt = startedAt(entry);
 			if (entry.observations.length > MAX_OBSERVATIONS) entry.observations.splice(1, 1);
 			entry.hintMs = pollAfterMs;
 			if (video.status === 'completed' || video.status === 'failed') {
