@@ -55,9 +55,9 @@ const DIALECT_SUFFIX = { azure: 'Az', litellm: 'Ll', 'litellm-gemini': 'Lg', new
 /** The Server preset, LiteLLM provider and model of a dialect mode (`<preset>[-<provider>]`). */
 function dialectMode(dialect) {
 	const [preset, provider] = dialect.split('-');
-	// Veo 3.1 as LiteLLM names it behind gemini (litellm/llms/gemini/videos/transformation.py); 4/6/8 s, so the
-	// examples' 4 s clips are valid.
-	return { preset, provider: provider ?? '', model: provider === 'gemini' ? 'veo-3.1-generate-preview' : undefined };
+	// Veo 3.1 as LiteLLM names it behind gemini (litellm/llms/gemini/videos/transformation.py).
+	// Veo's own 6 s (4/6/8 s; 1080p only at 8): the clip a Sora-only node could not ask for.
+	return provider === 'gemini' ? { preset, provider, model: 'veo-3.1-generate-preview', seconds: '6' } : { preset, provider: provider ?? '' };
 }
 /** Examples the dialect modes repeat (05 adds nothing server-specific to 01: it only posts the MP4 on). */
 const DIALECT_MODE_EXAMPLES = ['01', '02', '03', '04'];
@@ -591,6 +591,8 @@ function dialectCopies(dialect, credential, exampleServerUrl, only, model) {
 		copy.baseId = copy.workflow.id;
 		copy.workflow.id = `${copy.baseId}${DIALECT_SUFFIX[dialect]}`;
 		copy.workflow.name = `${copy.workflow.name} [${dialect}]`;
+		const { seconds } = dialectMode(dialect);
+		if (seconds) overrideClip(copy.workflow, { seconds });
 		for (const node of copy.workflow.nodes) {
 			if (node.credentials?.soraApi) node.credentials.soraApi = { id: credential.id, name: credential.name };
 		}
