@@ -625,15 +625,7 @@ async function main() {
 		result.postgres = pg.version;
 
 		// The CLI commands below reach Postgres through these (n8nEnv starts from process.env).
-		Object.assign(process.env, {
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: '127.0.0.1',
-			DB_POSTGRESDB_PORT: String(pg.port),
-			DB_POSTGRESDB_DATABASE: 'postgres',
-			DB_POSTGRESDB_USER: 'postgres',
-			DB_POSTGRESDB_PASSWORD: '',
-			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
-		});
+		Object.assign(process.env, { ...q.postgresEnv(pg), N8N_ENCRYPTION_KEY: ENCRYPTION_KEY });
 		rt.importCredentials(runtime, folders.main, [rt.soraCredential(sora)]);
 		rt.importWorkflows(runtime, folders.main, workflows());
 		// What `n8n publish:workflow --id=…` does (WorkflowRepository.publishVersion in @n8n/db), for all five in one

@@ -1047,6 +1047,8 @@ async function ensureRuntime() {
 
 module.exports = {
 	ROOT,
+	isAlive,
+	signalGroup,
 	CACHE_DIR,
 	N8N_VERSION,
 	log,

@@ -97,15 +97,7 @@ function spawnTracked(name, command, args, { env = process.env, logFile, cwd, on
 	return entry;
 }
 
-function signalGroup(child, signal) {
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		try {
-			child.kill(signal);
-		} catch {}
-	}
-}
+const { signalGroup } = rt;
 
 /** Stops one tracked process (its whole group): `signal`, then SIGKILL after graceMs. */
 function stopTracked(entry, { signal = 'SIGTERM', graceMs = 15_000 } = {}) {
@@ -250,7 +242,8 @@ function canUnshare() {
 }
 
 /** The environment every process of the cluster shares (database, queue, encryption key, binary data). */
-function clusterEnv({ pg, redis, encryptionKey, binaryMode, storagePath, dbMaxFileSizeMiB, restrictFileAccessTo, extra = {} }) {
+/** How n8n reaches the throw-away Postgres (the processes and the CLI commands alike). */
+function postgresEnv(pg) {
 	return {
 		DB_TYPE: 'postgresdb',
 		DB_POSTGRESDB_HOST: '127.0.0.1',
@@ -258,6 +251,12 @@ function clusterEnv({ pg, redis, encryptionKey, binaryMode, storagePath, dbMaxFi
 		DB_POSTGRESDB_DATABASE: 'postgres',
 		DB_POSTGRESDB_USER: 'postgres',
 		DB_POSTGRESDB_PASSWORD: '',
+	};
+}
+
+function clusterEnv({ pg, redis, encryptionKey, binaryMode, storagePath, dbMaxFileSizeMiB, restrictFileAccessTo, extra = {} }) {
+	return {
+		...postgresEnv(pg),
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(redis.port),
@@ -415,6 +414,7 @@ async function registerPackagePostgres(runtime, pg, packageDir) {
 
 module.exports = {
 	ensureSystemTools,
+	postgresEnv,
 	startPostgres,
 	startRedis,
 	query,

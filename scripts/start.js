@@ -25,6 +25,8 @@ const path = require('path');
 
 const rt = require('./n8n-runtime');
 
+const { isAlive } = rt;
+
 const PORT = Number(process.env.N8N_PORT || 5678);
 const EMULATOR_PORT = Number(process.env.SORA_EMULATOR_PORT || 4010);
 const HELPER_PORT = Number(process.env.SORA_HELPER_PORT || 5680);
@@ -94,14 +96,6 @@ async function ensurePortFree(port, what, envHint) {
 	throw new Error(`Port ${port} (${what}) is in use by pid ${holder.pid} (${holder.command.slice(0, 120) || 'unknown command'}). Stop it${hint}.`);
 }
 
-function isAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return error.code === 'EPERM';
-	}
-}
 
 function writeRunFile(data) {
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
