@@ -13,8 +13,8 @@
  * 4. Runs every Manual Trigger example with `n8n execute`.
  * 5. Publishes the Sora Trigger example, starts `n8n start`, runs "submit without waiting", and
  *    waits for the trigger's execution to deliver the MP4.
- * 6. Dialect modes: for each of azure, litellm, litellm-gemini (LiteLLM with Veo behind it), newapi and
- *    openrouter, an emulator in that mode, a credential with that Server preset and copies of examples 01-04 bound
+ * 6. Dialect modes: for each of azure, litellm, litellm-gemini (LiteLLM with Veo behind it), litellm-fal_ai
+ *    (LiteLLM with Kling on fal.ai behind it), newapi and openrouter, an emulator in that mode, a credential with that Server preset and copies of examples 01-04 bound
  *    to it, as far as the server supports them (SERVER_TABLE below, which mirrors nodes/Sora/servers).
  * 7. Credential test (issue #2): n8n's own `POST /rest/credentials/test`, as the editor's "Test"
  *    button calls it, for every preset: a good key, a wrong key (401), a base URL with a typo (404)
@@ -48,16 +48,23 @@ const LOGS = path.join(OUT, 'logs');
 const TRIGGER_WORKFLOW = 'soraExample04trg';
 const SUBMIT_WORKFLOW = 'soraExample04sub';
 const OWNER = { email: 'e2e@example.com', password: 'SoraE2e12345' };
-/** `litellm-gemini`: LiteLLM proxy with Veo behind it (provider gemini), the way most LiteLLM users reach video today. */
-const DIALECTS = ['azure', 'litellm', 'litellm-gemini', 'newapi', 'openrouter'];
+/**
+ * `litellm-gemini`: LiteLLM proxy with Veo behind it (provider gemini), the way most LiteLLM users reach video today;
+ * `litellm-fal_ai`: LiteLLM proxy with Kling on fal.ai behind it (provider fal_ai).
+ */
+const DIALECTS = ['azure', 'litellm', 'litellm-gemini', 'litellm-fal_ai', 'newapi', 'openrouter'];
 /** Workflow and credential id suffix of each dialect's copies. */
-const DIALECT_SUFFIX = { azure: 'Az', litellm: 'Ll', 'litellm-gemini': 'Lg', newapi: 'Na', openrouter: 'Or' };
+const DIALECT_SUFFIX = { azure: 'Az', litellm: 'Ll', 'litellm-gemini': 'Lg', 'litellm-fal_ai': 'Lf', newapi: 'Na', openrouter: 'Or' };
 /** The Server preset, LiteLLM provider and model of a dialect mode (`<preset>[-<provider>]`). */
 function dialectMode(dialect) {
 	const [preset, provider] = dialect.split('-');
 	// Veo 3.1 as LiteLLM names it behind gemini (litellm/llms/gemini/videos/transformation.py).
 	// Veo's own 6 s (4/6/8 s; 1080p only at 8): the clip a Sora-only node could not ask for.
-	return provider === 'gemini' ? { preset, provider, model: 'veo-3.1-generate-preview', seconds: '6' } : { preset, provider: provider ?? '' };
+	if (provider === 'gemini') return { preset, provider, model: 'veo-3.1-generate-preview', seconds: '6' };
+	// Kling 2.5 Turbo on fal.ai as the proxy's model list names it (litellm/llms/fal_ai/videos/transformation.py); Kling's
+	// own 5 s (5 or 10 s).
+	if (provider === 'fal_ai') return { preset, provider, model: 'kling-v2-5-turbo', seconds: '5' };
+	return { preset, provider: provider ?? '' };
 }
 /** Examples the dialect modes repeat (05 adds nothing server-specific to 01: it only posts the MP4 on). */
 const DIALECT_MODE_EXAMPLES = ['01', '02', '03', '04'];
@@ -80,6 +87,8 @@ const SERVER_TABLE = {
 		// its list needs a named provider (the custom-llm-provider header) in any case.
 		fullProviders: ['openai', 'azure'],
 		lacksBehindOthers: ['list', 'remix', 'edit', 'extend', 'characters'],
+		// Providers that take the first frame only as a URL string (fal_ai: "fal.ai needs a public image URL").
+		urlOnlyProviders: ['fal_ai'],
 		listNeedsProvider: true,
 	},
 	newapi: { name: 'The new-api gateway', lacks: ['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'] },
@@ -99,6 +108,7 @@ const LACK_WORDS = {
 	thumbnail: 'serves no thumbnails',
 	spritesheet: 'serves no spritesheets',
 	fileId: 'takes no file IDs',
+	imageFile: 'takes the first frame only as a public image URL, not as a file',
 	listPrompts: 'shows no prompts in its video list (the trigger example filters by prompt)',
 };
 /** Operations that need a feature (OPERATION_FEATURES in nodes/Sora/servers/index.ts). */
@@ -332,7 +342,9 @@ function serverName({ server, provider }, feature) {
 function lacks({ server, provider }) {
 	const entry = SERVER_TABLE[server];
 	const full = !provider || !entry.fullProviders || entry.fullProviders.includes(provider.toLowerCase());
-	return full ? entry.lacks : [...entry.lacks, ...entry.lacksBehindOthers];
+	if (full) return entry.lacks;
+	const urlOnly = (entry.urlOnlyProviders ?? []).includes(provider.toLowerCase()) ? ['imageFile'] : [];
+	return [...entry.lacks, ...entry.lacksBehindOthers, ...urlOnly];
 }
 
 /** The features a workflow's Sora nodes need beyond create, get and /content. */
@@ -347,6 +359,7 @@ function featuresNeeded(workflow) {
 		const need = OPERATION_NEEDS[`${resource}.${p.operation ?? (resource === 'video' ? 'textToVideo' : 'create')}`];
 		if (need) needs.add(need);
 		if (p.characters?.character?.length) needs.add('characters');
+		if (p.operation === 'imageToVideo' && (p.imageSource ?? 'binary') === 'binary') needs.add('imageFile');
 		if (p.options?.downloadThumbnail) needs.add('thumbnail');
 		if (p.operation === 'download' && ['thumbnail', 'spritesheet'].includes(p.variant)) needs.add(p.variant);
 	}

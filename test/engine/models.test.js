@@ -144,6 +144,66 @@ describe('Veo-style and Kling-style clips through one credential', () => {
 	});
 });
 
+describe('LiteLLM with Kling on fal.ai behind it (provider fal_ai)', () => {
+	// The proxy as BerriAI/litellm's litellm/llms/fal_ai/videos/transformation.py makes it: the status answer carries an
+	// id without the model (which status and content cannot use), created_at 0, no model, size or seconds, and the
+	// create answer's size is a resolution ("720p").
+	let server;
+	beforeAll(async () => {
+		server = await start('litellm', { provider: 'fal_ai' });
+	});
+	afterAll(async () => server.emulator.close());
+
+	test('the picker: the proxy\'s video deployments, Kling first with its 5/10 s', async () => {
+		const results = await search(server.credentials);
+		expect(results.map((r) => r.value)).toEqual(['kling-v2-5-turbo', 'kling-v2-5-turbo-i2v']);
+		expect(results[0].name).toBe('Kling 2.5 Turbo — kling-v2-5-turbo (5/10 s, 16:9 9:16 1:1)');
+	});
+
+	test('Text to Video: a 5 s and a 10 s Kling clip, really that long; the output keeps what was asked', async () => {
+		for (const [seconds, size] of [[5, '1280x720'], [10, '720x1280']]) {
+			const result = await runSora(server.credentials, clip('kling-v2-5-turbo', seconds, size));
+			expect(result.error).toBeUndefined();
+			const [item] = result.items;
+			expect(item.json).toMatchObject({ status: 'completed', seconds: String(seconds), size });
+			// The id create answered with (it names the model), not the status answer's (which does not).
+			expect(Buffer.from(item.json.id.slice('video_'.length), 'base64').toString()).toContain('model_id:fal-ai/kling-video/');
+			const media = probe(await harness.readBinary(item.binary.data));
+			const [width, height] = size.split('x').map(Number);
+			expect(media).toMatchObject({ width, height, audioCodec: 'aac' });
+			expect(media.seconds).toBeCloseTo(seconds, 0);
+		}
+	});
+
+	test('a duration Kling cannot make is refused before any request, naming what it makes', async () => {
+		const before = requests(server.emulator);
+		const result = await runSora(server.credentials, clip('kling-v2-5-turbo', 6, '1280x720'));
+		expect(result.error.message).toBe('Kling 2.5 Turbo (kling-v2-5-turbo) cannot make 6 s videos; it makes 5 or 10 seconds');
+		expect(requests(server.emulator)).toBe(before);
+	});
+
+	test('Image to Video: an image URL goes to fal as it is; a binary image is refused before any request', async () => {
+		const { image } = require('../fixtures/media');
+		const url = `data:image/png;base64,${image('png', 1280, 720).toString('base64')}`;
+		const fromUrl = await runSora(server.credentials, { ...clip('kling-v2-5-turbo-i2v', 5, '1280x720'), operation: 'imageToVideo', imageSource: 'url', imageUrl: url });
+		expect(fromUrl.error).toBeUndefined();
+		expect(probe(await harness.readBinary(fromUrl.items[0].binary.data)).seconds).toBeCloseTo(5, 0);
+		// The image-to-video endpoint read the frame (the emulator keeps a digest of the image a job was made from).
+		const job = server.emulator.jobs().find((j) => server.emulator.dialect.wireId(j.id) === fromUrl.items[0].json.id);
+		expect(job.input_digest).toMatch(/^[0-9a-f]{64}$/);
+
+		const before = requests(server.emulator);
+		const fromFile = await runSora(
+			server.credentials,
+			{ ...clip('kling-v2-5-turbo-i2v', 5, '1280x720'), operation: 'imageToVideo', imageSource: 'binary', binaryPropertyName: 'data' },
+			{ inputItems: [{ json: {}, binary: { data: { buffer: image('png', 1280, 720), mimeType: 'image/png', fileName: 'frame.png' } } }] },
+		);
+		expect(fromFile.error.message).toBe('LiteLLM proxy with provider fal_ai takes the first frame only as a public image URL, not as a file');
+		expect(fromFile.error.description).toContain('Set Image Source to "URL"');
+		expect(requests(server.emulator)).toBe(before);
+	});
+});
+
 describe('examples/06-veo-and-kling.json', () => {
 	test('each of its Sora nodes makes its clip on OpenRouter: as long and as large as the node asks', async () => {
 		const example = JSON.parse(require('node:fs').readFileSync(require('node:path').join(PKG, 'examples', '06-veo-and-kling.json'), 'utf8'));

@@ -81,6 +81,10 @@ const LACK_SENTENCES: Record<Feature, Refusal> = {
 		message: 'cannot take an uploaded file ID as the first frame',
 		description: 'Give the image as a binary field or an image URL instead.',
 	},
+	imageFile: {
+		message: 'takes the first frame only as a public image URL, not as a file',
+		description: 'Set Image Source to "URL" with a public https:// address of the image (upload the file to storage that gives you a URL first).',
+	},
 	listPrompts: {
 		message: 'shows no prompts in its video list',
 		description: 'Remove the Prompt Contains filter of the Sora Trigger; filter by Model, or check the prompt of each delivered video in a later node.',
@@ -189,7 +193,7 @@ export function takesMultipart(dialect: Dialect): boolean {
 
 /** The JSON body of a create request in the server's spelling. */
 export function createJson(dialect: Dialect, fields: CreateFields, reference?: ImageReference): IDataObject {
-	return SERVERS[dialect.server].createJson(fields, reference);
+	return SERVERS[dialect.server].createJson(fields, reference, dialect);
 }
 
 /** The same body as multipart form fields, for requests that carry a file (never JSON-only servers). */
@@ -206,7 +210,8 @@ export function mayCarryResultUrl(dialect: Dialect): boolean {
 
 /** Whether a first frame given as a URL must be fetched by the node and uploaded as a file. */
 export function uploadsImageUrls(dialect: Dialect): boolean {
-	return SERVERS[dialect.server].imageUrl === 'upload';
+	const { imageUrl } = SERVERS[dialect.server];
+	return (typeof imageUrl === 'function' ? imageUrl(dialect) : imageUrl) === 'upload';
 }
 
 /** The body of a remix, in the server's spelling. */

@@ -7,12 +7,19 @@
  * - Behind OpenAI or Azure everything else passes through; list needs `custom-llm-provider`.
  * - Behind Veo (gemini, vertex_ai) and most other providers, remix, list, edits, extensions and
  *   characters raise NotImplementedError (a 500): refused before any request instead.
+ * - Behind fal.ai (`litellm/llms/fal_ai/videos/transformation.py`, Kling and others on fal's queue) the
+ *   first frame must be a URL string (a file or an object raises "fal.ai needs a public image URL for
+ *   input_reference"), which fal fetches itself: image URLs go in the JSON body as they are, files are refused.
  */
 import { contractForm, contractJson, promptOnly } from './openai';
-import type { Feature, ServerDefinition } from './types';
+import type { Dialect, Feature, ServerDefinition } from './types';
 
 /** Providers whose video routes LiteLLM passes through whole (litellm/llms/{openai,azure}/videos). */
 const FULL_PROVIDERS = ['openai', 'azure'];
+
+/** Providers that take the first frame only as a URL string, fetched by the provider itself. */
+const URL_ONLY_PROVIDERS = ['fal_ai'];
+const takesUrlOnly = (dialect: Dialect) => URL_ONLY_PROVIDERS.includes((dialect.provider ?? '').toLowerCase());
 
 /** Its list passes the upstream objects on without their prompts, so a prompt filter cannot match. */
 const ALWAYS_LACKS: Feature[] = ['delete', 'thumbnail', 'spritesheet', 'fileId', 'listPrompts'];
@@ -23,11 +30,16 @@ export const litellm: ServerDefinition = {
 		// Without a named provider LiteLLM assumes openai (litellm/videos/main.py).
 		!dialect.provider || FULL_PROVIDERS.includes(dialect.provider.toLowerCase())
 			? ALWAYS_LACKS
-			: [...ALWAYS_LACKS, 'list', 'remix', 'edit', 'extend', 'characters'],
+			: [...ALWAYS_LACKS, 'list', 'remix', 'edit', 'extend', 'characters', ...(takesUrlOnly(dialect) ? (['imageFile'] as const) : [])],
 	nameFor: (dialect, feature) =>
 		dialect.provider && !ALWAYS_LACKS.includes(feature) ? `LiteLLM proxy with provider ${dialect.provider}` : 'LiteLLM proxy',
-	imageUrl: 'upload',
-	createJson: contractJson,
+	imageUrl: (dialect) => (takesUrlOnly(dialect) ? 'json' : 'upload'),
+	createJson: (fields, reference, dialect) => {
+		const body = contractJson(fields, reference);
+		// fal_ai map_openai_params: `input_reference` → fal's `image_url`, a string.
+		if (reference?.image_url && takesUrlOnly(dialect)) body.input_reference = reference.image_url;
+		return body;
+	},
 	createForm: contractForm,
 	remixBody: promptOnly,
 	assetQuery: (variant) => ({ variant }),

@@ -29,6 +29,8 @@ export type Feature =
 	| 'thumbnail'
 	| 'spritesheet'
 	| 'fileId'
+	/** A first frame sent as a file (binary data); without it the server takes image URLs only. */
+	| 'imageFile'
 	| 'listPrompts';
 
 /** Options beyond the contract that some servers' models take (OpenRouter's video API). */
@@ -81,9 +83,9 @@ export interface ServerDefinition {
 	 * How the server takes a first frame given as a URL: in the JSON body (as the server spells it),
 	 * or only as an uploaded file, which the node then fetches and uploads itself.
 	 */
-	imageUrl: 'json' | 'upload';
+	imageUrl: 'json' | 'upload' | ((dialect: Dialect) => 'json' | 'upload');
 	/** The JSON body of a create request. */
-	createJson(fields: CreateFields, reference?: ImageReference): IDataObject;
+	createJson(fields: CreateFields, reference: ImageReference | undefined, dialect: Dialect): IDataObject;
 	/** The same body as multipart form fields, for requests that carry a file; absent on JSON-only servers. */
 	createForm?(fields: CreateFields): FormData;
 	/** The body of a remix: the new prompt, and what else the server needs to know about the source. */

@@ -6,7 +6,9 @@
 //   litellm/types/videos/main.py                    VideoObject (what every video answer is dumped through)
 //   litellm/llms/openai/videos/transformation.py    provider openai/azure: pass-through, usage, image as a file
 //   litellm/llms/gemini/videos/transformation.py    provider gemini/vertex_ai (Veo): operations, nulls, no remix…
-// Options: provider 'openai' (default) | 'azure' | 'gemini' | 'vertex_ai' (the deployment behind the proxy; CLI
+//   litellm/llms/fal_ai/videos/transformation.py    provider fal_ai (Kling on fal.ai's queue; commit 0f4ce954): JSON
+//                                                   only, a URL string as first frame, `duration` "5"/"10"…
+// Options: provider 'openai' (default) | 'azure' | 'gemini' | 'vertex_ai' | 'fal_ai' (the deployment behind the proxy; CLI
 // `--provider`); reencodeIds (false): status and remix answers carry the id re-encoded with an empty model_id;
 // jsonErrorAsVideo (false): an upstream 404 on /content comes back as 200 video/mp4 with the JSON error as body;
 // model (Veo only, 'veo-3.1-generate-preview'): the deployment's model when the request names none;
@@ -33,6 +35,19 @@ const VEO_UNSUPPORTED = {
   characterGet: 'Video character retrieval is not supported by Google Veo.',
 };
 // litellm/litellm_core_utils/exception_mapping_utils.py: the exception class a status maps to.
+// litellm/llms/fal_ai/videos/transformation.py: remix, list, edits, extensions and characters raise NotImplementedError.
+const FAL_UNSUPPORTED = {
+  list: 'video listing is not supported for fal.ai',
+  remix: 'video remix is not supported for fal.ai',
+  edit: 'video edit is not supported for fal.ai',
+  extend: 'video extension is not supported for fal.ai',
+  characterCreate: 'video character creation is not supported for fal.ai',
+  characterGet: 'video character retrieval is not supported for fal.ai',
+};
+// fal_ai transformation.py _size_params: WIDTHxHEIGHT → resolution by height (≤480 480p, ≤720 720p, ≤1080 1080p,
+// else 4k) and the reduced aspect ratio when it is one fal knows.
+const FAL_ASPECTS = ['auto', '16:9', '9:16', '1:1', '4:3', '3:4', '21:9'];
+const falResolution = (height) => (height <= 480 ? '480p' : height <= 720 ? '720p' : height <= 1080 ? '1080p' : '4k');
 const ERROR_CLASS = { 400: 'BadRequestError', 401: 'AuthenticationError', 403: 'PermissionDeniedError', 404: 'NotFoundError',
   408: 'Timeout', 413: 'BadRequestError', 422: 'UnprocessableEntityError', 429: 'RateLimitError', 500: 'InternalServerError',
   502: 'APIConnectionError', 503: 'ServiceUnavailableError' };
@@ -40,9 +55,13 @@ const ERROR_CLASS = { 400: 'BadRequestError', 401: 'AuthenticationError', 403: '
 module.exports = function litellm(sh) {
   const { opts } = sh;
   const provider = opts.provider || 'openai';
-  if (!['openai', 'azure', 'gemini', 'vertex_ai'].includes(provider)) throw new Error(`litellm provider must be openai, azure, gemini or vertex_ai, not "${provider}"`);
+  if (!['openai', 'azure', 'gemini', 'vertex_ai', 'fal_ai'].includes(provider)) throw new Error(`litellm provider must be openai, azure, gemini, vertex_ai or fal_ai, not "${provider}"`);
   const veo = provider === 'gemini' || provider === 'vertex_ai';
-  const PROVIDER_EXC = { openai: 'OpenAIException', azure: 'AzureException', gemini: 'GeminiException', vertex_ai: 'VertexAIException' }[provider];
+  const fal = provider === 'fal_ai';
+  // The exception class prefix the proxy puts before the upstream's text (exception_mapping_utils names it after
+  // the provider; the fal one follows that pattern, its exact spelling was not in the stored source).
+  const PROVIDER_EXC = { openai: 'OpenAIException', azure: 'AzureException', gemini: 'GeminiException', vertex_ai: 'VertexAIException', fal_ai: 'Fal_aiException' }[provider];
+  const UNSUPPORTED = veo ? VEO_UNSUPPORTED : fal ? FAL_UNSUPPORTED : {};
   sh.stats.listProviders = {};
 
   // ---------------- ids (litellm/types/videos/utils.py) ----------------
@@ -69,9 +88,11 @@ module.exports = function litellm(sh) {
   // The upstream's own id: OpenAI's video_… as it is; Veo's long-running operation name
   // (litellm/llms/gemini/videos/transformation.py transform_video_create_response: id = operation name).
   const modelOf = (id) => { const v = sh.internals && sh.internals.video(id); return v ? v.model : ''; };
-  const upstreamId = (id) => (veo ? `models/${modelOf(id)}/operations/${sh.hexOf(id)}` : id);
+  // fal.ai's queue answers a submit with a `request_id` (fal_ai transformation.py transform_video_create_response).
+  const upstreamId = (id) => (veo ? `models/${modelOf(id)}/operations/${sh.hexOf(id)}` : fal ? `fal-${sh.hexOf(id)}` : id);
   function internalId(wire) {
     const raw = decode(wire).video_id;
+    if (fal) return /^fal-[0-9a-f]+$/.test(raw) ? `video_${raw.slice(4)}` : raw;
     if (!veo) return raw;
     const m = /\/operations\/([0-9a-f]+)$/.exec(raw);
     return m ? `video_${m[1]}` : raw;
@@ -95,7 +116,15 @@ module.exports = function litellm(sh) {
   // What a proxy with this provider would be configured with; model_info as model_info_v1 returns it: the cost
   // map's entry (model_prices_and_context_window.json: gemini/veo-3.1-generate-preview output_cost_per_second 0.4,
   // openai/sora-2 output_cost_per_video_per_second 0.1) merged with the deployment's id. A chat deployment beside them.
-  const DEPLOYMENTS = veo
+  // fal_ai: Kling on fal's queue, the model ids of BerriAI/litellm's fal_ai tests (fal-ai/kling-video/…); no cost-map
+  // entry for them (so no price), and a text-to-video and an image-to-video endpoint, as fal splits them.
+  const DEPLOYMENTS = fal
+    ? [
+      { model_name: 'kling-v2-5-turbo', model: 'fal_ai/fal-ai/kling-video/v2.5-turbo/pro/text-to-video', info: { mode: 'video_generation' } },
+      { model_name: 'kling-v2-5-turbo-i2v', model: 'fal_ai/fal-ai/kling-video/v2.5-turbo/pro/image-to-video', info: { mode: 'video_generation' } },
+      { model_name: 'gpt-4o-mini', model: 'openai/gpt-4o-mini', info: { mode: 'chat', input_cost_per_token: 1.5e-7, output_cost_per_token: 6e-7 } },
+    ]
+    : veo
     ? [
       { model_name: 'veo-3.1-generate-preview', model: `${provider}/veo-3.1-generate-preview`, info: { mode: 'video_generation', output_cost_per_second: 0.4 } },
       { model_name: 'veo-3.1-fast-generate-preview', model: `${provider}/veo-3.1-fast-generate-preview`, info: { mode: 'video_generation', output_cost_per_second: 0.15 } },
@@ -140,6 +169,67 @@ module.exports = function litellm(sh) {
     const status = v.status === 'completed' ? 'completed' : v.status === 'failed' ? 'failed' : 'processing';
     const error = v.status === 'failed' && v.error ? { code: v.error.code, message: v.error.message } : null;
     return videoObject({ object: 'video', status, error }, encode(upstreamId(v.id), ''), null);
+  }
+
+  // fal_ai transformation.py: create → {id (with the model), status "queued", created_at now, model, seconds, size = the
+  // resolution it asked for, usage {duration_seconds, video_resolution}}; status → {id re-encoded WITHOUT the model,
+  // status queued | in_progress | completed (failed with an error), created_at 0}, everything else null.
+  const FAL_STATUS = { queued: 'queued', in_progress: 'in_progress', completed: 'completed' };
+  function falAnswer(v, routeName) {
+    // By height, as _resolution_for_height does: a portrait 720x1280 is "4k" to LiteLLM.
+    const resolution = falResolution(Number(String(v.size).split('x')[1]));
+    if (routeName === 'create') {
+      return videoObject({ object: 'video', status: 'queued', created_at: v.created_at, model: v.model, seconds: v.seconds, size: resolution },
+        encode(upstreamId(v.id), v.model), { duration_seconds: Number(v.seconds), video_resolution: resolution });
+    }
+    const failed = v.status === 'failed';
+    const error = failed ? { code: 'fal_error', message: (v.error && v.error.message) || 'Video generation failed' } : null;
+    return videoObject({ object: 'video', status: failed ? 'failed' : FAL_STATUS[v.status] || 'queued', created_at: 0, error }, encode(upstreamId(v.id), ''), null);
+  }
+
+  /**
+   * fal_ai transformation.py map_openai_params + transform_video_create_request, then fal's Kling endpoint:
+   * input_reference must be a string (a file or an object raises ValueError → 500); seconds → duration
+   * str(int(float)); size → resolution (by height) + aspect_ratio; every other field passes through to fal as it is.
+   * fal-ai/kling-video takes duration "5" or "10" and aspect_ratio 16:9, 9:16 or 1:1 and answers anything else with
+   * a 422 validation error; its text-to-video endpoint has no image field, its image-to-video one needs image_url.
+   */
+  function falBody(parsed) {
+    const f = parsed.fields;
+    if (parsed.files.input_reference || (f.input_reference !== undefined && typeof f.input_reference !== 'string')) {
+      throw unmapped('fal.ai needs a public image URL for input_reference');
+    }
+    const alias = DEPLOYMENTS.find((d) => d.model_name === f.model || d.model === f.model || d.model === `fal_ai/${f.model}`);
+    const model = (alias ? alias.model : DEPLOYMENTS[0].model).replace(/^fal_ai\//, '');
+    if (f.seconds !== undefined && !/^\s*\d+(\.\d*)?\s*$/.test(String(f.seconds))) throw unmapped('fal.ai seconds must be a numeric value');
+    const duration = f.seconds === undefined ? '5' : String(Math.trunc(Number(f.seconds)));
+    let aspect = null;
+    const m = /^(\d+)x(\d+)$/.exec(String(f.size ?? ''));
+    if (m) {
+      const [w, h] = [Number(m[1]), Number(m[2])];
+      const gcd = (a, b) => (b ? gcd(b, a % b) : a);
+      const ratio = `${w / gcd(w, h)}:${h / gcd(w, h)}`;
+      if (FAL_ASPECTS.includes(ratio)) aspect = ratio;
+    }
+    const invalid = (loc, msg, input) => { throw sh.raw(422, { error: { message: `litellm.UnprocessableEntityError: ${PROVIDER_EXC} - ${JSON.stringify({ detail: [{ loc: ['body', loc], msg, type: 'literal_error', input }] })}`, type: null, param: null, code: '422' } }); };
+    if (!['5', '10'].includes(duration)) invalid('duration', "Input should be '5' or '10'", duration);
+    aspect = aspect || '16:9'; // fal's Kling default
+    if (!['16:9', '9:16', '1:1'].includes(aspect)) invalid('aspect_ratio', "Input should be '16:9', '9:16' or '1:1'", aspect);
+    const imageToVideo = model.endsWith('/image-to-video');
+    const url = typeof f.input_reference === 'string' ? f.input_reference : typeof f.image_url === 'string' ? f.image_url : null;
+    if (imageToVideo && url === null) invalid('image_url', 'Field required', null);
+    // Kling's fal schema has no resolution (LiteLLM's `resolution` is ignored): the emulator renders the size asked
+    // when it is one of the contract's 16:9 or 9:16 sizes, else 720p in the aspect ratio.
+    const size = m && ['1280x720', '720x1280', '1920x1080', '1080x1920'].includes(m[0]) ? m[0] : { '16:9': '1280x720', '9:16': '720x1280' }[aspect];
+    if (!size) throw unmapped(`the emulator renders 16:9 and 9:16 only, not ${aspect}`);
+    // Only the image-to-video endpoint reads an image (fal ignores fields its schema does not have).
+    const out = { prompt: f.prompt, model, seconds: duration, size };
+    if (imageToVideo) out.input_reference = { image_url: url };
+    parsed.fields = out;
+    parsed.names = Object.keys(out);
+    parsed.secondsValues = ['5', '10'];
+    parsed.gatewayImage = true; // fal fetches the URL and takes any image size
+    return parsed;
   }
 
   function veoBody(parsed) {
@@ -211,9 +301,14 @@ module.exports = function litellm(sh) {
         sh.stats.listProviders[p] = (sh.stats.listProviders[p] || 0) + 1;
         url.searchParams.delete('custom_llm_provider');
       }
-      if (veo && VEO_UNSUPPORTED[r.name]) {
-        // gemini/videos/transformation.py: NotImplementedError, which the proxy answers as a 500 (after auth).
-        return { ...r, handler: async () => { throw unmapped(VEO_UNSUPPORTED[r.name]); } };
+      // fal_ai transformation.py _decode_video_id: status and content rebuild fal's queue URL from the model in the id;
+      // the id a status answer carries has none (ValueError → 500), only the one create answered with works.
+      if (fal && (r.name === 'retrieve' || r.name === 'content') && r.params.wireId !== undefined && !decode(r.params.wireId).model_id) {
+        return { ...r, handler: async () => { throw unmapped('fal.ai video ids must be created through litellm with a model'); } };
+      }
+      if (UNSUPPORTED[r.name]) {
+        // gemini/ and fal_ai/videos/transformation.py: NotImplementedError, which the proxy answers as a 500 (after auth).
+        return { ...r, handler: async () => { throw unmapped(UNSUPPORTED[r.name]); } };
       }
       if (r.name === 'characterCreate') {
         // endpoints.py video_create_character: `video: UploadFile = File(...)`, `name: str = Form(...)` — FastAPI
@@ -248,6 +343,8 @@ module.exports = function litellm(sh) {
             if (upstream && veo && err.status === 400) {
               throw unmapped(err.code === 'video_generation_failed' ? 'No response data in completed operation' : 'Video generation is not complete yet. Please check status with video_status() before downloading.');
             }
+            // fal_ai/videos/transformation.py _extract_video_url: no video in the result → ValueError → 500.
+            if (upstream && fal && err.status === 400) throw unmapped('fal.ai video result did not include a video URL');
             throw err;
           }
         } };
@@ -269,7 +366,7 @@ module.exports = function litellm(sh) {
 
     body(routeName, parsed) {
       const f = parsed.fields;
-      if (routeName === 'create') return veo ? veoBody(parsed) : openaiCreateBody(parsed);
+      if (routeName === 'create') return veo ? veoBody(parsed) : fal ? falBody(parsed) : openaiCreateBody(parsed);
       if (routeName === 'remix') {
         // openai/videos/transformation.py transform_video_remix_request: data = {"prompt": prompt} (+ extra_body).
         parsed.fields = { prompt: f.prompt };
@@ -293,11 +390,11 @@ module.exports = function litellm(sh) {
       const reencode = opts.reencodeIds ? '' : null;
       let out = obj;
       if (['create', 'edit', 'extend'].includes(routeName)) {
-        out = veo ? veoAnswer(obj, 'create') : videoObject(obj, encode(obj.id, obj.model), usageOf(obj));
+        out = veo ? veoAnswer(obj, 'create') : fal ? falAnswer(obj, 'create') : videoObject(obj, encode(obj.id, obj.model), usageOf(obj));
       } else if (routeName === 'remix') {
         out = videoObject(obj, encode(obj.id, reencode ?? obj.model), usageOf(obj));
       } else if (routeName === 'retrieve') {
-        out = veo ? veoAnswer(obj, 'retrieve') : videoObject(obj, encode(obj.id, reencode ?? obj.model), null);
+        out = veo ? veoAnswer(obj, 'retrieve') : fal ? falAnswer(obj, 'retrieve') : videoObject(obj, encode(obj.id, reencode ?? obj.model), null);
       } else if (routeName === 'list') {
         // The upstream list with each item dumped as a VideoObject; first_id / last_id stay the raw upstream ids.
         out = { ...obj, data: obj.data.map((v) => videoObject(v, encode(v.id, v.model), null)) };
@@ -311,7 +408,7 @@ module.exports = function litellm(sh) {
       if (headers['content-type'] === 'video/mp4') return headers;
       const out = {};
       for (const [k, v] of Object.entries(headers)) {
-        if (/^(openai-|x-request-id$)/.test(k)) { if (!veo) out[`llm_provider-${k}`] = v; } else out[k] = v;
+        if (/^(openai-|x-request-id$)/.test(k)) { if (!veo && !fal) out[`llm_provider-${k}`] = v; } else out[k] = v;
       }
       out['x-litellm-call-id'] = crypto.randomUUID();
       return out;

@@ -166,6 +166,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	};
 
 	if (source === 'binary') {
+		requireFeature(this, dialect, 'imageFile', undefined, itemIndex);
 		const input = getBinaryInput.call(this, itemIndex, 'binaryPropertyName');
 		const head = await readBinaryHead.call(this, itemIndex, input, HEADER_BYTES);
 		const info = checkImageHead.call(this, itemIndex, head, `binary field "${input.field}"`);
