@@ -204,6 +204,59 @@ describe('LiteLLM with Kling on fal.ai behind it (provider fal_ai)', () => {
 	});
 });
 
+describe('model options and first frames reach the vendor behind the gateway', () => {
+	const { image } = require('../fixtures/media');
+
+	test('new-api Kling channel: a binary first frame as bare Base64 in `image` (files never reach Kling), options in metadata', async () => {
+		const server = await start('newapi', { channel: 'kling', sweepMs: 100 });
+		try {
+			const png = image('png', 1280, 720);
+			const result = await runSora(
+				server.credentials,
+				{
+					...clip('kling-v2-6', 5, '1280x720'),
+					operation: 'imageToVideo',
+					imageSource: 'binary',
+					binaryPropertyName: 'data',
+					options: { negativePrompt: 'blurry, text', generateAudio: false, lastFrameUrl: 'https://example.com/last.png' },
+				},
+				{ inputItems: [{ json: {}, binary: { data: { buffer: png, mimeType: 'image/png', fileName: 'frame.png' } } }] },
+			);
+			expect(result.error).toBeUndefined();
+			const job = server.emulator.jobs().find((j) => server.emulator.dialect.wireId(j.id) === result.items[0].json.id);
+			// The frame Kling was given is the one sent (the emulator keeps the sha256 of a job's first frame).
+			expect(job.input_digest).toBe(require('node:crypto').createHash('sha256').update(png).digest('hex'));
+			expect(server.emulator.dialect.stats.lastVendorOptions).toEqual({ negative_prompt: 'blurry, text', sound: 'off', image_tail: 'https://example.com/last.png' });
+			expect(probe(await harness.readBinary(result.items[0].binary.data)).seconds).toBeCloseTo(5, 0);
+		} finally {
+			await server.emulator.close();
+		}
+	});
+
+	test('new-api Kling channel: an option Kling has no field for is refused before any request', async () => {
+		const server = await start('newapi', { channel: 'kling' });
+		try {
+			const before = requests(server.emulator);
+			const result = await runSora(server.credentials, { ...clip('kling-v2-6', 5, '1280x720'), options: { seed: 42 } });
+			expect(result.error.message).toBe('The new-api gateway takes no "Seed" option for the model kling-v2-6');
+			expect(requests(server.emulator)).toBe(before);
+		} finally {
+			await server.emulator.close();
+		}
+	});
+
+	test('LiteLLM with fal_ai: the negative prompt reaches fal as negative_prompt', async () => {
+		const server = await start('litellm', { provider: 'fal_ai' });
+		try {
+			const result = await runSora(server.credentials, { ...clip('kling-v2-5-turbo', 5, '1280x720'), options: { negativePrompt: 'blurry' } });
+			expect(result.error).toBeUndefined();
+			expect(server.emulator.dialect.stats.lastVendorOptions).toEqual({ negative_prompt: 'blurry' });
+		} finally {
+			await server.emulator.close();
+		}
+	});
+});
+
 describe('examples/06-veo-and-kling.json', () => {
 	test('each of its Sora nodes makes its clip on OpenRouter: as long and as large as the node asks', async () => {
 		const example = JSON.parse(require('node:fs').readFileSync(require('node:path').join(PKG, 'examples', '06-veo-and-kling.json'), 'utf8'));

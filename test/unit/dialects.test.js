@@ -65,7 +65,9 @@ describe('create bodies per dialect', () => {
 	test('new-api: a Kling (or other vendor) model also gets `duration`, which its adaptor reads instead of seconds', () => {
 		const kling = { ...fields, model: 'kling-v2-6', seconds: 10 };
 		expect(dialects.createJson(dialect('newapi'), kling)).toMatchObject({ seconds: '10', duration: 10 });
-		expect(dialects.createForm(dialect('newapi'), kling).get('duration')).toBe('10');
+		// Vendor channels ignore uploaded files (relay_utils.go validateMultipartTaskRequest): JSON only for them.
+		expect(dialects.takesMultipart(dialect('newapi'), 'kling-v2-6')).toBe(false);
+		expect(dialects.takesMultipart(dialect('newapi'), 'sora-2')).toBe(true);
 		expect(dialects.createJson(dialect('newapi'), { ...fields, model: 'sora-2' }).duration).toBeUndefined();
 	});
 
@@ -127,7 +129,78 @@ describe('create bodies per dialect', () => {
 		const node = { getNode: () => ({ name: 'Sora' }) };
 		const check = (server) => () => dialects.checkCreate(node, 0, dialect(server), { model: 'm', seconds: 8, size: '1280x720', characters: [], extras: { seed: 1 } });
 		expect(check('openrouter')).not.toThrow();
-		expect(check('openai')).toThrow('OpenAI takes no "Seed" option');
+		expect(check('openai')).toThrow('OpenAI takes no "Seed" option for the model m');
+	});
+
+	test('model options as each vendor behind new-api names them, inside metadata (relay/channel/task/*)', () => {
+		const body = (model, extras, reference) => dialects.createJson(dialect('newapi'), { ...fields, model, additional: {}, extras }, reference);
+		expect(body('kling-v2-6', { negativePrompt: 'blur', generateAudio: true, lastFrameUrl: 'https://x/l.png' }).metadata).toEqual({
+			negative_prompt: 'blur',
+			sound: 'on',
+			image_tail: 'https://x/l.png',
+		});
+		expect(body('veo-3.1-generate-preview', { negativePrompt: 'blur', seed: 3, generateAudio: false }).metadata).toEqual({ negativePrompt: 'blur', seed: 3, generateAudio: false });
+		expect(body('doubao-seedance-1-0-pro-250528', { seed: 3, generateAudio: true }).metadata).toEqual({ seed: 3, generate_audio: true });
+		expect(body('viduq2', { seed: 3 }).metadata).toEqual({ seed: 3 });
+		expect(body('MiniMax-Hailuo-02', { lastFrameUrl: 'https://x/l.png' }, { image_url: 'https://x/f.png' }).metadata).toEqual({
+			first_frame_image: 'https://x/f.png',
+			last_frame_image: 'https://x/l.png',
+		});
+		// The Ali channel unmarshals metadata over the whole request: input.* and parameters.* nest.
+		expect(body('wan2.6-t2v', { negativePrompt: 'blur', seed: 3, generateAudio: true, lastFrameUrl: 'https://x/l.png' }).metadata).toEqual({
+			input: { negative_prompt: 'blur', last_frame_url: 'https://x/l.png' },
+			parameters: { seed: 3, audio: true },
+		});
+		// Additional Body Fields and options share the one metadata object.
+		const both = dialects.createJson(dialect('newapi'), { ...fields, model: 'kling-v2-6', additional: { cfg_scale: 0.7 }, extras: { negativePrompt: 'blur' } });
+		expect(both.metadata).toEqual({ cfg_scale: 0.7, negative_prompt: 'blur' });
+
+		const node = { getNode: () => ({ name: 'Sora' }) };
+		const check = (model, extras) => () => dialects.checkCreate(node, 0, dialect('newapi'), { model, seconds: 5, size: '1280x720', characters: [], extras });
+		expect(check('kling-v2-6', { negativePrompt: 'x', lastFrameUrl: 'https://x/l.png' })).not.toThrow();
+		expect(check('kling-v2-6', { seed: 1 })).toThrow('The new-api gateway takes no "Seed" option for the model kling-v2-6');
+		try {
+			check('kling-v2-6', { seed: 1 })();
+		} catch (error) {
+			expect(error.description).toBe('For this model it takes "Negative Prompt", "Generate Audio" and "Last Frame URL". Remove "Seed" from the options, or send the vendor\'s own field for it in Additional Body Fields.');
+		}
+		expect(check('sora-2', { negativePrompt: 'x' })).toThrow('The new-api gateway takes no "Negative Prompt" option for the model sora-2');
+	});
+
+	test('new-api vendor channels: the first frame as `image` (bare Base64 for Kling), URLs passed as they are', () => {
+		const body = (model, reference) => dialects.createJson(dialect('newapi'), { ...fields, model, additional: {}, extras: {} }, reference);
+		expect(body('kling-v2-6', { image_url: 'data:image/png;base64,iVBORw0K' })).toMatchObject({ image: 'iVBORw0K', input_reference: 'iVBORw0K' });
+		expect(body('kling-v2-6', { image_url: 'https://x/f.png' })).toMatchObject({ image: 'https://x/f.png' });
+		expect(body('doubao-seedance-1-0-pro-250528', { image_url: 'data:image/png;base64,iVBORw0K' }).image).toBe('data:image/png;base64,iVBORw0K');
+		expect(dialects.uploadsImageUrls(dialect('newapi'), 'kling-v2-6')).toBe(false);
+		// The Gemini/Vertex channel takes no URL (its image.go TODO): fetched and inlined; Sora channels: uploaded.
+		expect(dialects.uploadsImageUrls(dialect('newapi'), 'veo-3.1-generate-preview')).toBe(true);
+		expect(dialects.takesMultipart(dialect('newapi'), 'veo-3.1-generate-preview')).toBe(false);
+		expect(dialects.uploadsImageUrls(dialect('newapi'), 'sora-2')).toBe(true);
+	});
+
+	test('LiteLLM: model options as the provider behind it takes them (top level, or extra_body for vertex_ai)', () => {
+		const body = (provider, extras) => dialects.createJson(dialect('litellm', { litellmProvider: provider }), { ...fields, additional: {}, extras });
+		expect(body('fal_ai', { negativePrompt: 'blur' }).negative_prompt).toBe('blur');
+		expect(body('gemini', { negativePrompt: 'blur' }).negativePrompt).toBe('blur');
+		expect(body('vertex_ai', { negativePrompt: 'blur', seed: 3, generateAudio: true }).extra_body).toEqual({ negativePrompt: 'blur', seed: 3, generateAudio: true });
+		expect(body('volcengine', { seed: 3, generateAudio: false })).toMatchObject({ seed: 3, generate_audio: false });
+		const node = { getNode: () => ({ name: 'Sora' }) };
+		const check = (provider, extras) => () =>
+			dialects.checkCreate(node, 0, dialect('litellm', { litellmProvider: provider }), { model: 'm', seconds: 8, size: '1280x720', characters: [], extras });
+		// GeminiVideoGenerationParameters drops seed: refused rather than silently lost.
+		expect(check('gemini', { seed: 3 })).toThrow('LiteLLM proxy with provider gemini takes no "Seed" option for the model m');
+		expect(check('openai', { negativePrompt: 'x' })).toThrow('LiteLLM proxy with provider openai takes no "Negative Prompt" option');
+		// fal_ai: a URL string as the first frame, and no file at all.
+		expect(dialects.createJson(dialect('litellm', { litellmProvider: 'fal_ai' }), { ...fields, additional: {} }, { image_url: 'https://x/f.png' }).input_reference).toBe('https://x/f.png');
+		expect(dialects.supports(dialect('litellm', { litellmProvider: 'fal_ai' }), 'imageFile')).toBe(false);
+		expect(dialects.supports(dialect('litellm', { litellmProvider: 'gemini' }), 'imageFile')).toBe(true);
+	});
+
+	test('OpenRouter: a negative prompt is only a provider option there (keyed by provider slug), so it is refused', () => {
+		const node = { getNode: () => ({ name: 'Sora' }) };
+		const check = () => dialects.checkCreate(node, 0, dialect('openrouter'), { model: 'google/veo-3.1', seconds: 8, size: '1280x720', characters: [], extras: { negativePrompt: 'x' } });
+		expect(check).toThrow('OpenRouter takes no "Negative Prompt" option for the model google/veo-3.1');
 	});
 
 	test('what each server lacks', () => {

@@ -159,6 +159,8 @@ function checkUrl(this: IExecuteFunctions, itemIndex: number, url: string, label
 /** The model options the user added (ModelExtras); absent ones are not sent at all. */
 function readModelExtras(this: IExecuteFunctions, itemIndex: number, options: IDataObject): ModelExtras {
 	const extras: ModelExtras = {};
+	const negative = String(options.negativePrompt ?? '').trim();
+	if (negative) extras.negativePrompt = negative;
 	if (options.generateAudio !== undefined) extras.generateAudio = options.generateAudio === true;
 	if (options.seed !== undefined) {
 		const seed = Number(options.seed);

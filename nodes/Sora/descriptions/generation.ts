@@ -222,8 +222,8 @@ export function createOptions(...extra: INodeProperties[]): INodeProperties {
 }
 
 /**
- * Options some servers' models take beyond the contract (OpenRouter's video API documents each of
- * them). A server without them refuses them before anything is paid for.
+ * Options some servers' models take beyond the contract, each server (and vendor) spelling them its own way
+ * (servers/*.ts `modelOptions`). One the server does not take for the model is refused before anything is paid for.
  */
 const modelOptions: INodeProperties[] = [
 	{
@@ -239,7 +239,7 @@ const modelOptions: INodeProperties[] = [
 		name: 'generateAudio',
 		type: 'boolean',
 		default: true,
-		description: 'Whether the model makes sound as well, where it offers the choice (OpenRouter)',
+		description: 'Whether the model makes sound as well, where it offers the choice (OpenRouter; Kling, Veo, Seedance and Wan behind new-api; Veo on Vertex and Seedance behind LiteLLM)',
 	},
 	{
 		displayName: 'Last Frame URL',
@@ -247,7 +247,15 @@ const modelOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/last-frame.png',
-		description: 'An image the video ends on, for models that take a last frame (OpenRouter)',
+		description: 'An image the video ends on, for models that take a last frame (OpenRouter; Kling, Hailuo and Wan behind new-api)',
+	},
+	{
+		displayName: 'Negative Prompt',
+		name: 'negativePrompt',
+		type: 'string',
+		default: '',
+		placeholder: 'blurry, text, watermark',
+		description: 'What the video should not show, for models that take it (Kling, Veo and Wan behind new-api; Kling on fal.ai, Veo behind LiteLLM)',
 	},
 	{
 		displayName: 'Provider Routing (JSON)',
@@ -270,7 +278,7 @@ const modelOptions: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0, numberPrecision: 0 },
-		description: 'A fixed seed, so the same request gives a similar result again (OpenRouter)',
+		description: 'A fixed seed, so the same request gives a similar result again (OpenRouter; Veo, Seedance, Vidu and Wan behind new-api; Veo on Vertex and Seedance behind LiteLLM)',
 	},
 ];
 

@@ -21,10 +21,14 @@ export const SIZES: ReadonlyArray<{ size: string; label: string }> = [
 /** The durations offered in the editor: the contract's (4–20) and those of today's other models (5, 6, 10, 15). */
 export const DURATIONS: readonly number[] = [4, 5, 6, 8, 10, 12, 15, 16, 20];
 
-/** The well-known model a server's id names ('google/veo-3.1' and 'veo-3.1' alike); undefined for others. */
+/**
+ * The well-known model a server's id names ('google/veo-3.1' and 'veo-3.1' alike, or a whole fal.ai endpoint id
+ * such as 'fal-ai/kling-video/v2.5-turbo/pro/text-to-video', with or without LiteLLM's 'fal_ai/'); undefined for others.
+ */
 function findWellKnown(id: string): KnownModel | undefined {
-	const bare = id.trim().toLowerCase().replace(/^.*\//, '');
-	return WELL_KNOWN.find((model) => model.ids.includes(bare));
+	const full = id.trim().toLowerCase().replace(/^fal_ai\//, '');
+	const bare = full.replace(/^.*\//, '');
+	return WELL_KNOWN.find((model) => model.ids.includes(full) || model.ids.includes(bare));
 }
 
 /** The resolution class of a size: its short side ('720p', '1080p'; 2160 and more is '4k'). */

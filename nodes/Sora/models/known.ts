@@ -250,7 +250,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 		],
 	},
 	{
-		ids: ['kling-v2-5-turbo'],
+		ids: ['kling-v2-5-turbo', 'fal-ai/kling-video/v2.5-turbo/pro/text-to-video', 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video'],
 		name: 'Kling 2.5 Turbo',
 		family: 'kling',
 		seconds: [5, 10],
@@ -258,6 +258,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 		firstFrame: true,
 		sources: [
 			COMFY_KLING_T2V + ' (kling-v2-5-turbo has pro mode only)',
+			'fal.ai endpoints (as BerriAI/litellm fal_ai tests name them): https://fal.ai/models/fal-ai/kling-video/v2.5-turbo/pro/text-to-video/llms.txt and …/image-to-video/llms.txt: duration "5" or "10", aspect_ratio default 16:9, image_url required for image-to-video',
 			'not confirmed: resolutions, last frame, audio and prices (no maker source read)',
 		],
 	},

@@ -10,6 +10,7 @@ import { durationProblem, sizeProblem } from '../models/catalogue';
 import { azure } from './azure';
 import { BASE_URL_HINT, FULL_HTTP_URL } from './baseUrl';
 import { litellm } from './litellm';
+import { OPTION_LABELS, takenLabels, withModelOptions } from './modelOptions';
 import { newapi } from './newapi';
 import { openai } from './openai';
 import { openrouter } from './openrouter';
@@ -168,39 +169,47 @@ export function checkCreate(
 			description: 'Set Duration (and Size) to what the model makes. If your server knows better, give the value by expression: the node refuses only what the model is documented not to make.',
 		});
 	}
-	const extra = Object.keys(fields.extras ?? {})[0] as keyof ModelExtras | undefined;
-	if (extra && !SERVERS[dialect.server].takesModelExtras) {
-		throw new NodeOperationError(ctx.getNode(), `${dialect.name} takes no "${EXTRA_LABELS[extra]}" option`, {
-			itemIndex,
-			description: `Remove "${EXTRA_LABELS[extra]}" from the options, or send the server's own field for it in Additional Body Fields.`,
-		});
-	}
+	checkModelOptions(ctx, itemIndex, dialect, fields.model, fields.extras ?? {});
 }
 
-const EXTRA_LABELS: Record<keyof ModelExtras, string> = {
-	generateAudio: 'Generate Audio',
-	seed: 'Seed',
-	lastFrameUrl: 'Last Frame URL',
-	referenceImageUrls: 'Reference Image URLs',
-	providerRouting: 'Provider Routing',
-	callbackUrl: 'Callback URL',
-};
+/** Refuses a model option the server (or the vendor behind it) does not take for this model, naming those it does. */
+function checkModelOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect, model: string, extras: ModelExtras): void {
+	const set = (Object.keys(extras) as Array<keyof ModelExtras>).filter((key) => extras[key] !== undefined);
+	if (!set.length) return;
+	const spelling = SERVERS[dialect.server].modelOptions?.(dialect, model);
+	const refused = set.find((key) => !spelling?.[key]);
+	if (!refused) return;
+	const name = dialect.provider ? `${dialect.name} with provider ${dialect.provider}` : dialect.name;
+	const label = OPTION_LABELS[refused];
+	const taken = takenLabels(spelling);
+	throw new NodeOperationError(ctx.getNode(), `${name} takes no "${label}" option for the model ${model}`, {
+		itemIndex,
+		description: `${taken ? `For this model it takes ${taken}.` : 'It takes no model options for this model.'} Remove "${label}" from the options, or send the vendor's own field for it in Additional Body Fields.`,
+	});
+}
 
-/** Whether the server takes multipart uploads on create; OpenRouter takes JSON only. */
-export function takesMultipart(dialect: Dialect): boolean {
-	return SERVERS[dialect.server].createForm !== undefined;
+/** Whether the server takes multipart uploads on create for this model; OpenRouter takes JSON only. */
+export function takesMultipart(dialect: Dialect, model = ''): boolean {
+	const definition = SERVERS[dialect.server];
+	return definition.createForm !== undefined && (definition.multipart?.(dialect, model) ?? true);
 }
 
 /** The JSON body of a create request in the server's spelling. */
 export function createJson(dialect: Dialect, fields: CreateFields, reference?: ImageReference): IDataObject {
-	return SERVERS[dialect.server].createJson(fields, reference, dialect);
+	const definition = SERVERS[dialect.server];
+	return withModelOptions(definition.createJson(fields, reference, dialect), fields.extras, definition.modelOptions?.(dialect, fields.model));
 }
 
 /** The same body as multipart form fields, for requests that carry a file (never JSON-only servers). */
 export function createForm(dialect: Dialect, fields: CreateFields): FormData {
 	const definition = SERVERS[dialect.server];
 	if (!definition.createForm) throw new Error(`${definition.name} takes JSON only`);
-	return definition.createForm(fields);
+	const form = definition.createForm(fields);
+	// Model options as form fields: text as it is, anything else as JSON (how multipart carries them).
+	for (const [key, value] of Object.entries(withModelOptions({}, fields.extras, definition.modelOptions?.(dialect, fields.model)))) {
+		form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+	}
+	return form;
 }
 
 /** Whether a finished video may carry its result as a URL instead of (or besides) /content. */
@@ -209,9 +218,9 @@ export function mayCarryResultUrl(dialect: Dialect): boolean {
 }
 
 /** Whether a first frame given as a URL must be fetched by the node and uploaded as a file. */
-export function uploadsImageUrls(dialect: Dialect): boolean {
+export function uploadsImageUrls(dialect: Dialect, model = ''): boolean {
 	const { imageUrl } = SERVERS[dialect.server];
-	return (typeof imageUrl === 'function' ? imageUrl(dialect) : imageUrl) === 'upload';
+	return (typeof imageUrl === 'function' ? imageUrl(dialect, model) : imageUrl) === 'upload';
 }
 
 /** The body of a remix, in the server's spelling. */

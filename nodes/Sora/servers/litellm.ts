@@ -12,6 +12,7 @@
  *   input_reference"), which fal fetches itself: image URLs go in the JSON body as they are, files are refused.
  */
 import { contractForm, contractJson, promptOnly } from './openai';
+import type { OptionSpelling } from './modelOptions';
 import type { Dialect, Feature, ServerDefinition } from './types';
 
 /** Providers whose video routes LiteLLM passes through whole (litellm/llms/{openai,azure}/videos). */
@@ -20,6 +21,29 @@ const FULL_PROVIDERS = ['openai', 'azure'];
 /** Providers that take the first frame only as a URL string, fetched by the provider itself. */
 const URL_ONLY_PROVIDERS = ['fal_ai'];
 const takesUrlOnly = (dialect: Dialect) => URL_ONLY_PROVIDERS.includes((dialect.provider ?? '').toLowerCase());
+
+/**
+ * The model options each provider takes. The proxy hands unknown body fields to the provider's map_openai_params
+ * (litellm/videos/main.py, videos/utils.py); what survives, and under which name, is the provider's:
+ * - fal_ai passes every unknown field to fal verbatim (fal_ai/videos/transformation.py); fal's Kling endpoints name a
+ *   negative prompt `negative_prompt` (fal-ai/kling-video llms.txt schemas). Other fal fields differ per model.
+ * - gemini builds Veo's `parameters` through GeminiVideoGenerationParameters, which keeps `negativePrompt` and drops
+ *   `seed` and `generateAudio` (types/llms/gemini.py); its lastFrame/referenceImages want Veo image objects, not URLs.
+ * - vertex_ai keeps only what is in `extra_body`, which goes into Veo's `parameters` as it is
+ *   (vertex_ai/videos/transformation.py).
+ * - volcengine (Seedance on Ark) passes `seed` and `generate_audio` through (volcengine/videos/transformation.py).
+ * - openai and azure forward to a Videos API that has none of them.
+ */
+const PROVIDER_OPTIONS: Record<string, OptionSpelling> = {
+	fal_ai: { negativePrompt: (text) => ({ negative_prompt: text }) },
+	gemini: { negativePrompt: (text) => ({ negativePrompt: text }) },
+	vertex_ai: {
+		negativePrompt: (text) => ({ extra_body: { negativePrompt: text } }),
+		seed: (seed) => ({ extra_body: { seed } }),
+		generateAudio: (on) => ({ extra_body: { generateAudio: on } }),
+	},
+	volcengine: { seed: (seed) => ({ seed }), generateAudio: (on) => ({ generate_audio: on }) },
+};
 
 /** Its list passes the upstream objects on without their prompts, so a prompt filter cannot match. */
 const ALWAYS_LACKS: Feature[] = ['delete', 'thumbnail', 'spritesheet', 'fileId', 'listPrompts'];
@@ -41,6 +65,7 @@ export const litellm: ServerDefinition = {
 		return body;
 	},
 	createForm: contractForm,
+	modelOptions: (dialect) => PROVIDER_OPTIONS[(dialect.provider ?? '').toLowerCase()],
 	remixBody: promptOnly,
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,

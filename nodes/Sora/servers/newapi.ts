@@ -5,14 +5,20 @@
  * - `TaskSubmitReq` reads `seconds` (a string; a number is a 400 `invalid_json`). No `duration`: the Sora
  *   channel forwards the body to its upstream unchanged (relay/channel/task/sora/adaptor.go), which refuses
  *   fields the contract does not have.
- * - `input_reference` is a Go string (an object is a 400 `invalid_json`), and the Sora channel passes a string
- *   on to an upstream that wants a file or an object; an uploaded file works on every channel, so the node
- *   fetches an image URL and uploads it.
- * - Options of non-Sora channels travel in `metadata`; other top-level extras are dropped.
+ * - Sora channels (model ids nobody recognises as another vendor's) forward the body unchanged to an upstream that
+ *   wants the first frame as a file: image URLs are fetched and uploaded, multipart as the contract has it.
+ * - Every other video channel validates with ValidateBasicTaskRequest (relay/common/relay_utils.go), which IGNORES
+ *   uploaded files: its adaptor reads the first frame from `image` (Kling: only there) or `images`, as a URL or
+ *   Base64. So for those models the node sends JSON, the image URL as it is (the vendor fetches it) and a binary
+ *   image as Base64 — bare for Kling, whose API refuses a data: prefix, a data: URL for the others.
+ * - Options of non-Sora channels travel in `metadata`, unmarshalled over the vendor's request (each adaptor's own
+ *   field names, below); other top-level extras are dropped.
  * - Remix on non-Sora channels needs the `model`.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { mergeInto } from './modelOptions';
+import type { OptionSpelling } from './modelOptions';
 import { contractForm } from './openai';
 import type { ServerDefinition } from './types';
 
@@ -39,31 +45,99 @@ function splitOptions(additional: IDataObject): { top: IDataObject; metadata: ID
  * contract's body, which every Sora channel takes.
  */
 const VENDOR_FAMILIES = /(^|\/)(kling|veo|wan|seedance|doubao|dreamina|jimeng|vidu|hailuo|minimax|gen4|grok|pixverse|ltx)/i;
-const wantsDuration = (model: string) => VENDOR_FAMILIES.test(model.trim());
+const vendorOf = (model: string): string | undefined => VENDOR_FAMILIES.exec(model.trim())?.[2].toLowerCase();
+
+/**
+ * Where each vendor's adaptor reads the model options: `metadata` is marshalled and unmarshalled over its request
+ * struct, so the keys are that struct's JSON names (QuantumNous/new-api relay/channel/task/…).
+ */
+const meta = (fields: IDataObject) => ({ metadata: fields });
+function vendorOptions(family: string | undefined): OptionSpelling | undefined {
+	switch (family) {
+		// kling/adaptor.go requestPayload: negative_prompt, sound ("on"/"off", v2.6 and later), image_tail (last frame).
+		case 'kling':
+			return {
+				negativePrompt: (text) => meta({ negative_prompt: text }),
+				generateAudio: (on) => meta({ sound: on ? 'on' : 'off' }),
+				lastFrameUrl: (url) => meta({ image_tail: url }),
+			};
+		// gemini/dto.go VeoParameters (the Vertex channel uses the same): negativePrompt, seed, generateAudio; its
+		// lastFrame and referenceImages are still TODOs there.
+		case 'veo':
+			return {
+				negativePrompt: (text) => meta({ negativePrompt: text }),
+				seed: (seed) => meta({ seed }),
+				generateAudio: (on) => meta({ generateAudio: on }),
+			};
+		// doubao/adaptor.go requestPayload (Seedance): seed, generate_audio.
+		case 'seedance':
+		case 'doubao':
+		case 'dreamina':
+			return { seed: (seed) => meta({ seed }), generateAudio: (on) => meta({ generate_audio: on }) };
+		// vidu/adaptor.go requestPayload: seed.
+		case 'vidu':
+			return { seed: (seed) => meta({ seed }) };
+		// hailuo/models.go VideoRequest: last_frame_image.
+		case 'hailuo':
+		case 'minimax':
+			return { lastFrameUrl: (url) => meta({ last_frame_image: url }) };
+		// ali/adaptor.go: metadata over the whole AliVideoRequest, so input.* and parameters.* nest.
+		case 'wan':
+			return {
+				negativePrompt: (text) => meta({ input: { negative_prompt: text } }),
+				seed: (seed) => meta({ parameters: { seed } }),
+				generateAudio: (on) => meta({ parameters: { audio: on } }),
+				lastFrameUrl: (url) => meta({ input: { last_frame_url: url } }),
+			};
+		default:
+			return undefined;
+	}
+}
+
+/**
+ * The first frame for a vendor channel: `image` (Kling reads nothing else; the others take `image` as images[0]) and
+ * `input_reference` (the Ali channel's img_url); Hailuo only in metadata.first_frame_image (hailuo/models.go). A
+ * binary image arrives here as a data: URL: Kling wants the bare Base64 ("do not add any prefix such as
+ * data:image/png;base64," — Kling's image2video reference, as new-api resellers mirror it).
+ */
+function vendorImage(family: string, url: string): IDataObject {
+	const image = family === 'kling' && url.startsWith('data:') ? url.slice(url.indexOf(',') + 1) : url;
+	if (family === 'hailuo' || family === 'minimax') return { metadata: { first_frame_image: image } };
+	return { image, input_reference: image };
+}
 
 export const newapi: ServerDefinition = {
 	name: 'The new-api gateway',
 	lacks: () => ['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
-	imageUrl: 'upload',
-	createJson: (fields) => {
+	// Vendors fetch a URL themselves, except the Gemini/Vertex (Veo) channel, which takes images[0] only as a data: URL
+	// or Base64 ("TODO: support downloading HTTP URL images", relay/channel/task/gemini/image.go): fetched and inlined.
+	imageUrl: (dialect, model) => {
+		const family = vendorOf(model);
+		return family && family !== 'veo' ? 'json' : 'upload';
+	},
+	multipart: (dialect, model) => !vendorOf(model),
+	createJson: (fields, reference) => {
 		const { top, metadata } = splitOptions(fields.additional);
-		return {
+		const family = vendorOf(fields.model);
+		const body: IDataObject = {
 			prompt: fields.prompt,
 			model: fields.model,
 			seconds: String(fields.seconds),
-			...(wantsDuration(fields.model) ? { duration: fields.seconds } : {}),
+			...(family ? { duration: fields.seconds } : {}),
 			size: fields.size,
 			...top,
 			...(Object.keys(metadata).length ? { metadata } : {}),
 		};
+		return family && reference?.image_url ? mergeInto(body, vendorImage(family, reference.image_url)) : body;
 	},
+	// Sora channels only (vendor channels get JSON): the body as the contract spells it, extras in `metadata`.
 	createForm: (fields) => {
 		const { top, metadata } = splitOptions(fields.additional);
-		const duration = wantsDuration(fields.model) && top.duration === undefined ? { duration: String(fields.seconds) } : {};
-		const form = contractForm({ ...fields, characters: [], additional: { ...duration, ...top } });
+		const form = contractForm({ ...fields, characters: [], additional: top });
 		if (Object.keys(metadata).length) form.append('metadata', JSON.stringify(metadata));
 		return form;
 	},
+	modelOptions: (dialect, model) => vendorOptions(vendorOf(model)),
 	remixBody: (prompt, source) => ({ prompt, ...(source.model ? { model: source.model } : {}) }),
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: true,

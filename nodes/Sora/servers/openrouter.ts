@@ -13,6 +13,9 @@ const SIZES: Record<string, { resolution: string; aspect_ratio: string }> = {
 	'1080x1920': { resolution: '1080p', aspect_ratio: '9:16' },
 };
 
+/** One entry of `frame_images`. */
+const frame = (url: string, frameType: string) => ({ type: 'image_url', image_url: { url }, frame_type: frameType });
+
 export const openrouter: ServerDefinition = {
 	name: 'OpenRouter',
 	lacks: () => ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
@@ -26,30 +29,26 @@ export const openrouter: ServerDefinition = {
 					description:
 						'Set Size to 1280x720, 720x1280, 1920x1080 or 1080x1920 (the model decides which of them it offers), and use an image of that size.',
 				},
-	takesModelExtras: true,
-	createJson: (fields, reference) => {
-		const { extras } = fields;
-		const frame = (url: string, frameType: string) => ({ type: 'image_url', image_url: { url }, frame_type: frameType });
-		const frames = [
-			...(reference?.image_url ? [frame(reference.image_url, 'first_frame')] : []),
-			...(extras.lastFrameUrl ? [frame(extras.lastFrameUrl, 'last_frame')] : []),
-		];
-		return {
-			prompt: fields.prompt,
-			model: fields.model,
-			duration: fields.seconds,
-			...SIZES[fields.size],
-			...(frames.length ? { frame_images: frames } : {}),
-			...(extras.referenceImageUrls?.length
-				? { input_references: extras.referenceImageUrls.map((url) => ({ type: 'image_url', image_url: { url } })) }
-				: {}),
-			...(extras.generateAudio !== undefined ? { generate_audio: extras.generateAudio } : {}),
-			...(extras.seed !== undefined ? { seed: extras.seed } : {}),
-			...(extras.providerRouting ? { provider: extras.providerRouting } : {}),
-			...(extras.callbackUrl ? { callback_url: extras.callbackUrl } : {}),
-			...fields.additional,
-		};
-	},
+	createJson: (fields, reference) => ({
+		prompt: fields.prompt,
+		model: fields.model,
+		duration: fields.seconds,
+		...SIZES[fields.size],
+		...(reference?.image_url ? { frame_images: [frame(reference.image_url, 'first_frame')] } : {}),
+		...fields.additional,
+	}),
+	// The video guide's normalised fields, the same for every model (the model decides which it honours). A negative
+	// prompt is no such field: OpenRouter passes it only as a provider option, keyed by provider slug
+	// (cookbook/video-generation/provider-specific-video-options.mdx: provider.options["google-vertex"].parameters
+	// .negativePrompt), so it is refused here and can go in Additional Body Fields as that object.
+	modelOptions: () => ({
+		lastFrameUrl: (url) => ({ frame_images: [frame(url, 'last_frame')] }),
+		referenceImageUrls: (urls) => ({ input_references: urls.map((url) => ({ type: 'image_url', image_url: { url } })) }),
+		generateAudio: (on) => ({ generate_audio: on }),
+		seed: (seed) => ({ seed }),
+		providerRouting: (routing) => ({ provider: routing }),
+		callbackUrl: (url) => ({ callback_url: url }),
+	}),
 	remixBody: (prompt) => ({ prompt }),
 	assetQuery: () => ({ index: 0 }),
 	mayCarryResultUrl: true,

@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ModelListShape } from '../api/schemas';
+import type { OptionSpelling } from './modelOptions';
 
 export type ServerPreset = 'openai' | 'azure' | 'litellm' | 'openrouter' | 'newapi';
 
@@ -33,8 +34,9 @@ export type Feature =
 	| 'imageFile'
 	| 'listPrompts';
 
-/** Options beyond the contract that some servers' models take (OpenRouter's video API). */
+/** Options beyond the contract that some servers' models take, each server spelling them its own way (./modelOptions). */
 export interface ModelExtras {
+	negativePrompt?: string;
 	generateAudio?: boolean;
 	seed?: number;
 	lastFrameUrl?: string;
@@ -71,8 +73,11 @@ export interface ServerDefinition {
 	name: string;
 	/** What the server lacks; LiteLLM's answer depends on the provider behind it. */
 	lacks(dialect: Dialect): readonly Feature[];
-	/** Whether the server takes the model options of ModelExtras. */
-	takesModelExtras?: boolean;
+	/**
+	 * Which model options (ModelExtras) the server takes for this model, and where each goes in the JSON body;
+	 * undefined or absent options are refused before paying. createJson merges them in (withModelOptions).
+	 */
+	modelOptions?(dialect: Dialect, model: string): OptionSpelling | undefined;
 	/** How a refusal names the server, when that depends on more than the preset. */
 	nameFor?(dialect: Dialect, feature: Feature): string;
 	/** A duration the server cannot make, refused before paying. */
@@ -83,7 +88,12 @@ export interface ServerDefinition {
 	 * How the server takes a first frame given as a URL: in the JSON body (as the server spells it),
 	 * or only as an uploaded file, which the node then fetches and uploads itself.
 	 */
-	imageUrl: 'json' | 'upload' | ((dialect: Dialect) => 'json' | 'upload');
+	imageUrl: 'json' | 'upload' | ((dialect: Dialect, model: string) => 'json' | 'upload');
+	/**
+	 * Whether a create that carries a file goes as multipart (the default where createForm exists); false sends a
+	 * binary first frame inside the JSON body (as a data: URL the server's createJson may respell).
+	 */
+	multipart?(dialect: Dialect, model: string): boolean;
 	/** The JSON body of a create request. */
 	createJson(fields: CreateFields, reference: ImageReference | undefined, dialect: Dialect): IDataObject;
 	/** The same body as multipart form fields, for requests that carry a file; absent on JSON-only servers. */

@@ -222,6 +222,9 @@ module.exports = function litellm(sh) {
     // when it is one of the contract's 16:9 or 9:16 sizes, else 720p in the aspect ratio.
     const size = m && ['1280x720', '720x1280', '1920x1080', '1080x1920'].includes(m[0]) ? m[0] : { '16:9': '1280x720', '9:16': '720x1280' }[aspect];
     if (!size) throw unmapped(`the emulator renders 16:9 and 9:16 only, not ${aspect}`);
+    // What fal received beyond what LiteLLM maps (negative_prompt, cfg_scale, …), for tests to read.
+    const MAPPED = ['prompt', 'model', 'seconds', 'size', 'input_reference', 'image_url', 'user'];
+    sh.stats.lastVendorOptions = Object.fromEntries(Object.entries(f).filter(([k]) => !MAPPED.includes(k)));
     // Only the image-to-video endpoint reads an image (fal ignores fields its schema does not have).
     const out = { prompt: f.prompt, model, seconds: duration, size };
     if (imageToVideo) out.input_reference = { image_url: url };

@@ -140,24 +140,56 @@ module.exports = function newapi(sh) {
    * kling/adaptor.go convertToRequestPayload: duration = TaskSubmitReq.duration (an int; 0 → 5) — `seconds` is not
    * read; metadata is unmarshalled over the payload (so metadata.duration, a string, wins); aspect ratio from size.
    * Kling's API takes duration "5" or "10"; anything else comes back with a non-zero code, which DoResponse turns
-   * into a 400 task_failed with Kling's message.
+   * into a 400 task_failed with Kling's message. The first frame is `image` only (TaskSubmitReq.Image, or
+   * metadata.image): `input_reference` and `images` are not read. Multipart (relay_utils.go
+   * validateMultipartTaskRequest, which ValidateBasicTaskRequest uses): duration from the `seconds` field, `image` a
+   * form value, every unknown form field a metadata entry (numbers parsed), and uploaded FILES IGNORED — a
+   * binary first frame sent as a file never reaches Kling.
    */
   function klingBody(parsed) {
     const f = parsed.fields;
-    const meta = f.metadata && typeof f.metadata === 'object' ? f.metadata : {};
-    const duration = meta.duration !== undefined ? String(meta.duration) : String(durationOf(f.duration) || 5);
+    let meta = {};
+    let durationIn = f.duration;
+    if (parsed.kind === 'multipart') {
+      const KNOWN = ['prompt', 'model', 'mode', 'image', 'images', 'size', 'duration', 'input_reference'];
+      for (const [k, v] of Object.entries(f)) {
+        if (KNOWN.includes(k) || typeof v !== 'string') continue;
+        meta[k] = /^-?\d+$/.test(v) ? Number(v) : /^-?\d*\.\d+$/.test(v) ? Number(v) : v;
+      }
+      durationIn = /^\d+$/.test(String(f.seconds ?? '')) ? Number(f.seconds) : 0;
+      delete parsed.files.input_reference;
+    } else if (f.metadata && typeof f.metadata === 'object') {
+      meta = f.metadata;
+    } else if (typeof f.metadata === 'string' && f.metadata) {
+      try { meta = JSON.parse(f.metadata); } catch { throw taskError(400, 'invalid_json', 'invalid character in metadata'); }
+    }
+    const duration = meta.duration !== undefined ? String(meta.duration) : String(durationOf(durationIn) || 5);
     if (!['5', '10'].includes(duration)) throw taskError(400, 'task_failed', `duration must be 5 or 10, got ${duration}`);
     const aspect = meta.aspect_ratio || KLING_ASPECT[f.size] || '1:1';
     // The emulator renders the contract's sizes only: Kling's 1:1 has no picture here.
     if (!KLING_SIZE[aspect]) throw taskError(400, 'task_failed', `the emulator renders 16:9 and 9:16 only, not ${aspect}`);
-    const image = f.image || (Array.isArray(f.images) ? f.images[0] : undefined);
+    const image = typeof meta.image === 'string' && meta.image ? meta.image : f.image;
     const out = { prompt: f.prompt, model: f.model, seconds: duration, size: KLING_SIZE[aspect] };
-    if (typeof image === 'string' && image) out.input_reference = { image_url: image };
+    if (typeof image === 'string' && image) out.input_reference = { image_url: klingImage(image) };
+    // What Kling received beyond the contract (negative_prompt, sound, image_tail, cfg_scale, …), for tests to read.
+    sh.stats.lastVendorOptions = Object.fromEntries(Object.entries(meta).filter(([k]) => !['duration', 'aspect_ratio', 'image'].includes(k)));
     parsed.fields = out;
-    parsed.names = Object.keys(out).concat(parsed.files.input_reference ? ['input_reference'] : []);
+    parsed.names = Object.keys(out);
     parsed.secondsValues = ['5', '10'];
     parsed.gatewayImage = true;
     return parsed;
+  }
+  /**
+   * Kling's `image` (and `image_tail`): "image Base64 encoding or image URL … do not add any prefix such as
+   * data:image/png;base64," (Kling's image2video reference, as mirrored at
+   * docs.powertokens.ai/en/zmodelVideo/kling/kling-v2-1-master-image2video; the refusal's wording is ours).
+   */
+  function klingImage(image) {
+    if (/^https?:\/\//i.test(image)) return image;
+    if (/^data:/i.test(image)) throw taskError(400, 'task_failed', 'image: Base64 must not carry a data: prefix');
+    const head = Buffer.from(image.slice(0, 16), 'base64');
+    const mime = head[0] === 0x89 ? 'image/png' : head[0] === 0xff ? 'image/jpeg' : 'image/webp';
+    return `data:${mime};base64,${image}`;
   }
 
   /** kling/adaptor.go GetModelList: the models a Kling channel serves. */

@@ -157,7 +157,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 
 	/** A first frame the server takes as an uploaded file (multipart), or JSON-only servers as a data: URL. */
 	const submitImage = async (image: Buffer, info: ImageInfo, fileName: string | undefined) => {
-		if (!takesMultipart(dialect)) {
+		if (!takesMultipart(dialect, request.model)) {
 			return await submit(createJson(dialect, request, { image_url: `data:${info.mimeType};base64,${image.toString('base64')}` }));
 		}
 		const form = createForm(dialect, request);
@@ -180,7 +180,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		// Servers that take the first frame only as a file (Azure, LiteLLM, new-api) get it fetched and uploaded by
 		// the node, which can read http:// too; the others fetch it themselves, over https only (OpenRouter says
 		// so; OpenAI's contract likewise).
-		const upload = uploadsImageUrls(dialect);
+		const upload = uploadsImageUrls(dialect, request.model);
 		if (!upload && /^http:\/\//i.test(url)) {
 			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is an http:// URL; ${dialect.name} fetches the first frame over https:// only`, 'Use the https:// address of the image, or fetch it with HTTP Request and use Image Source "Binary Field".');
 		}
