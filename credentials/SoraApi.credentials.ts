@@ -155,7 +155,7 @@ export class SoraApi implements ICredentialType {
 			default: '',
 			placeholder: 'openai',
 			description:
-				'The provider your video models run on (openai, azure, gemini, vertex_ai, fal_ai, …). It decides what LiteLLM can do: behind openai or azure everything but Delete (listing needs the provider named here); behind other providers (Veo, Kling on fal.ai and the rest) only Text and Image to Video, Get and Download (fal_ai takes the first frame only as an image URL).',
+				'The provider your video models run on (openai, azure, gemini, vertex_ai, fal_ai, …). It decides what LiteLLM can do: behind openai or azure everything but Delete (listing needs the provider named here); behind other providers (Veo, Kling on fal.ai and the rest) only Text and Image to Video, Get and Download.',
 			displayOptions: { show: { server: ['litellm'] } },
 		},
 		{

@@ -62,8 +62,8 @@ function dialectMode(dialect) {
 	// Veo's own 6 s (4/6/8 s; 1080p only at 8): the clip a Sora-only node could not ask for.
 	if (provider === 'gemini') return { preset, provider, model: 'veo-3.1-generate-preview', seconds: '6' };
 	// Kling 2.5 Turbo on fal.ai as the proxy's model list names it (litellm/llms/fal_ai/videos/transformation.py); Kling's
-	// own 5 s (5 or 10 s).
-	if (provider === 'fal_ai') return { preset, provider, model: 'kling-v2-5-turbo', seconds: '5' };
+	// own 5 s (5 or 10 s). fal serves text and image to video as separate endpoints: Image to Video uses the second.
+	if (provider === 'fal_ai') return { preset, provider, model: 'kling-v2-5-turbo', imageModel: 'kling-v2-5-turbo-i2v', seconds: '5' };
 	return { preset, provider: provider ?? '' };
 }
 /** Examples the dialect modes repeat (05 adds nothing server-specific to 01: it only posts the MP4 on). */
@@ -87,8 +87,6 @@ const SERVER_TABLE = {
 		// its list needs a named provider (the custom-llm-provider header) in any case.
 		fullProviders: ['openai', 'azure'],
 		lacksBehindOthers: ['list', 'remix', 'edit', 'extend', 'characters'],
-		// Providers that take the first frame only as a URL string (fal_ai: "fal.ai needs a public image URL").
-		urlOnlyProviders: ['fal_ai'],
 		listNeedsProvider: true,
 	},
 	newapi: { name: 'The new-api gateway', lacks: ['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'] },
@@ -108,7 +106,6 @@ const LACK_WORDS = {
 	thumbnail: 'serves no thumbnails',
 	spritesheet: 'serves no spritesheets',
 	fileId: 'takes no file IDs',
-	imageFile: 'takes the first frame only as a public image URL, not as a file',
 	listPrompts: 'shows no prompts in its video list (the trigger example filters by prompt)',
 };
 /** Operations that need a feature (OPERATION_FEATURES in nodes/Sora/servers/index.ts). */
@@ -342,9 +339,7 @@ function serverName({ server, provider }, feature) {
 function lacks({ server, provider }) {
 	const entry = SERVER_TABLE[server];
 	const full = !provider || !entry.fullProviders || entry.fullProviders.includes(provider.toLowerCase());
-	if (full) return entry.lacks;
-	const urlOnly = (entry.urlOnlyProviders ?? []).includes(provider.toLowerCase()) ? ['imageFile'] : [];
-	return [...entry.lacks, ...entry.lacksBehindOthers, ...urlOnly];
+	return full ? entry.lacks : [...entry.lacks, ...entry.lacksBehindOthers];
 }
 
 /** The features a workflow's Sora nodes need beyond create, get and /content. */
@@ -359,7 +354,6 @@ function featuresNeeded(workflow) {
 		const need = OPERATION_NEEDS[`${resource}.${p.operation ?? (resource === 'video' ? 'textToVideo' : 'create')}`];
 		if (need) needs.add(need);
 		if (p.characters?.character?.length) needs.add('characters');
-		if (p.operation === 'imageToVideo' && (p.imageSource ?? 'binary') === 'binary') needs.add('imageFile');
 		if (p.options?.downloadThumbnail) needs.add('thumbnail');
 		if (p.operation === 'download' && ['thumbnail', 'spritesheet'].includes(p.variant)) needs.add(p.variant);
 	}
@@ -604,8 +598,11 @@ function dialectCopies(dialect, credential, exampleServerUrl, only, model) {
 		copy.baseId = copy.workflow.id;
 		copy.workflow.id = `${copy.baseId}${DIALECT_SUFFIX[dialect]}`;
 		copy.workflow.name = `${copy.workflow.name} [${dialect}]`;
-		const { seconds } = dialectMode(dialect);
+		const { seconds, imageModel } = dialectMode(dialect);
 		if (seconds) overrideClip(copy.workflow, { seconds });
+		for (const node of copy.workflow.nodes) {
+			if (imageModel && node.parameters?.operation === 'imageToVideo') node.parameters.model = { __rl: true, mode: 'id', value: imageModel };
+		}
 		for (const node of copy.workflow.nodes) {
 			if (node.credentials?.soraApi) node.credentials.soraApi = { id: credential.id, name: credential.name };
 		}

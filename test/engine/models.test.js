@@ -182,7 +182,7 @@ describe('LiteLLM with Kling on fal.ai behind it (provider fal_ai)', () => {
 		expect(requests(server.emulator)).toBe(before);
 	});
 
-	test('Image to Video: an image URL goes to fal as it is; a binary image is refused before any request', async () => {
+	test('Image to Video: an image URL goes to fal as it is, a binary image as a data: URL (fal takes no file)', async () => {
 		const { image } = require('../fixtures/media');
 		const url = `data:image/png;base64,${image('png', 1280, 720).toString('base64')}`;
 		const fromUrl = await runSora(server.credentials, { ...clip('kling-v2-5-turbo-i2v', 5, '1280x720'), operation: 'imageToVideo', imageSource: 'url', imageUrl: url });
@@ -192,15 +192,21 @@ describe('LiteLLM with Kling on fal.ai behind it (provider fal_ai)', () => {
 		const job = server.emulator.jobs().find((j) => server.emulator.dialect.wireId(j.id) === fromUrl.items[0].json.id);
 		expect(job.input_digest).toMatch(/^[0-9a-f]{64}$/);
 
-		const before = requests(server.emulator);
+		const png = image('png', 720, 1280);
 		const fromFile = await runSora(
 			server.credentials,
-			{ ...clip('kling-v2-5-turbo-i2v', 5, '1280x720'), operation: 'imageToVideo', imageSource: 'binary', binaryPropertyName: 'data' },
-			{ inputItems: [{ json: {}, binary: { data: { buffer: image('png', 1280, 720), mimeType: 'image/png', fileName: 'frame.png' } } }] },
+			{ ...clip('kling-v2-5-turbo-i2v', 10, '720x1280'), operation: 'imageToVideo', imageSource: 'binary', binaryPropertyName: 'data' },
+			{ inputItems: [{ json: {}, binary: { data: { buffer: png, mimeType: 'image/png', fileName: 'frame.png' } } }] },
 		);
-		expect(fromFile.error.message).toBe('LiteLLM proxy with provider fal_ai takes the first frame only as a public image URL, not as a file');
-		expect(fromFile.error.description).toContain('Set Image Source to "URL"');
-		expect(requests(server.emulator)).toBe(before);
+		expect(fromFile.error).toBeUndefined();
+		const made = server.emulator.jobs().find((j) => server.emulator.dialect.wireId(j.id) === fromFile.items[0].json.id);
+		expect(made.input_digest).toBe(require('node:crypto').createHash('sha256').update(png).digest('hex'));
+		expect(probe(await harness.readBinary(fromFile.items[0].binary.data))).toMatchObject({ width: 720, height: 1280 });
+	});
+
+	test('a model the proxy does not serve: its 400 in the item error, no job', async () => {
+		const result = await runSora(server.credentials, clip('kling-v9-imaginary', 5, '1280x720'));
+		expect(result.error.message).toContain('Invalid model name passed in model=kling-v9-imaginary');
 	});
 });
 
@@ -230,6 +236,27 @@ describe('model options and first frames reach the vendor behind the gateway', (
 			expect(probe(await harness.readBinary(result.items[0].binary.data)).seconds).toBeCloseTo(5, 0);
 		} finally {
 			await server.emulator.close();
+		}
+	});
+
+	test('new-api Kling channel: an http:// image URL is fetched by the node and sent inline (https ones go as they are)', async () => {
+		const http = require('node:http');
+		const png = image('png', 720, 1280);
+		const images = http.createServer((req, res) => {
+			res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+			res.end(png);
+		});
+		await new Promise((resolve) => images.listen(0, '127.0.0.1', resolve));
+		const server = await start('newapi', { channel: 'kling', sweepMs: 100 });
+		try {
+			const url = `http://127.0.0.1:${images.address().port}/first.png`;
+			const result = await runSora(server.credentials, { ...clip('kling-v2-6', 5, '720x1280'), operation: 'imageToVideo', imageSource: 'url', imageUrl: url });
+			expect(result.error).toBeUndefined();
+			const job = server.emulator.jobs().find((j) => server.emulator.dialect.wireId(j.id) === result.items[0].json.id);
+			expect(job.input_digest).toBe(require('node:crypto').createHash('sha256').update(png).digest('hex'));
+		} finally {
+			await server.emulator.close();
+			await new Promise((resolve) => images.close(resolve));
 		}
 	});
 

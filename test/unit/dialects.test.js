@@ -151,19 +151,31 @@ describe('create bodies per dialect', () => {
 			input: { negative_prompt: 'blur', last_frame_url: 'https://x/l.png' },
 			parameters: { seed: 3, audio: true },
 		});
-		// Additional Body Fields and options share the one metadata object.
+		// Additional Body Fields and options share the one metadata object; the user's own fields win.
 		const both = dialects.createJson(dialect('newapi'), { ...fields, model: 'kling-v2-6', additional: { cfg_scale: 0.7 }, extras: { negativePrompt: 'blur' } });
 		expect(both.metadata).toEqual({ cfg_scale: 0.7, negative_prompt: 'blur' });
+		const own = dialects.createJson(dialect('newapi'), { ...fields, model: 'kling-v2-6', additional: { metadata: { negative_prompt: 'mine' } }, extras: { negativePrompt: 'option' } });
+		expect(own.metadata).toEqual({ negative_prompt: 'mine' });
 
 		const node = { getNode: () => ({ name: 'Sora' }) };
 		const check = (model, extras) => () => dialects.checkCreate(node, 0, dialect('newapi'), { model, seconds: 5, size: '1280x720', characters: [], extras });
 		expect(check('kling-v2-6', { negativePrompt: 'x', lastFrameUrl: 'https://x/l.png' })).not.toThrow();
 		expect(check('kling-v2-6', { seed: 1 })).toThrow('The new-api gateway takes no "Seed" option for the model kling-v2-6');
-		try {
-			check('kling-v2-6', { seed: 1 })();
-		} catch (error) {
-			expect(error.description).toBe('For this model it takes "Negative Prompt", "Generate Audio" and "Last Frame URL". Remove "Seed" from the options, or send the vendor\'s own field for it in Additional Body Fields.');
-		}
+		const refusal = (() => {
+			try {
+				check('kling-v2-6', { seed: 1 })();
+			} catch (error) {
+				return error;
+			}
+		})();
+		expect(refusal.description).toBe('For this model it takes "Negative Prompt", "Generate Audio" and "Last Frame URL". Remove "Seed" from the options, or send the vendor\'s own field for it in Additional Body Fields.');
+		// Kling's `sound` is for v2.6 and later (kling/adaptor.go).
+		expect(check('kling-v2-1-master', { generateAudio: true })).toThrow('takes no "Generate Audio" option for the model kling-v2-1-master');
+		// MiniMax's own ids (hailuo/constants.go) and Ali's happyhorse models are vendor channels too.
+		expect(dialects.takesMultipart(dialect('newapi'), 'I2V-01-live')).toBe(false);
+		expect(body('T2V-01-Director', { lastFrameUrl: 'https://x/l.png' }).metadata).toEqual({ last_frame_image: 'https://x/l.png' });
+		expect(dialects.takesMultipart(dialect('newapi'), 'happyhorse-1.1-r2v')).toBe(false);
+		expect(dialects.takesMultipart(dialect('newapi'), 'openai/sora-2')).toBe(true);
 		expect(check('sora-2', { negativePrompt: 'x' })).toThrow('The new-api gateway takes no "Negative Prompt" option for the model sora-2');
 	});
 
@@ -193,14 +205,31 @@ describe('create bodies per dialect', () => {
 		expect(check('openai', { negativePrompt: 'x' })).toThrow('LiteLLM proxy with provider openai takes no "Negative Prompt" option');
 		// fal_ai: a URL string as the first frame, and no file at all.
 		expect(dialects.createJson(dialect('litellm', { litellmProvider: 'fal_ai' }), { ...fields, additional: {} }, { image_url: 'https://x/f.png' }).input_reference).toBe('https://x/f.png');
-		expect(dialects.supports(dialect('litellm', { litellmProvider: 'fal_ai' }), 'imageFile')).toBe(false);
-		expect(dialects.supports(dialect('litellm', { litellmProvider: 'gemini' }), 'imageFile')).toBe(true);
+		expect(dialects.takesMultipart(dialect('litellm', { litellmProvider: 'fal_ai' }), 'kling-v2-5-turbo')).toBe(false);
+		expect(dialects.takesMultipart(dialect('litellm', { litellmProvider: 'gemini' }), 'veo-3.1-generate-preview')).toBe(true);
+		// Over multipart (an image file) an object or a number cannot travel: vertex_ai's extra_body would be lost.
+		const form = (provider, extras) => () =>
+			dialects.checkFormOptions(node, 0, dialect('litellm', { litellmProvider: provider }), { ...fields, additional: {}, extras });
+		expect(form('vertex_ai', { seed: 3 })).toThrow('LiteLLM proxy with provider vertex_ai cannot take "Seed" with a first frame, which goes to it as a file upload');
+		expect(form('volcengine', { seed: 3 })).toThrow('cannot take "Seed"');
+		expect(form('gemini', { negativePrompt: 'blur' })).not.toThrow();
 	});
 
 	test('OpenRouter: a negative prompt is only a provider option there (keyed by provider slug), so it is refused', () => {
 		const node = { getNode: () => ({ name: 'Sora' }) };
 		const check = () => dialects.checkCreate(node, 0, dialect('openrouter'), { model: 'google/veo-3.1', seconds: 8, size: '1280x720', characters: [], extras: { negativePrompt: 'x' } });
 		expect(check).toThrow('OpenRouter takes no "Negative Prompt" option for the model google/veo-3.1');
+	});
+
+	test('Additional Body Fields win over the model options, as before options were spelled per server', () => {
+		const body = dialects.createJson(
+			dialect('openrouter'),
+			{ ...fields, additional: { seed: 1, provider: { only: ['a'] } }, extras: { seed: 2, providerRouting: { order: ['b'] }, lastFrameUrl: 'https://x/l.png' } },
+			{ image_url: 'https://x/f.png' },
+		);
+		expect(body.seed).toBe(1);
+		expect(body.provider).toEqual({ only: ['a'] });
+		expect(body.frame_images.map((f) => f.frame_type)).toEqual(['first_frame', 'last_frame']);
 	});
 
 	test('what each server lacks', () => {

@@ -82,10 +82,6 @@ const LACK_SENTENCES: Record<Feature, Refusal> = {
 		message: 'cannot take an uploaded file ID as the first frame',
 		description: 'Give the image as a binary field or an image URL instead.',
 	},
-	imageFile: {
-		message: 'takes the first frame only as a public image URL, not as a file',
-		description: 'Set Image Source to "URL" with a public https:// address of the image (upload the file to storage that gives you a URL first).',
-	},
 	listPrompts: {
 		message: 'shows no prompts in its video list',
 		description: 'Remove the Prompt Contains filter of the Sora Trigger; filter by Model, or check the prompt of each delivered video in a later node.',
@@ -188,6 +184,24 @@ function checkModelOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect,
 	});
 }
 
+/**
+ * Refuses, before paying, a model option that cannot travel in a multipart upload (a form carries text only; LiteLLM
+ * reads no JSON out of form fields, so vertex_ai's `extra_body` would be lost and numbers become strings).
+ */
+export function checkFormOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect, fields: CreateFields): void {
+	const spelling = SERVERS[dialect.server].modelOptions?.(dialect, fields.model);
+	for (const key of Object.keys(fields.extras) as Array<keyof ModelExtras>) {
+		const value = fields.extras[key];
+		const spell = spelling?.[key] as ((v: unknown) => IDataObject) | undefined;
+		if (value === undefined || !spell || Object.values(spell(value)).every((v) => typeof v === 'string')) continue;
+		const name = dialect.provider ? `${dialect.name} with provider ${dialect.provider}` : dialect.name;
+		throw new NodeOperationError(ctx.getNode(), `${name} cannot take "${OPTION_LABELS[key]}" with a first frame, which goes to it as a file upload`, {
+			itemIndex,
+			description: `A file upload carries text fields only, and "${OPTION_LABELS[key]}" is not text for this server. Remove it for Image to Video, or use it with Text to Video.`,
+		});
+	}
+}
+
 /** Whether the server takes multipart uploads on create for this model; OpenRouter takes JSON only. */
 export function takesMultipart(dialect: Dialect, model = ''): boolean {
 	const definition = SERVERS[dialect.server];
@@ -197,7 +211,10 @@ export function takesMultipart(dialect: Dialect, model = ''): boolean {
 /** The JSON body of a create request in the server's spelling. */
 export function createJson(dialect: Dialect, fields: CreateFields, reference?: ImageReference): IDataObject {
 	const definition = SERVERS[dialect.server];
-	return withModelOptions(definition.createJson(fields, reference, dialect), fields.extras, definition.modelOptions?.(dialect, fields.model));
+	// The server's body, then the model options in its spelling, then Additional Body Fields, which win.
+	const body = definition.createJson({ ...fields, additional: {} }, reference, dialect);
+	withModelOptions(body, fields.extras, definition.modelOptions?.(dialect, fields.model));
+	return definition.addAdditional ? definition.addAdditional(body, fields.additional) : Object.assign(body, fields.additional);
 }
 
 /** The same body as multipart form fields, for requests that carry a file (never JSON-only servers). */
@@ -221,6 +238,11 @@ export function mayCarryResultUrl(dialect: Dialect): boolean {
 export function uploadsImageUrls(dialect: Dialect, model = ''): boolean {
 	const { imageUrl } = SERVERS[dialect.server];
 	return (typeof imageUrl === 'function' ? imageUrl(dialect, model) : imageUrl) === 'upload';
+}
+
+/** Whether the server fetches first-frame URLs itself over https only (an http:// one is refused, not inlined). */
+export function fetchesHttpsOnly(dialect: Dialect): boolean {
+	return SERVERS[dialect.server].httpsImageUrlsOnly === true;
 }
 
 /** The body of a remix, in the server's spelling. */

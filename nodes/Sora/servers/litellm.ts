@@ -8,8 +8,9 @@
  * - Behind Veo (gemini, vertex_ai) and most other providers, remix, list, edits, extensions and
  *   characters raise NotImplementedError (a 500): refused before any request instead.
  * - Behind fal.ai (`litellm/llms/fal_ai/videos/transformation.py`, Kling and others on fal's queue) the
- *   first frame must be a URL string (a file or an object raises "fal.ai needs a public image URL for
- *   input_reference"), which fal fetches itself: image URLs go in the JSON body as they are, files are refused.
+ *   first frame must be a string (a file or an object raises "fal.ai needs a public image URL for
+ *   input_reference"), which fal fetches itself: JSON only, an image URL as it is, a binary image as a data: URL
+ *   (fal takes data URIs where it takes file URLs: docs.fal.ai "fal CDN").
  */
 import { contractForm, contractJson, promptOnly } from './openai';
 import type { OptionSpelling } from './modelOptions';
@@ -18,9 +19,9 @@ import type { Dialect, Feature, ServerDefinition } from './types';
 /** Providers whose video routes LiteLLM passes through whole (litellm/llms/{openai,azure}/videos). */
 const FULL_PROVIDERS = ['openai', 'azure'];
 
-/** Providers that take the first frame only as a URL string, fetched by the provider itself. */
-const URL_ONLY_PROVIDERS = ['fal_ai'];
-const takesUrlOnly = (dialect: Dialect) => URL_ONLY_PROVIDERS.includes((dialect.provider ?? '').toLowerCase());
+/** Providers that take the first frame only as a string in JSON (a URL or a data: URL), never as a file. */
+const STRING_IMAGE_PROVIDERS = ['fal_ai'];
+const takesImageString = (dialect: Dialect) => STRING_IMAGE_PROVIDERS.includes((dialect.provider ?? '').toLowerCase());
 
 /**
  * The model options each provider takes. The proxy hands unknown body fields to the provider's map_openai_params
@@ -54,14 +55,15 @@ export const litellm: ServerDefinition = {
 		// Without a named provider LiteLLM assumes openai (litellm/videos/main.py).
 		!dialect.provider || FULL_PROVIDERS.includes(dialect.provider.toLowerCase())
 			? ALWAYS_LACKS
-			: [...ALWAYS_LACKS, 'list', 'remix', 'edit', 'extend', 'characters', ...(takesUrlOnly(dialect) ? (['imageFile'] as const) : [])],
+			: [...ALWAYS_LACKS, 'list', 'remix', 'edit', 'extend', 'characters'],
 	nameFor: (dialect, feature) =>
 		dialect.provider && !ALWAYS_LACKS.includes(feature) ? `LiteLLM proxy with provider ${dialect.provider}` : 'LiteLLM proxy',
-	imageUrl: (dialect) => (takesUrlOnly(dialect) ? 'json' : 'upload'),
+	imageUrl: (dialect) => (takesImageString(dialect) ? 'json' : 'upload'),
+	multipart: (dialect) => !takesImageString(dialect),
 	createJson: (fields, reference, dialect) => {
 		const body = contractJson(fields, reference);
 		// fal_ai map_openai_params: `input_reference` → fal's `image_url`, a string.
-		if (reference?.image_url && takesUrlOnly(dialect)) body.input_reference = reference.image_url;
+		if (reference?.image_url && takesImageString(dialect)) body.input_reference = reference.image_url;
 		return body;
 	},
 	createForm: contractForm,

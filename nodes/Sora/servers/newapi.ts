@@ -44,21 +44,29 @@ function splitOptions(additional: IDataObject): { top: IDataObject; metadata: ID
  * relay/channel/task/{kling,jimeng,vidu,doubao,hailuo,ali,gemini,…}); an id nobody recognises keeps the
  * contract's body, which every Sora channel takes.
  */
-const VENDOR_FAMILIES = /(^|\/)(kling|veo|wan|seedance|doubao|dreamina|jimeng|vidu|hailuo|minimax|gen4|grok|pixverse|ltx)/i;
-const vendorOf = (model: string): string | undefined => VENDOR_FAMILIES.exec(model.trim())?.[2].toLowerCase();
+const VENDOR_FAMILIES = /(^|\/)(kling|veo|wan|happyhorse|seedance|doubao|dreamina|jimeng|vidu|hailuo|minimax|[tis]2v-0\d|gen4|grok|pixverse|ltx)/i;
+/** The vendor family of a model id, as the node spells options for it; MiniMax's own T2V-01/I2V-01/S2V-01 ids
+ * (hailuo/constants.go ModelList) are Hailuo, Ali's happyhorse models (ali/constants.go) are Wan's channel. */
+function vendorOf(model: string): string | undefined {
+	const family = VENDOR_FAMILIES.exec(model.trim())?.[2].toLowerCase();
+	if (family === undefined) return undefined;
+	if (/^[tis]2v-0\d$/.test(family)) return 'hailuo';
+	return family === 'happyhorse' ? 'wan' : family;
+}
 
 /**
  * Where each vendor's adaptor reads the model options: `metadata` is marshalled and unmarshalled over its request
  * struct, so the keys are that struct's JSON names (QuantumNous/new-api relay/channel/task/…).
  */
 const meta = (fields: IDataObject) => ({ metadata: fields });
-function vendorOptions(family: string | undefined): OptionSpelling | undefined {
+function vendorOptions(family: string | undefined, model: string): OptionSpelling | undefined {
 	switch (family) {
-		// kling/adaptor.go requestPayload: negative_prompt, sound ("on"/"off", v2.6 and later), image_tail (last frame).
+		// kling/adaptor.go requestPayload: negative_prompt, image_tail (last frame; image2video takes it with or without
+		// `image`), sound ("on"/"off" — "only supported by v2.6+", so offered from kling-v2-6 on).
 		case 'kling':
 			return {
 				negativePrompt: (text) => meta({ negative_prompt: text }),
-				generateAudio: (on) => meta({ sound: on ? 'on' : 'off' }),
+				...(/kling-v(2-[6-9]|[3-9])/i.test(model) ? { generateAudio: (on: boolean) => meta({ sound: on ? 'on' : 'off' }) } : {}),
 				lastFrameUrl: (url) => meta({ image_tail: url }),
 			};
 		// gemini/dto.go VeoParameters (the Vertex channel uses the same): negativePrompt, seed, generateAudio; its
@@ -117,7 +125,6 @@ export const newapi: ServerDefinition = {
 	},
 	multipart: (dialect, model) => !vendorOf(model),
 	createJson: (fields, reference) => {
-		const { top, metadata } = splitOptions(fields.additional);
 		const family = vendorOf(fields.model);
 		const body: IDataObject = {
 			prompt: fields.prompt,
@@ -125,10 +132,14 @@ export const newapi: ServerDefinition = {
 			seconds: String(fields.seconds),
 			...(family ? { duration: fields.seconds } : {}),
 			size: fields.size,
-			...top,
-			...(Object.keys(metadata).length ? { metadata } : {}),
 		};
 		return family && reference?.image_url ? mergeInto(body, vendorImage(family, reference.image_url)) : body;
+	},
+	addAdditional: (body, additional) => {
+		const { top, metadata } = splitOptions(additional);
+		Object.assign(body, top);
+		if (Object.keys(metadata).length) body.metadata = { ...((body.metadata as IDataObject | undefined) ?? {}), ...metadata };
+		return body;
 	},
 	// Sora channels only (vendor channels get JSON): the body as the contract spells it, extras in `metadata`.
 	createForm: (fields) => {
@@ -137,7 +148,7 @@ export const newapi: ServerDefinition = {
 		if (Object.keys(metadata).length) form.append('metadata', JSON.stringify(metadata));
 		return form;
 	},
-	modelOptions: (dialect, model) => vendorOptions(vendorOf(model)),
+	modelOptions: (dialect, model) => vendorOptions(vendorOf(model), model),
 	remixBody: (prompt, source) => ({ prompt, ...(source.model ? { model: source.model } : {}) }),
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: true,

@@ -41,6 +41,7 @@ export const openai: ServerDefinition = {
 	lacks: () => [],
 	// The contract takes `input_reference: {image_url}` or `{file_id}` in a JSON create.
 	imageUrl: 'json',
+	httpsImageUrlsOnly: true,
 	createJson: contractJson,
 	createForm: contractForm,
 	remixBody: promptOnly,

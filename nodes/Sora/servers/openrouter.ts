@@ -21,6 +21,7 @@ export const openrouter: ServerDefinition = {
 	lacks: () => ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
 	// A URL (or a data: URL) in frame_images.
 	imageUrl: 'json',
+	httpsImageUrlsOnly: true,
 	sizeProblem: (size) =>
 		SIZES[size]
 			? undefined

@@ -30,8 +30,6 @@ export type Feature =
 	| 'thumbnail'
 	| 'spritesheet'
 	| 'fileId'
-	/** A first frame sent as a file (binary data); without it the server takes image URLs only. */
-	| 'imageFile'
 	| 'listPrompts';
 
 /** Options beyond the contract that some servers' models take, each server spelling them its own way (./modelOptions). */
@@ -89,6 +87,8 @@ export interface ServerDefinition {
 	 * or only as an uploaded file, which the node then fetches and uploads itself.
 	 */
 	imageUrl: 'json' | 'upload' | ((dialect: Dialect, model: string) => 'json' | 'upload');
+	/** The server fetches image URLs itself over https only, and says so: an http:// URL is refused rather than inlined. */
+	httpsImageUrlsOnly?: boolean;
 	/**
 	 * Whether a create that carries a file goes as multipart (the default where createForm exists); false sends a
 	 * binary first frame inside the JSON body (as a data: URL the server's createJson may respell).
@@ -96,6 +96,11 @@ export interface ServerDefinition {
 	multipart?(dialect: Dialect, model: string): boolean;
 	/** The JSON body of a create request. */
 	createJson(fields: CreateFields, reference: ImageReference | undefined, dialect: Dialect): IDataObject;
+	/**
+	 * Puts the user's Additional Body Fields into a create body, last, so they win over everything the node spelled
+	 * (default: top-level keys replaced). new-api moves those its TaskSubmitReq lacks into `metadata`.
+	 */
+	addAdditional?(body: IDataObject, additional: IDataObject): IDataObject;
 	/** The same body as multipart form fields, for requests that carry a file; absent on JSON-only servers. */
 	createForm?(fields: CreateFields): FormData;
 	/** The body of a remix: the new prompt, and what else the server needs to know about the source. */

@@ -58,8 +58,8 @@ module.exports = function litellm(sh) {
   if (!['openai', 'azure', 'gemini', 'vertex_ai', 'fal_ai'].includes(provider)) throw new Error(`litellm provider must be openai, azure, gemini, vertex_ai or fal_ai, not "${provider}"`);
   const veo = provider === 'gemini' || provider === 'vertex_ai';
   const fal = provider === 'fal_ai';
-  // The exception class prefix the proxy puts before the upstream's text (exception_mapping_utils names it after
-  // the provider; the fal one follows that pattern, its exact spelling was not in the stored source).
+  // The exception class prefix the proxy puts before the upstream's text (exception_mapping_utils.py: the provider
+  // with its first letter upper-cased + "Exception", so fal_ai → Fal_aiException).
   const PROVIDER_EXC = { openai: 'OpenAIException', azure: 'AzureException', gemini: 'GeminiException', vertex_ai: 'VertexAIException', fal_ai: 'Fal_aiException' }[provider];
   const UNSUPPORTED = veo ? VEO_UNSUPPORTED : fal ? FAL_UNSUPPORTED : {};
   sh.stats.listProviders = {};
@@ -200,7 +200,13 @@ module.exports = function litellm(sh) {
       throw unmapped('fal.ai needs a public image URL for input_reference');
     }
     const alias = DEPLOYMENTS.find((d) => d.model_name === f.model || d.model === f.model || d.model === `fal_ai/${f.model}`);
-    const model = (alias ? alias.model : DEPLOYMENTS[0].model).replace(/^fal_ai\//, '');
+    // proxy/route_llm_request.py: a model no deployment serves is a 400 before any provider code runs (the text as
+    // proxies answer it; the route name in front is ours). The chat deployment is refused the same way here: the real
+    // proxy would send it to its own provider, which the emulator does not play.
+    if (!alias || alias.info.mode !== 'video_generation') {
+      throw proxyError(400, `/videos: Invalid model name passed in model=${f.model ?? ''}. Call \`/v1/models\` to view available models for your key.`, 'invalid_request_error');
+    }
+    const model = alias.model.replace(/^fal_ai\//, '');
     if (f.seconds !== undefined && !/^\s*\d+(\.\d*)?\s*$/.test(String(f.seconds))) throw unmapped('fal.ai seconds must be a numeric value');
     const duration = f.seconds === undefined ? '5' : String(Math.trunc(Number(f.seconds)));
     let aspect = null;

@@ -10,7 +10,7 @@ import type { ImageInfo } from '../../api/probes';
 import { detectImageFormat, readImageInfo } from '../../api/probes';
 import type { Dialect, ImageReference } from '../../servers';
 import { settle } from '../../api/retry';
-import { checkSize, createForm, createJson, requireFeature, takesMultipart, uploadsImageUrls } from '../../servers';
+import { checkFormOptions, checkSize, createForm, createJson, fetchesHttpsOnly, requireFeature, takesMultipart, uploadsImageUrls } from '../../servers';
 import type { VideoRequest } from '../parameters';
 import { readVideoRequest, readWaitOptions } from '../parameters';
 
@@ -160,13 +160,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		if (!takesMultipart(dialect, request.model)) {
 			return await submit(createJson(dialect, request, { image_url: `data:${info.mimeType};base64,${image.toString('base64')}` }));
 		}
+		checkFormOptions(this, itemIndex, dialect, request);
 		const form = createForm(dialect, request);
 		form.append('input_reference', new Blob([image], { type: info.mimeType }), fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`);
 		return await submit(form);
 	};
 
 	if (source === 'binary') {
-		requireFeature(this, dialect, 'imageFile', undefined, itemIndex);
 		const input = getBinaryInput.call(this, itemIndex, 'binaryPropertyName');
 		const head = await readBinaryHead.call(this, itemIndex, input, HEADER_BYTES);
 		const info = checkImageHead.call(this, itemIndex, head, `binary field "${input.field}"`);
@@ -177,11 +177,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	let reference: ImageReference;
 	if (source === 'url') {
 		const url = String(this.getNodeParameter('imageUrl', itemIndex, '')).trim();
-		// Servers that take the first frame only as a file (Azure, LiteLLM, new-api) get it fetched and uploaded by
-		// the node, which can read http:// too; the others fetch it themselves, over https only (OpenRouter says
-		// so; OpenAI's contract likewise).
-		const upload = uploadsImageUrls(dialect, request.model);
-		if (!upload && /^http:\/\//i.test(url)) {
+		// Servers that take the first frame only as a file (Azure, most of LiteLLM, new-api's Sora channels) get it
+		// fetched and uploaded by the node, which can read http:// too. OpenAI and OpenRouter fetch it themselves, over
+		// https only (OpenRouter says so; OpenAI's contract likewise). Vendors behind new-api and fal.ai fetch https
+		// URLs themselves; an http:// one the node fetches and sends inline, as it does a binary image.
+		const http = /^http:\/\//i.test(url);
+		const upload = uploadsImageUrls(dialect, request.model) || (http && !fetchesHttpsOnly(dialect));
+		if (!upload && http) {
 			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is an http:// URL; ${dialect.name} fetches the first frame over https:// only`, 'Use the https:// address of the image, or fetch it with HTTP Request and use Image Source "Binary Field".');
 		}
 		if (!/^(https?:\/\/|data:image\/)/i.test(url)) {
