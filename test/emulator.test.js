@@ -1319,6 +1319,21 @@ describe('dialect: new-api gateway, other channels (model/task.go ToOpenAIVideo)
     expect(remix.json).toEqual({ code: 'missing_model', message: 'model field is required', data: null });
   }));
 
+  test('multipart: form values only (validateMultipartTaskRequest) — an uploaded first frame never reaches the vendor', () => withDialect('newapi', { channel: 'generic', sweepMs: 0 }, async (d, api) => {
+    const c = await api('POST', '/videos', { form: pngForm({ model: 'wan2.6-t2v', prompt: 'file dropped', seconds: '5', size: '1280x720' }, makePng(1280, 720)) });
+    expect(c.status).toBe(200);
+    expect(api.job(c.json.id)).toMatchObject({ seconds: '5', input_digest: null });
+    const k = await withDialect('newapi', { channel: 'kling', sweepMs: 0 }, async (dk, apik) => {
+      const r = await apik('POST', '/videos', { form: pngForm({ model: 'kling-v2-6', prompt: 'file dropped', seconds: '10', size: '1280x720', negative_prompt: 'blur' }, makePng(1280, 720)) });
+      expect(r.status).toBe(200);
+      // Duration from `seconds` in a form; unknown form fields become metadata (isKnownTaskField lacks `seconds`, so
+      // it lands there too, as a number).
+      expect(apik.job(r.json.id)).toMatchObject({ seconds: '10', input_digest: null });
+      expect(dk.dialect.stats.lastVendorOptions).toEqual({ negative_prompt: 'blur', seconds: 10 });
+    });
+    expect(k).toBeUndefined();
+  }));
+
   test('resultUrls "direct": metadata.url is the vendor\'s signed URL on another origin', () => withDialect('newapi', { channel: 'generic', sweepMs: 0, resultUrls: 'direct' }, async (d, api) => {
     const c = await api('POST', '/videos', { json: { model: 'wan-2.5', prompt: 'direct' } });
     await api.complete(c.json.id);

@@ -119,7 +119,10 @@ module.exports = function newapi(sh) {
     if (channel === 'sora') return parsed; // sora/adaptor.go BuildRequestBody: the body goes upstream as sent
     if (channel === 'kling') return klingBody(parsed);
     // Other channels build the vendor's request from TaskSubmitReq: the first image from input_reference, image or
-    // images[0]; seconds, else duration; vendor options in `metadata`; every other top-level field is dropped.
+    // images[0]; seconds, else duration; vendor options in `metadata`; every other top-level field is dropped. A
+    // multipart body goes through validateMultipartTaskRequest (relay_utils.go), which reads form values only:
+    // an uploaded file never reaches the vendor.
+    if (parsed.kind === 'multipart') delete parsed.files.input_reference;
     const image = f.input_reference || f.image || (Array.isArray(f.images) ? f.images[0] : undefined);
     const seconds = (/^\d+$/.test(String(f.seconds ?? '')) ? Number(f.seconds) : 0) || durationOf(f.duration);
     const out = { prompt: f.prompt, model: f.model };
