@@ -168,6 +168,9 @@ export function checkCreate(
 	checkModelOptions(ctx, itemIndex, dialect, fields.model, fields.extras ?? {});
 }
 
+/** The server as model-option sentences name it: LiteLLM with the provider behind it, which decides. */
+const withProvider = (dialect: Dialect) => (dialect.provider ? `${dialect.name} with provider ${dialect.provider}` : dialect.name);
+
 /** Refuses a model option the server (or the vendor behind it) does not take for this model, naming those it does. */
 function checkModelOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect, model: string, extras: ModelExtras): void {
 	const set = (Object.keys(extras) as Array<keyof ModelExtras>).filter((key) => extras[key] !== undefined);
@@ -175,10 +178,9 @@ function checkModelOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect,
 	const spelling = SERVERS[dialect.server].modelOptions?.(dialect, model);
 	const refused = set.find((key) => !spelling?.[key]);
 	if (!refused) return;
-	const name = dialect.provider ? `${dialect.name} with provider ${dialect.provider}` : dialect.name;
 	const label = OPTION_LABELS[refused];
 	const taken = takenLabels(spelling);
-	throw new NodeOperationError(ctx.getNode(), `${name} takes no "${label}" option for the model ${model}`, {
+	throw new NodeOperationError(ctx.getNode(), `${withProvider(dialect)} takes no "${label}" option for the model ${model}`, {
 		itemIndex,
 		description: `${taken ? `For this model it takes ${taken}.` : 'It takes no model options for this model.'} Remove "${label}" from the options, or send the vendor's own field for it in Additional Body Fields.`,
 	});
@@ -194,8 +196,7 @@ export function checkFormOptions(ctx: AnyContext, itemIndex: number, dialect: Di
 		const value = fields.extras[key];
 		const spell = spelling?.[key] as ((v: unknown) => IDataObject) | undefined;
 		if (value === undefined || !spell || Object.values(spell(value)).every((v) => typeof v === 'string')) continue;
-		const name = dialect.provider ? `${dialect.name} with provider ${dialect.provider}` : dialect.name;
-		throw new NodeOperationError(ctx.getNode(), `${name} cannot take "${OPTION_LABELS[key]}" with a first frame, which goes to it as a file upload`, {
+		throw new NodeOperationError(ctx.getNode(), `${withProvider(dialect)} cannot take "${OPTION_LABELS[key]}" with a first frame, which goes to it as a file upload`, {
 			itemIndex,
 			description: `A file upload carries text fields only, and "${OPTION_LABELS[key]}" is not text for this server. Remove it for Image to Video, or use it with Text to Video.`,
 		});
@@ -212,7 +213,7 @@ export function takesMultipart(dialect: Dialect, model = ''): boolean {
 export function createJson(dialect: Dialect, fields: CreateFields, reference?: ImageReference): IDataObject {
 	const definition = SERVERS[dialect.server];
 	// The server's body, then the model options in its spelling, then Additional Body Fields, which win.
-	const body = definition.createJson({ ...fields, additional: {} }, reference, dialect);
+	const body = definition.createJson(fields, reference, dialect);
 	withModelOptions(body, fields.extras, definition.modelOptions?.(dialect, fields.model));
 	return definition.addAdditional ? definition.addAdditional(body, fields.additional) : Object.assign(body, fields.additional);
 }

@@ -15,7 +15,6 @@ export function contractJson(fields: CreateFields, reference?: ImageReference): 
 		size: fields.size,
 		...(fields.characters.length ? { characters: fields.characters.map(({ id }) => ({ id })) } : {}),
 		...(reference ? { input_reference: reference } : {}),
-		...fields.additional,
 	};
 }
 

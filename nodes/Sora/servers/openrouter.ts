@@ -36,7 +36,6 @@ export const openrouter: ServerDefinition = {
 		duration: fields.seconds,
 		...SIZES[fields.size],
 		...(reference?.image_url ? { frame_images: [frame(reference.image_url, 'first_frame')] } : {}),
-		...fields.additional,
 	}),
 	// The video guide's normalised fields, the same for every model (the model decides which it honours). A negative
 	// prompt is no such field: OpenRouter passes it only as a provider option, keyed by provider slug

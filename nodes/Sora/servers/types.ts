@@ -94,7 +94,7 @@ export interface ServerDefinition {
 	 * binary first frame inside the JSON body (as a data: URL the server's createJson may respell).
 	 */
 	multipart?(dialect: Dialect, model: string): boolean;
-	/** The JSON body of a create request. */
+	/** The JSON body of a create request, before model options and Additional Body Fields (index.ts adds both). */
 	createJson(fields: CreateFields, reference: ImageReference | undefined, dialect: Dialect): IDataObject;
 	/**
 	 * Puts the user's Additional Body Fields into a create body, last, so they win over everything the node spelled

@@ -217,7 +217,9 @@ module.exports = function litellm(sh) {
       const ratio = `${w / gcd(w, h)}:${h / gcd(w, h)}`;
       if (FAL_ASPECTS.includes(ratio)) aspect = ratio;
     }
-    const invalid = (loc, msg, input) => { throw sh.raw(422, { error: { message: `litellm.UnprocessableEntityError: ${PROVIDER_EXC} - ${JSON.stringify({ detail: [{ loc: ['body', loc], msg, type: 'literal_error', input }] })}`, type: null, param: null, code: '422' } }); };
+    const invalid = (loc, msg, input) => {
+      throw proxyError(422, `litellm.UnprocessableEntityError: ${PROVIDER_EXC} - ${JSON.stringify({ detail: [{ loc: ['body', loc], msg, type: 'literal_error', input }] })}`);
+    };
     if (!['5', '10'].includes(duration)) invalid('duration', "Input should be '5' or '10'", duration);
     aspect = aspect || '16:9'; // fal's Kling default
     if (!['16:9', '9:16', '1:1'].includes(aspect)) invalid('aspect_ratio', "Input should be '16:9', '9:16' or '1:1'", aspect);
