@@ -21,6 +21,8 @@ const API_KEY = 'up-stand-in-api-key';
 const VIDEO_PLATFORMS = ['bluesky', 'facebook', 'instagram', 'linkedin', 'pinterest', 'threads', 'tiktok', 'x', 'youtube'];
 
 function createUploadPost({ record }) {
+	/** Finished uploads by request_id, for GET /api/uploadposts/status ("Get Upload Status" in the reference). */
+	const finished = new Map();
 	return async function uploadPost(req, res, url) {
 		const send = (status, body) => {
 			const payload = JSON.stringify(body);
@@ -30,6 +32,11 @@ function createUploadPost({ record }) {
 		const body = await readBody(req);
 		if (req.headers.authorization !== `Apikey ${API_KEY}`) return send(401, { success: false, error: 'Invalid API key' });
 		if (req.method === 'GET' && url.pathname === '/api/uploadposts/me') return send(200, { success: true, email: 'stand-in@example.com', plan: 'basic' });
+		if (req.method === 'GET' && url.pathname === '/api/uploadposts/status') {
+			const done = finished.get(url.searchParams.get('request_id'));
+			if (!done) return send(404, { success: false, error: 'request_id not found' });
+			return send(200, { success: true, status: 'completed', request_id: url.searchParams.get('request_id'), results: done });
+		}
 		if (!(req.method === 'POST' && url.pathname === '/api/upload')) return send(404, { success: false, error: `no route ${req.method} ${url.pathname}` });
 		let form;
 		try {
@@ -58,6 +65,8 @@ function createUploadPost({ record }) {
 			is_aigc: field('is_aigc'),
 			youtube_title: field('youtube_title'),
 			privacyStatus: field('privacyStatus'),
+			containsSyntheticMedia: field('containsSyntheticMedia'),
+			async_upload: field('async_upload'),
 			fileName: video?.fileName,
 		};
 		if (problems.length) {
@@ -68,7 +77,10 @@ function createUploadPost({ record }) {
 		const requestId = crypto.randomBytes(8).toString('hex');
 		record({ platform: 'upload-post', protocol: 'multipart', metadata, fileName: video.fileName, mimeType: video.contentType, bytes: video.data.length, sha256, videoId: requestId, problems: [] });
 		const results = Object.fromEntries(platforms.map((p) => [p, { success: true, url: `https://${p}.example/standin/${requestId}`, platform_post_id: `${p}-${requestId}` }]));
-		return send(200, { success: true, request_id: requestId, results });
+		finished.set(requestId, results);
+		// async_upload=true: the API answers at once with a request_id to poll; otherwise with each platform's result.
+		if (field('async_upload') === 'true') return send(200, { success: true, request_id: requestId, message: 'Upload initiated successfully in background' });
+		return send(200, { success: true, results });
 	};
 }
 
