@@ -27,7 +27,7 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 
 const rt = require('./n8n-runtime');
 
@@ -47,6 +47,12 @@ const PUBLISHING_TYPES = {
 const CREDENTIAL_IDS = { youtube: 'soraPubYouTube', telegram: 'soraPubTelegram', uploadPost: 'soraPubUploadPost' };
 /** Telegram's upload limit for bots (core.telegram.org/bots/api#sending-files); the oversize row pads past it. */
 const TELEGRAM_LIMIT = 50 * 1024 * 1024;
+
+/** The `n8n execute` processes running now (their own process groups): killed if this process ends first. */
+const running = new Set();
+process.on('exit', () => {
+	for (const child of running) rt.signalGroup(child, 'SIGKILL');
+});
 
 function isPublishingExample(workflow) {
 	return workflow.nodes.some((n) => PUBLISHING_TYPES[n.type]);
@@ -77,6 +83,22 @@ function communityTarball() {
 /** Installs the pinned upload-post node into `<userFolder>/.n8n/nodes` (rt.installPackage: n8n's own steps). */
 function installCommunityNode(userFolder) {
 	return rt.installPackage(userFolder, communityTarball());
+}
+
+/**
+ * iproute2 (the namespace) and openssl (the stand-ins' CA), installed with apt-get when missing and root on Debian,
+ * as scripts/queue-runtime.js does for Postgres and Redis.
+ */
+function ensureTools() {
+	const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+	const missing = [['ip', 'iproute2'], ['openssl', 'openssl']].filter(([command]) => !has(command)).map(([, pkg]) => pkg);
+	if (!missing.length || process.getuid?.() !== 0 || !has('apt-get')) return;
+	rt.log(`installing ${missing.join(', ')} with apt-get (the publishing stand-ins need them)`);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	if (spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env }).status !== 0) {
+		rt.run('apt-get', ['update'], { env });
+		rt.run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
+	}
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -209,11 +231,13 @@ function execute(ctx, workflowId, mode) {
 				});
 				const [command, args] = ctx.wrap(ctx.runtime.node.bin, [ctx.runtime.n8n.bin, 'execute', `--id=${workflowId}`, '--rawOutput']);
 				const child = spawn(command, args, { cwd: ctx.userFolder, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+				running.add(child);
 				let output = '';
 				child.stdout.on('data', (d) => (output += d));
 				child.stderr.on('data', (d) => (output += d));
 				const timer = setTimeout(() => rt.signalGroup(child, 'SIGKILL'), 10 * 60_000);
 				child.on('close', (status) => {
+					running.delete(child);
 					clearTimeout(timer);
 					resolve({ status, output, run: readRunResult(logFile), logFile });
 				});
@@ -428,6 +452,7 @@ async function runPublishing({ runtime, pack, out, examples }) {
 	const { startEmulator } = require(path.join(rt.ROOT, 'test', 'emulator', 'index.js'));
 	const list = examples.filter((e) => isPublishingExample(e.workflow));
 	if (!list.length) return [];
+	ensureTools();
 	const reason = unavailableReason();
 	if (reason) {
 		// The closest thing that keeps all traffic on loopback would need the nodes' hosts changed: not the examples as
@@ -440,6 +465,8 @@ async function runPublishing({ runtime, pack, out, examples }) {
 	fs.rmSync(out, { recursive: true, force: true });
 	for (const dir of [userFolder, videos, logs]) fs.mkdirSync(dir, { recursive: true });
 	const ns = createNamespace({ hostnames: Object.keys(HTTPS_HOSTS) });
+	// However this process ends, the namespace, its veth pair and /etc/netns/<name> go.
+	process.once('exit', ns.remove);
 	rt.log(`network namespace ${ns.name}: n8n at ${ns.nsAddress}, stand-ins at ${ns.hostAddress} (${Object.keys(HTTPS_HOSTS).join(', ')} → there), no other route`);
 	let standIns;
 	let emulator;

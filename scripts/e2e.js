@@ -20,6 +20,10 @@
  *    button calls it, for every preset: a good key, a wrong key (401), a base URL with a typo (404)
  *    and a key without video access (403), each expecting the credential's sentence.
  *
+ * 8. Publishing (issue 25, scripts/e2e-publish.js): examples 08 onward (YouTube, Telegram, upload-post) in real n8n
+ *    against local stand-ins of the platforms' upload APIs, in the default and filesystem binary modes and one row in
+ *    queue mode; its own table. SORA_E2E_PUBLISH=0 leaves it out.
+ *
  * Your own server, in its dialect (issues #12, #14): SORA_BASE_URL, SORA_API_KEY, SORA_MODEL, SORA_SERVER (the
  * credential's Server preset: openai | azure | litellm | newapi | openrouter; default openai), SORA_LITELLM_PROVIDER,
  * SORA_AUTH_HEADER (bearer | apiKey | litellmKey; default apiKey for azure, else bearer), SORA_SECONDS and SORA_SIZE
@@ -38,6 +42,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 const rt = require('./n8n-runtime');
+const publish = require('./e2e-publish');
 
 const T0 = Date.now();
 const OUT = path.join(rt.ROOT, 'out', 'e2e');
@@ -681,7 +686,9 @@ async function main() {
 		const only = (process.env.SORA_E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
 		const loaded = rt
 			.loadExamples({ exampleServerUrl: helper.url, model: process.env.SORA_MODEL || undefined })
-			.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
+			.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)))
+			// The publishing examples (08 onward) run in scripts/e2e-publish.js, against the platforms' stand-ins.
+			.filter((e) => !publish.isPublishingExample(e.workflow));
 		// Only what the server supports runs; the rest is one "skipped" row each, with the reason.
 		const { run: examples, skipped } = splitSupported(loaded, target);
 		for (const e of examples) overrideClip(e.workflow, target);
@@ -817,9 +824,26 @@ async function main() {
 		for (const { server } of dialectServers) await server.close();
 	}
 
+	// Publishing rows (issue 25): the publishing examples against local stand-ins, in their own module and table.
+	let publishRows = [];
+	if (process.env.SORA_E2E_PUBLISH !== '0') {
+		const only = (process.env.SORA_E2E_ONLY || '').split(',').map((p) => p.trim()).filter(Boolean);
+		const examples = rt.loadExamples().filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
+		try {
+			publishRows = await publish.runPublishing({ runtime, pack, out: path.join(OUT, 'publish'), examples });
+		} catch (error) {
+			failures.push(`publishing: ${error.message}`);
+			console.error(error.stack || error);
+		}
+		for (const r of publishRows.filter((row) => !row.skipped && row.problems.length)) failures.push(`${r.example} [${r.mode}]: ${r.problems.join('; ')}`);
+	}
+
 	printTable();
+	if (publishRows.length) publish.printRows(publishRows);
 	const wall = ((Date.now() - T0) / 1000).toFixed(1);
 	const passed = rows.filter((r) => r.result === 'PASS').length;
+	const publishPassed = publishRows.filter((r) => !r.skipped && !r.problems.length).length;
+	if (publishRows.length) console.log(`publishing: ${publishPassed} passed, ${publishRows.filter((r) => !r.skipped && r.problems.length).length} failed, ${publishRows.filter((r) => r.skipped).length} skipped`);
 	const skippedRows = rows.filter((r) => r.result === 'skipped').length;
 	console.log(`${passed} passed, ${rows.length - passed - skippedRows} failed${skippedRows ? `, ${skippedRows} skipped (not supported by that server)` : ''}`);
 	console.log(`e2e wall time: ${wall} s (outputs in ${path.relative(process.cwd(), OUT) || OUT})`);
