@@ -151,6 +151,21 @@ function publishingCredentials({ telegramUrl, standIn }) {
 	];
 }
 
+/**
+ * For `npm start`: the pinned upload-post node installed and listed under Settings → Community nodes, and the
+ * publishing credentials the examples name, with placeholders — imported once (and again with --reset-examples), so
+ * the tokens a user puts in are kept across restarts. Call after the first n8n CLI command (the database exists).
+ */
+function setUpForEditor(runtime, userFolder, { reset = false } = {}) {
+	const dir = installCommunityNode(userFolder);
+	rt.registerPackage(runtime, userFolder, dir);
+	const stamp = path.join(userFolder, '.publishing-credentials');
+	if (reset || !fs.existsSync(stamp)) {
+		rt.importCredentials(runtime, userFolder, publishingCredentials({ standIn: false }));
+		fs.writeFileSync(stamp, new Date().toISOString());
+	}
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Imported copies
 
@@ -516,7 +531,7 @@ async function runPublishing({ runtime, pack, out, examples }) {
 	return rows;
 }
 
-module.exports = { runPublishing, isPublishingExample, printRows, installCommunityNode, publishingCredentials, UPLOAD_POST, PUBLISHING_TYPES };
+module.exports = { runPublishing, isPublishingExample, printRows, setUpForEditor };
 
 if (require.main === module) {
 	const T0 = Date.now();

@@ -147,6 +147,8 @@ async function main() {
 	rt.importCredentials(runtime, USER_FOLDER, rt.exampleCredentials(rt.soraCredential(sora)));
 	importExamples(runtime, cliEnv, exampleServerUrl);
 	rt.registerPackage(runtime, USER_FOLDER, installed);
+	// The publishing examples (08 onward): the upload-post community node and their credentials (placeholders).
+	require('./e2e-publish').setUpForEditor(runtime, USER_FOLDER, { reset: RESET_EXAMPLES });
 
 	const n8nLog = path.join(logs, 'n8n.log');
 	rt.log(`starting n8n (its own output goes to ${n8nLog}${process.env.SORA_N8N_VERBOSE === '1' ? ' and here' : '; SORA_N8N_VERBOSE=1 shows it here too'})`);
