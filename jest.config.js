@@ -5,5 +5,6 @@ module.exports = {
 	testTimeout: 120_000,
 	maxWorkers: 1,
 	// No forceExit: every test closes what it opened, and the run ends without Jest's force-exit notice.
-	modulePathIgnorePatterns: ['<rootDir>/dist/package.json'],
+	// out/ holds n8n user folders of the e2e runs (their .n8n/nodes/package.json files would collide in jest's module map).
+	modulePathIgnorePatterns: ['<rootDir>/dist/package.json', '<rootDir>/out/'],
 };
