@@ -382,6 +382,9 @@ async function queueRow(ctx, example) {
 	try {
 		const pg = await q.startPostgres(ctx.runtime, tools, { dir: path.join(base, 'pg'), port: await rt.freePort(), logFile: path.join(ctx.logs, 'queue-postgres.log') });
 		const redis = await q.startRedis(tools, { port: await rt.freePort(), logFile: path.join(ctx.logs, 'queue-redis.log') });
+		// Interrupted (Ctrl-C ends the run with process.exit): Postgres and Redis, in process groups of their own, go too.
+		const killServers = () => [pg.entry, redis.entry].forEach((entry) => rt.signalGroup(entry.child, 'SIGKILL'));
+		process.once('exit', killServers);
 		const env = q.clusterEnv({ pg, redis, encryptionKey: 'sora-e2e-publish-queue-key', binaryMode: 'database', restrictFileAccessTo: ctx.videos });
 		const installed = [rt.installPackage(folders.main, ctx.pack), installCommunityNode(folders.main)];
 		for (const dir of [folders.worker]) {
