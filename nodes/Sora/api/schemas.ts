@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 
+import type { ListedModel } from '../models';
+
 type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
 
 const STATUS_WORDS: Record<string, VideoStatus> = {
@@ -285,24 +287,9 @@ export function parseDeleted(data: unknown): { id: string; deleted: boolean } {
 
 /**
  * One model of a server's own catalogue, in one shape whatever the server's list looks like. Only what the
- * server says is filled in; the built-in table (../models/known) fills in the rest where it knows the model.
+ * server says is filled in; the model registry (../models) fills in the rest where it knows the model.
  */
-export interface ServerModel {
-	id: string;
-	name?: string;
-	/** true: the server says it makes video; false: it says it does not; undefined: it does not say. */
-	video?: boolean;
-	seconds?: number[];
-	resolutions?: string[];
-	aspectRatios?: string[];
-	sizes?: string[];
-	/** OpenRouter's frame types: 'first_frame', 'last_frame'. */
-	frameImages?: string[];
-	audio?: boolean;
-	seed?: boolean;
-	/** USD per generated second, where the server's list says so (LiteLLM's model info). */
-	pricePerSecond?: number;
-}
+export type ServerModel = ListedModel;
 
 /** How a server spells its model list; each server file names the one(s) it serves (../servers). */
 export type ModelListShape = 'openrouterVideoModels' | 'litellmModelInfo' | 'openaiModels';

@@ -6,8 +6,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_SEARCH_SECONDS } from '../jobs/createOnce';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../jobs/pool';
-import { DURATIONS, PRO_ONLY_SIZES, SIZES } from '../models/catalogue';
-import { durationFields, sizeFields } from './followModel';
+import { DURATIONS, SIZES } from '../models';
+import { durationField, sizeField as modelSizeField } from './followModel';
 import { builderFields, promptModeField } from './promptBuilder';
 
 const promptField: INodeProperties = {
@@ -52,18 +52,15 @@ export const secondsField: INodeProperties = {
 	type: 'options',
 	default: '4',
 	description:
-		'Length of the clip. Models differ (Sora 4, 8 or 12; Veo 4, 6 or 8; Kling 5 or 10; …): a duration a known model cannot make is refused before anything is paid for, naming what it makes. Any other value can be given by expression.',
+		'Length of the clip. The list shows what the chosen model makes (Sora 4, 8 or 12; Veo 4, 6 or 8; Kling 5 or 10; …) and every value for a model the node does not know; a duration a known model cannot make is refused before anything is paid for.',
 	// Values stay strings: saved workflows store them so.
 	options: DURATIONS.map((seconds) => ({ name: `${seconds} s`, value: String(seconds) })),
 };
 
-const SIZE_OPTIONS = SIZES.map(({ size, label }) => ({
-	name: `${size} (${label}${PRO_ONLY_SIZES.includes(size) ? ', Pro Models Only' : ''})`,
-	value: size,
-}));
+const SIZE_OPTIONS = SIZES.map(({ size, label }) => ({ name: `${size} (${label})`, value: size }));
 
 const SIZE_DESCRIPTION =
-	'Width x height of the video. sora-2 makes 720p only; the larger sizes need a sora-2-pro model.';
+	'Width x height of the video. The list shows what the chosen model makes (sora-2 makes 720p only; the larger sizes need a sora-2-pro model), and every size for a model the node does not know.';
 
 export const sizeField: INodeProperties = {
 	displayName: 'Size',
@@ -288,8 +285,8 @@ export function generationFields(size: INodeProperties): INodeProperties[] {
 	const matchImage = (size.options ?? []).filter((option) => 'value' in option && option.value === 'matchImage') as INodePropertyOptions[];
 	return [
 		modelField,
-		...durationFields(secondsField),
-		...sizeFields(size, matchImage),
+		durationField(secondsField, DURATIONS),
+		modelSizeField(size, matchImage),
 		charactersField,
 		waitField,
 		createOptions(additionalBodyField, ...modelOptions),

@@ -3,8 +3,8 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 import { connect } from '../api/client';
 import { settle } from '../api/retry';
 import type { ServerModel } from '../api/schemas';
-import type { ModelCapabilities } from '../models/catalogue';
-import { builtInModelIds, capabilitiesOf, modelLabel } from '../models/catalogue';
+import type { ModelCapabilities } from '../models';
+import { builtInModelIds, capabilitiesOf, modelLabel } from '../models';
 
 /** Video models first (the server's word, else the built-in table's), then models nobody says anything about. */
 const rank = (caps: ModelCapabilities) => (caps.video === true ? 0 : 1);

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { durationProblem, sizeProblem } from '../models/catalogue';
+import { durationProblem, sizeProblem } from '../models';
 import { azure } from './azure';
 import { BASE_URL_HINT, FULL_HTTP_URL } from './baseUrl';
 import { litellm } from './litellm';
