@@ -89,3 +89,39 @@ describe('Size follows the model', () => {
 		expect(durationProblem('sora-2', 15, '1280x720')).toBe('Sora 2 (sora-2) cannot make 15 s videos; it makes 4, 8 or 12 seconds');
 	});
 });
+
+describe('Options follow the model', () => {
+	// The "Add Option" list: the collection's options whose display rules pass, '/model' read from the node's root
+	// (what n8n's collection parameter does with displayParameterPath and the node's parameters as root).
+	const offered = (modelValue) => {
+		const root = { resource: 'video', operation: 'textToVideo', model: { __rl: true, mode: 'list', value: modelValue }, options: {} };
+		const collection = description.properties.find((p) => p.name === 'options' && p.displayOptions.show.operation.includes('textToVideo'));
+		return collection.options.filter((o) => NodeHelpers.displayParameter({}, o, { typeVersion: 1 }, description, root)).map((o) => o.name);
+	};
+
+	test('Sora takes none of the model options; server-only options say which server', () => {
+		for (const id of ['sora-2', 'openai/sora-2-pro']) {
+			for (const name of ['generateAudio', 'lastFrameUrl', 'negativePrompt', 'referenceImageUrls', 'seed']) expect(offered(id)).not.toContain(name);
+		}
+		const collection = description.properties.find((p) => p.name === 'options' && p.displayOptions.show.operation.includes('textToVideo'));
+		expect(collection.options.find((o) => o.name === 'providerRouting').displayName).toMatch(/OpenRouter Only/);
+		expect(collection.options.find((o) => o.name === 'callbackUrl').displayName).toMatch(/OpenRouter Only/);
+	});
+
+	test('Provider Routing and Callback URL are refused before paying on every server but OpenRouter', () => {
+		const servers = require('../../dist/nodes/Sora/servers');
+		const node = { getNode: () => ({ name: 'Sora', type: 'sora', typeVersion: 1 }) };
+		for (const extras of [{ providerRouting: { order: ['x'] } }, { callbackUrl: 'https://x/cb' }]) {
+			const check = (server) => () =>
+				servers.checkCreate(node, 0, servers.dialectFromCredentials({ server, litellmProvider: 'openai' }), { model: 'veo-3.1', seconds: 8, size: '1280x720', characters: [], extras });
+			expect(check('openrouter')).not.toThrow();
+			for (const server of ['openai', 'azure', 'litellm', 'newapi']) expect(check(server)).toThrow(/takes no "(Provider Routing|Callback URL)" option/);
+		}
+	});
+
+	test('a model that may take them, an unknown id and an expression see every option', () => {
+		const all = description.properties.find((p) => p.name === 'options' && p.displayOptions.show.operation.includes('textToVideo')).options.map((o) => o.name);
+		for (const id of ['veo-3.1-generate-preview', 'my-own-model', '={{ $json.model }}']) expect(offered(id)).toEqual(all);
+		expect(offered('kling-video-o1')).not.toContain('generateAudio'); // Kling O1 makes no sound
+	});
+});

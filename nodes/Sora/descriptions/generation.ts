@@ -6,7 +6,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_SEARCH_SECONDS } from '../jobs/createOnce';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../jobs/pool';
-import { DURATIONS, SIZES } from '../models';
+import type { ModelInput } from '../models';
+import { DURATIONS, SIZES, spellingsWithout } from '../models';
 import { durationField, sizeField as modelSizeField } from './followModel';
 import { builderFields, promptModeField } from './promptBuilder';
 
@@ -224,7 +225,7 @@ export function createOptions(...extra: INodeProperties[]): INodeProperties {
  */
 const modelOptions: INodeProperties[] = [
 	{
-		displayName: 'Callback URL',
+		displayName: 'Callback URL (OpenRouter Only)',
 		name: 'callbackUrl',
 		type: 'string',
 		default: '',
@@ -255,7 +256,7 @@ const modelOptions: INodeProperties[] = [
 		description: 'What the video should not show, for models that take it (Kling, Veo and Wan behind new-api; Kling on fal.ai, Veo behind LiteLLM)',
 	},
 	{
-		displayName: 'Provider Routing (JSON)',
+		displayName: 'Provider Routing (JSON, OpenRouter Only)',
 		name: 'providerRouting',
 		type: 'json',
 		default: '{}',
@@ -279,6 +280,26 @@ const modelOptions: INodeProperties[] = [
 	},
 ];
 
+/** Which model input each model option needs, so that it is not offered for a model the table says cannot take it. */
+const OPTION_INPUTS: Record<string, ModelInput> = {
+	generateAudio: 'generateAudio',
+	lastFrameUrl: 'lastFrame',
+	referenceImageUrls: 'referenceImages',
+	seed: 'seed',
+	negativePrompt: 'negativePrompt',
+};
+
+/**
+ * The model options, each hidden while the Model (the root parameter, '/model' from inside the collection: n8n-workflow
+ * getPropertyValues reads a leading '/' from the node's root and a locator's `.value`) is one the table says cannot take it.
+ */
+const perModel = (options: INodeProperties[]): INodeProperties[] =>
+	options.map((option) => {
+		const input = OPTION_INPUTS[option.name];
+		const hide = input ? spellingsWithout(input) : [];
+		return hide.length ? { ...option, displayOptions: { hide: { '/model': hide } } } : option;
+	});
+
 /** What Text to Video and Image to Video share after their prompt and input: model to options. */
 export function generationFields(size: INodeProperties): INodeProperties[] {
 	// Duration and Size follow the model (./followModel); Image to Video's Size keeps Match Input Image first.
@@ -289,6 +310,6 @@ export function generationFields(size: INodeProperties): INodeProperties[] {
 		modelSizeField(size, matchImage),
 		charactersField,
 		waitField,
-		createOptions(additionalBodyField, ...modelOptions),
+		createOptions(additionalBodyField, ...perModel(modelOptions)),
 	];
 }

@@ -233,3 +233,20 @@ export function sizesOf(model: KnownModel): Array<{ size: string; label: string 
 export function spellingsOf(model: KnownModel): string[] {
 	return [...model.ids, ...(model.slugs ?? [])];
 }
+
+/** Inputs beyond the contract that some models take (the Options collection's model options). */
+export type ModelInput = 'generateAudio' | 'lastFrame' | 'referenceImages' | 'seed' | 'negativePrompt';
+
+const TAKES: Record<ModelInput, (model: KnownModel) => boolean | undefined> = {
+	// A model that always (or never) makes sound has no choice to offer.
+	generateAudio: (model) => (model.audio === undefined ? undefined : model.audio === 'optional'),
+	lastFrame: (model) => model.lastFrame,
+	referenceImages: (model) => (model.referenceImages === undefined ? undefined : model.referenceImages > 0),
+	seed: (model) => model.seed,
+	negativePrompt: (model) => model.negativePrompt,
+};
+
+/** Every spelling of the models the table confirms cannot take this input (unconfirmed ones are left to the server). */
+export function spellingsWithout(input: ModelInput): string[] {
+	return KNOWN_MODELS.filter((model) => TAKES[input](model) === false).flatMap(spellingsOf);
+}

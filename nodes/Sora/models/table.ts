@@ -40,6 +40,9 @@ export interface KnownModel {
 	referenceImages?: number;
 	/** Whether it makes audio. */
 	audio?: 'always' | 'optional' | 'never';
+	/** Whether it takes a seed, and a negative prompt; undefined = not confirmed (the server decides). */
+	seed?: boolean;
+	negativePrompt?: boolean;
 	/** USD per generated second by resolution or size key ('*' for any); undefined when not confirmed. */
 	pricePerSecond?: Record<string, number>;
 	/** Where each fact comes from; also a line for anything NOT confirmed. */
@@ -62,7 +65,8 @@ const OPENAI_SORA2_PAGE =
 	'https://developers.openai.com/de-DE/api/docs/models/sora-2 (OpenAI model page, stored copy taken after the 2026-09-24 shutdown): per second, Portrait 720x1280 / Landscape 1280x720: Sora 2 $0.10, Sora 2 Pro $0.30; audio is an output modality';
 const LITELLM_SORA_IDS =
 	'BerriAI/litellm release notes v1.79.1-stable (2025-11-01, secondary): new model openai/sora-2-pro, $0.30/video/second; LiteLLM names a model <provider>/<id>, hence openai/sora-2 for Sora 2';
-const API_NOTES_AUDIO = 'shared/API-NOTES.md section 3: audio is always generated and steered only by the prompt';
+const API_NOTES_AUDIO =
+	'shared/API-NOTES.md section 3: audio is always generated and steered only by the prompt; there is no seed, n, negative_prompt, fps, aspect_ratio, webhook URL or metadata field';
 const LITELLM_PRICES =
 	'BerriAI/litellm model_prices_and_context_window.json (commit 00035b69f416be24e2e323c13198d9b7d2d1bdf9, secondary)';
 const LITELLM_VERTEX =
@@ -107,6 +111,8 @@ export const KNOWN_MODELS: KnownModel[] = [
 		lastFrame: false,
 		referenceImages: 0,
 		audio: 'always',
+		seed: false,
+		negativePrompt: false,
 		pricePerSecond: { '720x1280': 0.1, '1280x720': 0.1 },
 		sources: [
 			OPENAI_SPEC,
@@ -129,6 +135,8 @@ export const KNOWN_MODELS: KnownModel[] = [
 		lastFrame: false,
 		referenceImages: 0,
 		audio: 'always',
+		seed: false,
+		negativePrompt: false,
 		pricePerSecond: { '720x1280': 0.3, '1280x720': 0.3, '1024x1792': 0.5, '1792x1024': 0.5, '1080x1920': 0.7, '1920x1080': 0.7 },
 		sources: [
 			OPENAI_SPEC,
