@@ -5,7 +5,8 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Server, SoraContext } from '../servers';
+import type { ListedModel } from '../models';
+import type { JobShows, Server, SoraContext } from '../servers';
 import { assetQuery, listHeaders, mayCarryResultUrl, modelLists, requireFeature, resolveServer } from '../servers';
 import type { AssetLocation } from './download';
 import { downloadVerified } from './download';
@@ -13,8 +14,8 @@ import { header } from './errors';
 import type { ApiResponse, RequestOptions } from './request';
 import { apiRequest } from './request';
 import { settle } from './retry';
-import type { Character, ServerModel, Video, VideoList } from './schemas';
-import { parseCharacter, parseDeleted, parseServerModels, parseVideo, parseVideoList } from './schemas';
+import type { Character, Video, VideoList } from './schemas';
+import { parseCharacter, parseDeleted, parseVideo, parseVideoList } from './schemas';
 
 export type Variant = 'video' | 'thumbnail' | 'spritesheet';
 
@@ -30,14 +31,14 @@ type JobKind = 'create' | 'remix' | 'edit' | 'extend';
 export interface JobRequest {
 	kind: JobKind;
 	body: IDataObject | FormData;
-	/** The video a remix works on (edits and extensions name theirs in the body). */
+	/** The video a remix or an edit works on (an extension's list entry does not say). */
 	sourceId?: string;
 	/**
-	 * What the started job will show that its body does not say (a remix keeps its source's model,
-	 * size and duration; an extension shows the stitched total or the added seconds), so a job whose
-	 * answer was lost can be recognised in the job list (../jobs/fingerprint).
+	 * What the started job will show in the job list, so a job whose answer was lost can be recognised there
+	 * (../jobs/fingerprint): for a create, what the server module reads back from the body it spelled
+	 * (servers listShows); for a remix, edit or extension, the prompt and what the source shows.
 	 */
-	shows?: { model?: string; size?: string; seconds?: string[] };
+	shows?: JobShows;
 }
 
 const videoPath = (id: string) => `/videos/${encodeURIComponent(id)}`;
@@ -148,11 +149,11 @@ export class SoraClient {
 	 * A list the server does not have or the key may not read gives way to the next one, and in the end to an
 	 * empty list: the picker then shows the built-in table, and any id can still be typed.
 	 */
-	async listModels(): Promise<ServerModel[]> {
-		for (const { path, shape } of modelLists(this.server.dialect)) {
+	async listModels(): Promise<ListedModel[]> {
+		for (const { path, parse } of modelLists(this.server.dialect)) {
 			const answer = await settle(this.request('GET', path, { retry: false, timeoutMs: 15_000 }));
 			if (!answer.ok) continue;
-			const models = parseServerModels(shape, answer.value.body);
+			const models = parse(answer.value.body);
 			if (models.length) return models;
 		}
 		return [];

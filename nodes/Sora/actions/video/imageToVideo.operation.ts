@@ -10,7 +10,7 @@ import type { ImageInfo } from '../../api/probes';
 import { detectImageFormat, readImageInfo } from '../../api/probes';
 import type { Dialect, ImageReference } from '../../servers';
 import { settle } from '../../api/retry';
-import { checkFormOptions, checkSize, createForm, createJson, fetchesHttpsOnly, requireFeature, takesMultipart, uploadsImageUrls } from '../../servers';
+import { checkSize, createJson, createWithImage, listShows, requireFeature, urlFrameRoute } from '../../servers';
 import type { VideoRequest } from '../parameters';
 import { readVideoRequest, readWaitOptions } from '../parameters';
 
@@ -153,17 +153,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const request = readVideoRequest.call(this, itemIndex, dialect);
 	const source = this.getNodeParameter('imageSource', itemIndex) as string;
 	const submit = async (body: JobRequest['body']) =>
-		await submitJob.call(this, client, itemIndex, { kind: 'create', body }, readWaitOptions.call(this, itemIndex), request);
+		await submitJob.call(this, client, itemIndex, { kind: 'create', body, shows: listShows(dialect, body) }, readWaitOptions.call(this, itemIndex), request);
 
-	/** A first frame the server takes as an uploaded file (multipart), or JSON-only servers as a data: URL. */
+	/** A first frame the node holds as bytes: the server decides how they travel (servers createWithImage). */
 	const submitImage = async (image: Buffer, info: ImageInfo, fileName: string | undefined) => {
-		if (!takesMultipart(dialect, request.model)) {
-			return await submit(createJson(dialect, request, { image_url: `data:${info.mimeType};base64,${image.toString('base64')}` }));
-		}
-		checkFormOptions(this, itemIndex, dialect, request);
-		const form = createForm(dialect, request);
-		form.append('input_reference', new Blob([image], { type: info.mimeType }), fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`);
-		return await submit(form);
+		const name = fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`;
+		return await submit(createWithImage(this, itemIndex, dialect, request, { bytes: image, mimeType: info.mimeType, fileName: name }));
 	};
 
 	if (source === 'binary') {
@@ -177,15 +172,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	let reference: ImageReference;
 	if (source === 'url') {
 		const url = String(this.getNodeParameter('imageUrl', itemIndex, '')).trim();
-		// Servers that take the first frame only as a file (Azure, most of LiteLLM, new-api's Sora channels) get it
-		// fetched and uploaded by the node, which can read http:// too. OpenAI and OpenRouter fetch it themselves, over
-		// https only (OpenRouter says so; OpenAI's contract likewise). Vendors behind new-api and fal.ai fetch https
-		// URLs themselves; an http:// one the node fetches and sends inline, as it does a binary image.
-		const http = /^http:\/\//i.test(url);
-		const upload = uploadsImageUrls(dialect, request.model) || (http && !fetchesHttpsOnly(dialect));
-		if (!upload && http) {
-			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is an http:// URL; ${dialect.name} fetches the first frame over https:// only`, 'Use the https:// address of the image, or fetch it with HTTP Request and use Image Source "Binary Field".');
-		}
+		// The server decides whether it fetches the URL itself or the node sends the image's bytes.
+		const upload = urlFrameRoute(this, itemIndex, dialect, request.model, url) === 'fetch';
 		if (!/^(https?:\/\/|data:image\/)/i.test(url)) {
 			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is not an image URL`, 'Enter an https:// URL or a data:image/… URL.');
 		}

@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		this,
 		client,
 		itemIndex,
-		{ kind: 'remix', sourceId: id, body: remixBody(client.server.dialect, prompt, source), shows: showsLike(source, [source.seconds]) },
+		{ kind: 'remix', sourceId: id, body: remixBody(client.server.dialect, prompt, source), shows: { ...showsLike(source, [source.seconds]), prompt } },
 		readWaitOptions.call(this, itemIndex),
 		estimateLike(source, Number(source.seconds)),
 	);
