@@ -28,7 +28,7 @@ interface Choice {
 /**
  * The options of one parameter. A value that any model may be asked for (`everyone`: the contract's, which the
  * node always offered for every model) is hidden for the spellings of every model whose confirmed list lacks it,
- * so an id no row knows sees it. A value only some models make (Seedance's 3 s, Runway's 1584x672) is shown for the
+ * so an id no row knows sees it. A value only some models make (3 s, 1584x672) is shown for the
  * spellings of those models only, as before, when only their own variant offered it. An expression passes both.
  */
 function toOptions(choices: Choice[], confirmed: KnownModel[], everyone: readonly string[]): INodePropertyOptions[] {

@@ -7,7 +7,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { DEFAULT_SEARCH_SECONDS } from '../jobs/createOnce';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../jobs/pool';
 import type { ModelInput } from '../models';
-import { DURATIONS, SIZES, spellingsWithout } from '../models';
+import { DURATIONS, MODEL_EXAMPLES, SIZES, spellingsWithout } from '../models';
+import { OPTION_TAKERS } from '../servers/modelOptions';
 import { durationField, sizeField as modelSizeField } from './followModel';
 import { builderFields, promptModeField } from './promptBuilder';
 
@@ -42,7 +43,7 @@ export const modelField: INodeProperties = {
 			displayName: 'ID',
 			name: 'id',
 			type: 'string',
-			placeholder: 'e.g. sora-2-pro or veo-3.1',
+			placeholder: `e.g. ${MODEL_EXAMPLES.ids}`,
 		},
 	],
 };
@@ -53,7 +54,7 @@ export const secondsField: INodeProperties = {
 	type: 'options',
 	default: '4',
 	description:
-		'Length of the clip. The list shows what the chosen model makes (Sora 4, 8 or 12; Veo 4, 6 or 8; Kling 5 or 10; …) and every value for a model the node does not know; a duration a known model cannot make is refused before anything is paid for.',
+		`Length of the clip. The list shows what the chosen model makes (${MODEL_EXAMPLES.seconds}; …) and every value for a model the node does not know; a duration a known model cannot make is refused before anything is paid for.`,
 	// Values stay strings: saved workflows store them so.
 	options: DURATIONS.map((seconds) => ({ name: `${seconds} s`, value: String(seconds) })),
 };
@@ -230,14 +231,14 @@ const modelOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/webhook/video-done',
-		description: 'An https:// address the server calls when the job ends (OpenRouter)',
+		description: `An https:// address the server calls when the job ends (${OPTION_TAKERS.callbackUrl})`,
 	},
 	{
 		displayName: 'Generate Audio',
 		name: 'generateAudio',
 		type: 'boolean',
 		default: true,
-		description: 'Whether the model makes sound as well, where it offers the choice (OpenRouter; Kling, Veo, Seedance and Wan behind new-api; Veo on Vertex and Seedance behind LiteLLM)',
+		description: `Whether the model makes sound as well, where it offers the choice (${OPTION_TAKERS.generateAudio})`,
 	},
 	{
 		displayName: 'Last Frame URL',
@@ -245,7 +246,7 @@ const modelOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/last-frame.png',
-		description: 'An image the video ends on, for models that take a last frame (OpenRouter; Kling, Hailuo and Wan behind new-api)',
+		description: `An image the video ends on, for models that take a last frame (${OPTION_TAKERS.lastFrameUrl})`,
 	},
 	{
 		displayName: 'Negative Prompt',
@@ -253,7 +254,7 @@ const modelOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'blurry, text, watermark',
-		description: 'What the video should not show, for models that take it (Kling, Veo and Wan behind new-api; Kling on fal.ai, Veo behind LiteLLM)',
+		description: `What the video should not show, for models that take it (${OPTION_TAKERS.negativePrompt})`,
 	},
 	{
 		displayName: 'Provider Routing (JSON, OpenRouter Only)',
@@ -268,7 +269,7 @@ const modelOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/style.png, https://example.com/product.png',
-		description: 'Images that guide subject or style, separated by commas (OpenRouter)',
+		description: `Images that guide subject or style, separated by commas (${OPTION_TAKERS.referenceImageUrls})`,
 	},
 	{
 		displayName: 'Seed',
@@ -276,7 +277,7 @@ const modelOptions: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0, numberPrecision: 0 },
-		description: 'A fixed seed, so the same request gives a similar result again (OpenRouter; Veo, Seedance, Vidu and Wan behind new-api; Veo on Vertex and Seedance behind LiteLLM)',
+		description: `A fixed seed, so the same request gives a similar result again (${OPTION_TAKERS.seed})`,
 	},
 ];
 

@@ -250,3 +250,11 @@ const TAKES: Record<ModelInput, (model: KnownModel) => boolean | undefined> = {
 export function spellingsWithout(input: ModelInput): string[] {
 	return KNOWN_MODELS.filter((model) => TAKES[input](model) === false).flatMap(spellingsOf);
 }
+
+/** A few rows the editor's texts name as examples: their ids, and their durations ('Sora 4, 8 or 12; Veo 4, 6 or 8'). */
+const EXAMPLE_ROWS = ['sora-2', 'veo-3.1-generate-preview', 'kling-v2-6'].map((id) => findModel(id)!);
+
+export const MODEL_EXAMPLES = {
+	ids: 'sora-2-pro or veo-3.1',
+	seconds: EXAMPLE_ROWS.map((row) => `${row.family[0].toUpperCase()}${row.family.slice(1)} ${words(row.seconds ?? [])}`).join('; '),
+};
