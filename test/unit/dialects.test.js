@@ -82,8 +82,8 @@ describe('create bodies per dialect', () => {
 		const body = dialects.createJson(dialect('newapi'), fields);
 		expect(body).toEqual({ prompt: 'p', model: 'm', seconds: '8', size: '1280x720', metadata: { seed: 7 } });
 		expect(JSON.parse(withImage(dialect('newapi'), fields).get('metadata'))).toEqual({ seed: 7 });
-		expect(dialects.remixBody(dialect('newapi'), 'night', { model: 'kling-v2' })).toEqual({ prompt: 'night', model: 'kling-v2' });
-		expect(dialects.remixBody(dialect('openai'), 'night', { model: 'sora-2' })).toEqual({ prompt: 'night' });
+		expect(dialects.serverOf(dialect('newapi')).remixBody('night', { model: 'kling-v2' })).toEqual({ prompt: 'night', model: 'kling-v2' });
+		expect(dialects.serverOf(dialect('openai')).remixBody('night', { model: 'sora-2' })).toEqual({ prompt: 'night' });
 	});
 
 	test('Azure, LiteLLM and new-api take a first frame only as a file: the node uploads URL images itself', () => {

@@ -7,7 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ListedModel } from '../models';
 import type { JobShows, Server, SoraContext } from '../servers';
-import { assetQuery, listHeaders, mayCarryResultUrl, modelLists, requireFeature, resolveServer } from '../servers';
+import { listHeaders, requireFeature, resolveServer, serverOf } from '../servers';
 import type { AssetLocation } from './download';
 import { downloadVerified } from './download';
 import { header } from './errors';
@@ -150,7 +150,7 @@ export class SoraClient {
 	 * empty list: the picker then shows the built-in table, and any id can still be typed.
 	 */
 	async listModels(): Promise<ListedModel[]> {
-		for (const { path, parse } of modelLists(this.server.dialect)) {
+		for (const { path, parse } of serverOf(this.server.dialect).modelLists) {
 			const answer = await settle(this.request('GET', path, { retry: false, timeoutMs: 15_000 }));
 			if (!answer.ok) continue;
 			const models = parse(answer.value.body);
@@ -169,7 +169,7 @@ export class SoraClient {
 
 	/** The content endpoint of an asset, in the server's spelling (`?variant=…`, OpenRouter's `?index=0`). */
 	contentLocation(id: string, variant: Variant): AssetLocation {
-		return { path: `${videoPath(id)}/content`, qs: assetQuery(this.server.dialect, variant) };
+		return { path: `${videoPath(id)}/content`, qs: serverOf(this.server.dialect).assetQuery(variant) };
 	}
 
 	/** Where an agent (or a person) can fetch the assets of a finished video, with the API key. */
@@ -189,7 +189,7 @@ export class SoraClient {
 		const { dialect } = this.server;
 		if (variant !== 'video') requireFeature(this.ctx, dialect, variant, undefined, itemIndex);
 		let source = video;
-		if (!source && variant === 'video' && mayCarryResultUrl(dialect)) source = await this.getVideo(videoId, itemIndex);
+		if (!source && variant === 'video' && serverOf(dialect).mayCarryResultUrl) source = await this.getVideo(videoId, itemIndex);
 		const location = variant === 'video' && source?.urls?.length ? { path: source.urls[0] } : this.contentLocation(videoId, variant);
 		const file = VARIANT_FILE[variant];
 		return await downloadVerified.call(this.ctx as IExecuteFunctions | IPollFunctions, this.server, location, {

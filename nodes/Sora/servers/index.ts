@@ -59,6 +59,11 @@ export async function resolveServer(this: SoraContext, itemIndex = 0): Promise<S
 	return { apiKey: String(credentials.apiKey ?? ''), baseUrl, dialect: dialectFromCredentials(credentials) };
 }
 
+/** The credential's server module, to ask what it spells (remix bodies, asset queries, model lists) directly. */
+export function serverOf(dialect: Dialect): ServerDefinition {
+	return SERVERS[dialect.server];
+}
+
 export function supports(dialect: Dialect, feature: Feature): boolean {
 	return !SERVERS[dialect.server].lacks(dialect).includes(feature);
 }
@@ -236,10 +241,6 @@ export function listShows(dialect: Dialect, body: IDataObject | FormData): JobSh
 	return (SERVERS[dialect.server].shownInList ?? contractShows)(body);
 }
 
-/** Whether a finished video may carry its result as a URL instead of (or besides) /content. */
-export function mayCarryResultUrl(dialect: Dialect): boolean {
-	return SERVERS[dialect.server].mayCarryResultUrl;
-}
 
 /**
  * How a first frame given as a URL travels to this server for this model: 'pass' (the URL goes in the JSON body and
@@ -279,19 +280,4 @@ export function createWithImage(
 	const form = createForm(dialect, fields);
 	form.append('input_reference', new Blob([image.bytes], { type: image.mimeType }), image.fileName);
 	return form;
-}
-
-/** The body of a remix, in the server's spelling. */
-export function remixBody(dialect: Dialect, prompt: string, source: { model: string | null }): IDataObject {
-	return SERVERS[dialect.server].remixBody(prompt, source);
-}
-
-/** The query that picks an asset variant from a video's content. */
-export function assetQuery(dialect: Dialect, variant: string): IDataObject {
-	return SERVERS[dialect.server].assetQuery(variant);
-}
-
-/** Where the server lists its models, in the order to try them. */
-export function modelLists(dialect: Dialect): ServerDefinition['modelLists'] {
-	return SERVERS[dialect.server].modelLists;
 }
