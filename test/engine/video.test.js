@@ -89,6 +89,8 @@ describe('Video → Text to Video', () => {
 		expect(slug.error.message).toBe('Sora 2 (openai/sora-2) cannot make 6 s videos; it makes 4, 8 or 12 seconds');
 		const big = await runSora(server.credentials, textToVideo({ model: { __rl: true, mode: 'id', value: 'openai/sora-2' }, size: '1792x1024' }));
 		expect(big.error.message).toBe('Model openai/sora-2 cannot make 1792x1024 videos; it supports 720x1280, 1280x720. Pick one of those sizes or a sora-2-pro model');
+		const odd = await runSora(server.credentials, textToVideo({ seconds: '={{ "eight" }}' }));
+		expect(odd.error.message).toBe('The duration "eight" is not a whole number of seconds');
 		expect(server.emulator.stats.acceptedCreates).toBe(before);
 	});
 

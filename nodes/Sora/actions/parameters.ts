@@ -47,9 +47,20 @@ export function readModel(this: IExecuteFunctions, itemIndex: number): string {
 	return model;
 }
 
-/** The Duration parameter as whole seconds (its options are strings, an expression may give a number). */
+/**
+ * The Duration parameter as whole seconds, read once: its options are strings, an expression may give a number.
+ * From here on it is a number until a server spells it (../servers createJson).
+ */
 export function readSeconds(this: IExecuteFunctions, itemIndex: number): number {
-	return Number(this.getNodeParameter('seconds', itemIndex, '4'));
+	const raw = this.getNodeParameter('seconds', itemIndex, '4');
+	const seconds = Number(raw);
+	if (!Number.isInteger(seconds) || seconds <= 0) {
+		throw new NodeOperationError(this.getNode(), `The duration "${String(raw).slice(0, 40)}" is not a whole number of seconds`, {
+			itemIndex,
+			description: 'Pick a duration from the list, or give a whole number such as 8 by expression.',
+		});
+	}
+	return seconds;
 }
 
 export function readPrompt(this: IExecuteFunctions, itemIndex: number): string {
