@@ -5,7 +5,7 @@ import type { JobRequest, SoraClient } from '../../api/client';
 import { generationFields, imageSizeField, promptFields } from '../../descriptions/generation';
 import type { SubmittedJob } from '../../jobs/submit';
 import { submitJob } from '../../jobs/submit';
-import { getBinaryInput, readBinaryBuffer, readBinaryHead } from '../../media/binaryInput';
+import { fetchUrlBytes, getBinaryInput, readBinaryBuffer, readBinaryHead } from '../../media/binaryInput';
 import type { ImageInfo } from '../../api/probes';
 import { detectImageFormat, readImageInfo } from '../../api/probes';
 import type { Dialect, ImageReference } from '../../servers';
@@ -113,40 +113,6 @@ function checkImageHead(this: IExecuteFunctions, itemIndex: number, head: Buffer
 
 /** An image a server wants uploaded is fetched whole by the node; larger ones are refused. */
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
-
-/**
- * The bytes of a public image (a `data:` URL decoded in place), fetched without credentials: only
- * its first `limit` bytes when `head` is set, else the whole file up to `limit`.
- */
-async function fetchUrlBytes(this: IExecuteFunctions, url: string, limit: number, head: boolean): Promise<Buffer> {
-	if (url.startsWith('data:')) {
-		const comma = url.indexOf(',');
-		const payload = url.slice(comma + 1);
-		return url.slice(0, comma).endsWith(';base64')
-			? Buffer.from(payload, 'base64')
-			: Buffer.from(decodeURIComponent(payload), 'latin1');
-	}
-	const response = (await this.helpers.httpRequest({
-		url,
-		headers: head ? { range: `bytes=0-${limit - 1}` } : {},
-		encoding: 'stream',
-		returnFullResponse: true,
-		timeout: 30_000,
-	})) as { body: AsyncIterable<Buffer> & { destroy(): void } };
-	const chunks: Buffer[] = [];
-	let total = 0;
-	try {
-		for await (const chunk of response.body) {
-			chunks.push(chunk);
-			total += chunk.length;
-			if (total >= limit) break;
-		}
-	} finally {
-		response.body.destroy();
-	}
-	if (!head && total >= limit) throw new Error(`the image is larger than ${limit / 1024 / 1024} MB`);
-	return Buffer.concat(chunks);
-}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
 	const { dialect } = client.server;
