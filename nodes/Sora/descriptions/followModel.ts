@@ -1,9 +1,10 @@
 /**
  * Duration and Size that follow the chosen model, as ONE parameter each (same names and stored values as ever, so
- * saved workflows load unchanged). Each OPTION carries `displayOptions: { hide: { model: [...] } }` naming every
- * spelling of the models the registry (../models) confirms cannot make it: n8n's editor offers an options
- * parameter only the options whose own displayOptions pass (editor-ui `getParameterDisplayableOptions`, which
- * calls n8n-workflow's `displayParameter` on each option; n8n-workflow types `INodePropertyOptions.displayOptions`).
+ * saved workflows load unchanged). Each OPTION carries its own display rule on the Model, built from the registry
+ * (../models): n8n's editor offers an options parameter only the options whose own displayOptions pass (editor-ui
+ * `getParameterDisplayableOptions`, in n8n 2.40.7's bundle dist/assets/workflows.store-*.js, filters the options with
+ * n8n-workflow's `displayParameter`; `INodePropertyOptions.displayOptions` is n8n-workflow's own type). The Model is a
+ * resource locator: n8n-workflow `getPropertyValues` compares its `.value`.
  * A model id no row knows sees the contract's values (what it always saw), a Model given by expression every
  * value; the node still refuses before paying what a known model cannot make (../models durationProblem, sizeProblem).
  *
