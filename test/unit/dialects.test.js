@@ -1,12 +1,12 @@
 const { NodeHelpers } = require('n8n-workflow');
 const dialects = require('../../dist/nodes/Sora/servers/index.js');
-const { dialectFromCredentials } = require('../../dist/nodes/Sora/servers/index.js');
+const { serverFromCredentials } = require('../../dist/nodes/Sora/servers/index.js');
 const { SoraClient } = require('../../dist/nodes/Sora/api/client');
 const { parseVideo } = require('../../dist/nodes/Sora/api/schemas');
 const { SoraApi } = require('../../dist/credentials/SoraApi.credentials');
 
 const fields = { prompt: 'p', model: 'm', seconds: 8, size: '1280x720', characters: [], additional: { seed: 7 }, extras: {} };
-const dialect = (server, extra = {}) => dialectFromCredentials({ server, ...extra });
+const dialect = (server, extra = {}) => serverFromCredentials({ server, ...extra });
 
 // How a first frame travels is the server's to say (servers createWithImage, urlFrameRoute): these read it back.
 const ctx = { getNode: () => ({ name: 'Sora' }) };
@@ -22,7 +22,7 @@ describe('credential presets', () => {
 	test('a credential saved before presets keeps its fields and speaks OpenAI', () => {
 		const old = resolve({ apiKey: 'k', baseUrl: 'http://old/v1', authHeader: 'apiKey' });
 		expect(old).toMatchObject({ server: 'openai', baseUrl: 'http://old/v1', authHeader: 'apiKey' });
-		expect(dialectFromCredentials(old).server).toBe('openai');
+		expect(serverFromCredentials(old).id).toBe('openai');
 		expect(resolve({ apiKey: 'k' })).toMatchObject({ server: 'openai', baseUrl: 'https://api.openai.com/v1', authHeader: 'bearer' });
 	});
 
@@ -278,7 +278,7 @@ describe('create bodies per dialect', () => {
 
 describe('results and gateway fields', () => {
 	test('where the bytes are', () => {
-		const client = (server) => new SoraClient({}, { apiKey: 'k', baseUrl: 'http://h/v1', dialect: dialect(server) });
+		const client = (server) => new SoraClient({}, { ...dialect(server), apiKey: 'k', baseUrl: 'http://h/v1' });
 		expect(client('openai').contentLocation('v/1', 'thumbnail')).toEqual({ path: '/videos/v%2F1/content', qs: { variant: 'thumbnail' } });
 		expect(client('openrouter').contentLocation('j', 'video')).toEqual({ path: '/videos/j/content', qs: { index: 0 } });
 		expect(client('newapi').assetUrls({ id: 't', status: 'completed', urls: ['https://cdn/x.mp4'] })).toEqual({ download_url: 'https://cdn/x.mp4' });

@@ -113,7 +113,7 @@ describe('Options follow the model', () => {
 		const node = { getNode: () => ({ name: 'Sora', type: 'sora', typeVersion: 1 }) };
 		for (const extras of [{ providerRouting: { order: ['x'] } }, { callbackUrl: 'https://x/cb' }]) {
 			const check = (server) => () =>
-				servers.checkCreate(node, 0, servers.dialectFromCredentials({ server, litellmProvider: 'openai' }), { model: 'veo-3.1', seconds: 8, size: '1280x720', characters: [], extras });
+				servers.checkCreate(node, 0, servers.serverFromCredentials({ server, litellmProvider: 'openai' }), { model: 'veo-3.1', seconds: 8, size: '1280x720', characters: [], extras });
 			expect(check('openrouter')).not.toThrow();
 			for (const server of ['openai', 'azure', 'litellm', 'newapi']) expect(check(server)).toThrow(/takes no "(Provider Routing|Callback URL)" option/);
 		}

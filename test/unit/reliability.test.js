@@ -54,7 +54,7 @@ describe('fingerprints of job-creating requests (to recognise a lost create in t
 	// What the job list shows of a create body is the server module's knowledge (servers listShows), read from the
 	// body as sent; the fingerprint takes it from the job.
 	const servers = require('../../dist/nodes/Sora/servers');
-	const create = (server, body) => ({ kind: 'create', body, shows: servers.listShows(servers.dialectFromCredentials({ server }), body) });
+	const create = (server, body) => ({ kind: 'create', body, shows: servers.listShows(servers.serverFromCredentials({ server }), body) });
 
 	test('create: prompt, model, size, seconds — JSON or multipart; a new video shows no source', () => {
 		const json = { prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8', input_reference: { image_url: 'https://x' } };

@@ -8,7 +8,7 @@ import { NodeOperationError, jsonParse } from 'n8n-workflow';
 import { composePrompt } from '../descriptions/promptBuilder';
 import { DEFAULT_CONCURRENCY, normaliseConcurrency } from '../jobs/pool';
 import type { WaitOptions } from '../jobs/submit';
-import type { CreateFields, Dialect, ModelExtras } from '../servers';
+import type { CreateFields, Server, ModelExtras } from '../servers';
 import { checkCreate } from '../servers';
 
 const MAX_PROMPT_LENGTH = 32_000;
@@ -204,7 +204,7 @@ function readModelExtras(this: IExecuteFunctions, itemIndex: number, options: ID
  * Reads the parameters every create-from-prompt operation shares and checks them against the
  * model and the credential's server. `size` may still be "matchImage".
  */
-export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, dialect: Dialect): VideoRequest {
+export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, server: Server): VideoRequest {
 	const prompt = readPrompt.call(this, itemIndex);
 	const model = readModel.call(this, itemIndex);
 	const seconds = readSeconds.call(this, itemIndex);
@@ -213,7 +213,7 @@ export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, dia
 	const additional = readAdditionalFields.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const extras = readModelExtras.call(this, itemIndex, options);
-	checkCreate(this, itemIndex, dialect, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true });
+	checkCreate(this, itemIndex, server, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true });
 	return { prompt, model, seconds, size, characters, additional, extras };
 }
 

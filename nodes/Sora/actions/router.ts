@@ -82,7 +82,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (client) {
 		warnIfRetiredServer(this, client);
 		// An operation the credential's server lacks is refused before any item sends anything.
-		checkOperation(this, client.server.dialect, sora.resource, sora.operation);
+		checkOperation(this, client.server, sora.resource, sora.operation);
 	}
 	const continueOnFail = this.continueOnFail();
 	const results: INodeExecutionData[][] = new Array(items.length);

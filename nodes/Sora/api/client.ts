@@ -6,7 +6,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IPollFunctions } from
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ListedModel } from '../models';
-import type { JobShows, Server, SoraContext } from '../servers';
+import type { JobShows, ServerConnection, SoraContext } from '../servers';
 import { listHeaders, requireFeature, resolveServer, serverOf } from '../servers';
 import type { AssetLocation } from './download';
 import { downloadVerified } from './download';
@@ -58,7 +58,7 @@ export interface VideoPage extends VideoList {
 export class SoraClient {
 	constructor(
 		readonly ctx: SoraContext,
-		readonly server: Server,
+		readonly server: ServerConnection,
 	) {}
 
 	private async request(method: 'GET' | 'POST' | 'DELETE', path: string, options?: RequestOptions): Promise<ApiResponse> {
@@ -95,7 +95,7 @@ export class SoraClient {
 		action: string,
 		options: { order?: 'asc' | 'desc' | string; limit?: number; after?: string; itemIndex?: number; retry?: boolean; deadline?: number } = {},
 	): AsyncGenerator<VideoPage> {
-		const headers = listHeaders(this.ctx, this.server.dialect, action);
+		const headers = listHeaders(this.ctx, this.server, action);
 		let after = options.after;
 		for (;;) {
 			const response = await this.request('GET', '/videos', {
@@ -150,7 +150,7 @@ export class SoraClient {
 	 * empty list: the picker then shows the built-in table, and any id can still be typed.
 	 */
 	async listModels(): Promise<ListedModel[]> {
-		for (const { path, parse } of serverOf(this.server.dialect).modelLists) {
+		for (const { path, parse } of serverOf(this.server).modelLists) {
 			const answer = await settle(this.request('GET', path, { retry: false, timeoutMs: 15_000 }));
 			if (!answer.ok) continue;
 			const models = parse(answer.value.body);
@@ -169,7 +169,7 @@ export class SoraClient {
 
 	/** The content endpoint of an asset, in the server's spelling (`?variant=…`, OpenRouter's `?index=0`). */
 	contentLocation(id: string, variant: Variant): AssetLocation {
-		return { path: `${videoPath(id)}/content`, qs: serverOf(this.server.dialect).assetQuery(variant) };
+		return { path: `${videoPath(id)}/content`, qs: serverOf(this.server).assetQuery(variant) };
 	}
 
 	/** Where an agent (or a person) can fetch the assets of a finished video, with the API key. */
@@ -186,10 +186,10 @@ export class SoraClient {
 	 * thumbnails is refused before any request. With a `deadline` (epoch ms) the download is over by then.
 	 */
 	async downloadAsset(videoId: string, variant: Variant, itemIndex: number, video?: Video, deadline?: number): Promise<IBinaryData> {
-		const { dialect } = this.server;
-		if (variant !== 'video') requireFeature(this.ctx, dialect, variant, undefined, itemIndex);
+		const { server } = this;
+		if (variant !== 'video') requireFeature(this.ctx, server, variant, undefined, itemIndex);
 		let source = video;
-		if (!source && variant === 'video' && serverOf(dialect).mayCarryResultUrl) source = await this.getVideo(videoId, itemIndex);
+		if (!source && variant === 'video' && serverOf(server).mayCarryResultUrl) source = await this.getVideo(videoId, itemIndex);
 		const location = variant === 'video' && source?.urls?.length ? { path: source.urls[0] } : this.contentLocation(videoId, variant);
 		const file = VARIANT_FILE[variant];
 		return await downloadVerified.call(this.ctx as IExecuteFunctions | IPollFunctions, this.server, location, {

@@ -8,7 +8,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Server } from '../servers';
+import type { ServerConnection } from '../servers';
 import { apiError, connectionError, failureOf, header, parseBody, redact, snippetOf } from './errors';
 import { detectImageFormat, looksLikeMp4, readFirstBytes } from './probes';
 import { parseApiError } from './schemas';
@@ -46,7 +46,7 @@ async function readSmallBody(body: unknown): Promise<string> {
 /** Opens an asset as a stream, from `rangeStart` when given. */
 async function openDownload(
 	this: Context,
-	server: Server,
+	server: ServerConnection,
 	location: AssetLocation,
 	options: { itemIndex?: number; rangeStart?: number; ifRange?: string; signal?: AbortSignal; deadline?: number } = {},
 ): Promise<DownloadedBody> {
@@ -243,7 +243,7 @@ function naming<E extends Error>(error: E, videoId: string): E {
  */
 export async function downloadVerified(
 	this: Context,
-	server: Server,
+	server: ServerConnection,
 	location: AssetLocation,
 	asset: {
 		videoId: string;

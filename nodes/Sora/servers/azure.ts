@@ -5,13 +5,13 @@
  * sizes; the first frame only as an uploaded file.
  */
 import { contractForm, contractJson, promptOnly } from './openai';
-import type { ServerDefinition } from './types';
+import type { ServerModule } from './types';
 import { openAiModels } from './modelLists';
 
 const SECONDS = [4, 8, 12];
 const SIZES = ['720x1280', '1280x720'];
 
-export const azure: ServerDefinition = {
+export const azure: ServerModule = {
 	name: 'Azure OpenAI',
 	lacks: () => ['edit', 'extend', 'characters', 'fileId'],
 	imageUrl: 'upload',

@@ -3,7 +3,7 @@
  * `duration`, a size spelled as resolution + aspect ratio, the first frame in `frame_images`, and
  * results in `urls[]` or `/content?index=0`. Create, poll and content only.
  */
-import type { ServerDefinition } from './types';
+import type { ServerModule } from './types';
 import { bodyField, contractShows } from './types';
 import { openRouterVideoModels } from './modelLists';
 
@@ -18,7 +18,7 @@ const SIZES: Record<string, { resolution: string; aspect_ratio: string }> = {
 /** One entry of `frame_images`. */
 const frame = (url: string, frameType: string) => ({ type: 'image_url', image_url: { url }, frame_type: frameType });
 
-export const openrouter: ServerDefinition = {
+export const openrouter: ServerModule = {
 	name: 'OpenRouter',
 	lacks: () => ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
 	// A URL (or a data: URL) in frame_images.

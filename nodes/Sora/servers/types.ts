@@ -8,11 +8,12 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ModelListParser } from './modelLists';
 import type { OptionSpelling } from './modelOptions';
 
-export type ServerPreset = 'openai' | 'azure' | 'litellm' | 'openrouter' | 'newapi';
+/** The key of a server (the credential's Server preset). */
+export type ServerId = 'openai' | 'azure' | 'litellm' | 'openrouter' | 'newapi';
 
 /** The credential's server, as every mapping function receives it. */
-export interface Dialect {
-	server: ServerPreset;
+export interface Server {
+	id: ServerId;
 	/** How sentences name the server. */
 	name: string;
 	/** LiteLLM only: the provider behind it (custom-llm-provider), which decides what it can do. */
@@ -78,17 +79,17 @@ export interface Refusal {
 	description: string;
 }
 
-export interface ServerDefinition {
+export interface ServerModule {
 	name: string;
 	/** What the server lacks; LiteLLM's answer depends on the provider behind it. */
-	lacks(dialect: Dialect): readonly Feature[];
+	lacks(server: Server): readonly Feature[];
 	/**
 	 * Which model options (ModelExtras) the server takes for this model, and where each goes in the JSON body;
 	 * undefined or absent options are refused before paying. createJson merges them in (withModelOptions).
 	 */
-	modelOptions?(dialect: Dialect, model: string): OptionSpelling | undefined;
+	modelOptions?(server: Server, model: string): OptionSpelling | undefined;
 	/** How a refusal names the server, when that depends on more than the preset. */
-	nameFor?(dialect: Dialect, feature: Feature): string;
+	nameFor?(server: Server, feature: Feature): string;
 	/** A duration the server cannot make, refused before paying. */
 	secondsProblem?(seconds: number): Refusal | undefined;
 	/** A size the server cannot make, refused before paying. */
@@ -97,16 +98,16 @@ export interface ServerDefinition {
 	 * How the server takes a first frame given as a URL: in the JSON body (as the server spells it),
 	 * or only as an uploaded file, which the node then fetches and uploads itself.
 	 */
-	imageUrl: 'json' | 'upload' | ((dialect: Dialect, model: string) => 'json' | 'upload');
+	imageUrl: 'json' | 'upload' | ((server: Server, model: string) => 'json' | 'upload');
 	/** The server fetches image URLs itself over https only, and says so: an http:// URL is refused rather than inlined. */
 	httpsImageUrlsOnly?: boolean;
 	/**
 	 * Whether a create that carries a file goes as multipart (the default where createForm exists); false sends a
 	 * binary first frame inside the JSON body (as a data: URL the server's createJson may respell).
 	 */
-	multipart?(dialect: Dialect, model: string): boolean;
+	multipart?(server: Server, model: string): boolean;
 	/** The JSON body of a create request, before model options and Additional Body Fields (index.ts adds both). */
-	createJson(fields: CreateFields, reference: ImageReference | undefined, dialect: Dialect): IDataObject;
+	createJson(fields: CreateFields, reference: ImageReference | undefined, server: Server): IDataObject;
 	/**
 	 * Puts the user's Additional Body Fields into a create body, last, so they win over everything the node spelled
 	 * (default: top-level keys replaced). new-api moves those its TaskSubmitReq lacks into `metadata`.

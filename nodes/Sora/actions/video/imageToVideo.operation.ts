@@ -8,7 +8,7 @@ import { submitJob } from '../../jobs/submit';
 import { fetchUrlBytes, getBinaryInput, readBinaryBuffer, readBinaryHead } from '../../media/binaryInput';
 import type { ImageInfo } from '../../api/probes';
 import { detectImageFormat, readImageInfo } from '../../api/probes';
-import type { Dialect, ImageReference } from '../../servers';
+import type { Server, ImageReference } from '../../servers';
 import { settle } from '../../api/retry';
 import { checkSize, createJson, createWithImage, listShows, requireFeature, urlFrameRoute } from '../../servers';
 import type { VideoRequest } from '../parameters';
@@ -71,11 +71,11 @@ function imageError(this: IExecuteFunctions, itemIndex: number, message: string,
 }
 
 /** Checks the image against the requested size, or adopts its size for "Match Input Image". */
-function fitSize(this: IExecuteFunctions, itemIndex: number, dialect: Dialect, request: VideoRequest, info: ImageInfo): void {
+function fitSize(this: IExecuteFunctions, itemIndex: number, server: Server, request: VideoRequest, info: ImageInfo): void {
 	const imageSize = `${info.width}x${info.height}`;
 	if (request.size === 'matchImage') {
 		request.size = imageSize;
-		checkSize(this, itemIndex, dialect, request.model, imageSize);
+		checkSize(this, itemIndex, server, request.model, imageSize);
 	}
 	if (imageSize !== request.size) {
 		throw imageError.call(
@@ -115,23 +115,23 @@ function checkImageHead(this: IExecuteFunctions, itemIndex: number, head: Buffer
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
-	const { dialect } = client.server;
-	const request = readVideoRequest.call(this, itemIndex, dialect);
+	const { server } = client;
+	const request = readVideoRequest.call(this, itemIndex, server);
 	const source = this.getNodeParameter('imageSource', itemIndex) as string;
 	const submit = async (body: JobRequest['body']) =>
-		await submitJob.call(this, client, itemIndex, { kind: 'create', body, shows: listShows(dialect, body) }, readWaitOptions.call(this, itemIndex), request);
+		await submitJob.call(this, client, itemIndex, { kind: 'create', body, shows: listShows(server, body) }, readWaitOptions.call(this, itemIndex), request);
 
 	/** A first frame the node holds as bytes: the server decides how they travel (servers createWithImage). */
 	const submitImage = async (image: Buffer, info: ImageInfo, fileName: string | undefined) => {
 		const name = fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`;
-		return await submit(createWithImage(this, itemIndex, dialect, request, { bytes: image, mimeType: info.mimeType, fileName: name }));
+		return await submit(createWithImage(this, itemIndex, server, request, { bytes: image, mimeType: info.mimeType, fileName: name }));
 	};
 
 	if (source === 'binary') {
 		const input = getBinaryInput.call(this, itemIndex, 'binaryPropertyName');
 		const head = await readBinaryHead.call(this, itemIndex, input, HEADER_BYTES);
 		const info = checkImageHead.call(this, itemIndex, head, `binary field "${input.field}"`);
-		fitSize.call(this, itemIndex, dialect, request, info);
+		fitSize.call(this, itemIndex, server, request, info);
 		return await submitImage(await readBinaryBuffer.call(this, itemIndex, input), info, input.binary.fileName);
 	}
 
@@ -139,7 +139,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (source === 'url') {
 		const url = String(this.getNodeParameter('imageUrl', itemIndex, '')).trim();
 		// The server decides whether it fetches the URL itself or the node sends the image's bytes.
-		const upload = urlFrameRoute(this, itemIndex, dialect, request.model, url) === 'fetch';
+		const upload = urlFrameRoute(this, itemIndex, server, request.model, url) === 'fetch';
 		if (!/^(https?:\/\/|data:image\/)/i.test(url)) {
 			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is not an image URL`, 'Enter an https:// URL or a data:image/… URL.');
 		}
@@ -153,11 +153,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 			);
 		}
 		const info = checkImageHead.call(this, itemIndex, fetched.value, 'the URL');
-		fitSize.call(this, itemIndex, dialect, request, info);
+		fitSize.call(this, itemIndex, server, request, info);
 		if (upload) return await submitImage(fetched.value, info, url.startsWith('data:') ? undefined : new URL(url).pathname.split('/').pop());
 		reference = { image_url: url };
 	} else {
-		requireFeature(this, dialect, 'fileId', undefined, itemIndex);
+		requireFeature(this, server, 'fileId', undefined, itemIndex);
 		const fileId = String(this.getNodeParameter('fileId', itemIndex, '')).trim();
 		if (!fileId) throw imageError.call(this, itemIndex, 'The file ID is empty', 'Enter the ID of an uploaded image file.');
 		if (request.size === 'matchImage') {
@@ -170,5 +170,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		}
 		reference = { file_id: fileId };
 	}
-	return await submit(createJson(dialect, request, reference));
+	return await submit(createJson(server, request, reference));
 }

@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		this,
 		client,
 		itemIndex,
-		{ kind: 'remix', sourceId: id, body: serverOf(client.server.dialect).remixBody(prompt, source), shows: { ...showsLike(source, [source.seconds]), prompt } },
+		{ kind: 'remix', sourceId: id, body: serverOf(client.server).remixBody(prompt, source), shows: { ...showsLike(source, [source.seconds]), prompt } },
 		readWaitOptions.call(this, itemIndex),
 		estimateLike(source, Number(source.seconds)),
 	);

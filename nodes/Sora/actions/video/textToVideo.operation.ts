@@ -19,9 +19,9 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
-	const { dialect } = client.server;
-	const request = readVideoRequest.call(this, itemIndex, dialect);
-	const body = createJson(dialect, request);
-	const job = { kind: 'create' as const, body, shows: listShows(dialect, body) };
+	const { server } = client;
+	const request = readVideoRequest.call(this, itemIndex, server);
+	const body = createJson(server, request);
+	const job = { kind: 'create' as const, body, shows: listShows(server, body) };
 	return await submitJob.call(this, client, itemIndex, job, readWaitOptions.call(this, itemIndex), request);
 }
