@@ -119,7 +119,7 @@ export class SoraTrigger implements INodeType {
 		};
 		const client = await connect.call(this);
 		// A prompt filter on a list without prompts would never fire: say so instead of staying silent.
-		if (criteria.promptContains) requireFeature(this, client.server.dialect, 'listPrompts', 'the Prompt Contains filter');
+		if (criteria.promptContains) requireFeature(this, client.server, 'listPrompts', 'the Prompt Contains filter');
 		const listDeadline = started + BUDGET.listMs;
 		const downloadDeadline = started + BUDGET.downloadsMs;
 

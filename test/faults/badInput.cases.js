@@ -104,9 +104,16 @@ module.exports = [
 		},
 	},
 	{
+		// A model id the registry does not know: the server's own 400 comes through.
 		name: 'seconds the server does not make',
-		params: t2v({ seconds: '={{ "7" }}' }),
+		params: t2v({ model: model('my-sora-proxy'), seconds: '={{ "7" }}' }),
 		expect: { message: "Invalid value: '7'. Supported values are: '4', '8', '12', '16', and '20'. (invalid_value)", itemIndex: 0, httpCode: '400', noCreate: true },
+	},
+	{
+		// issue 22: sora-2 itself is refused before any request, naming what it makes.
+		name: 'seconds sora-2 does not make',
+		params: t2v({ seconds: '={{ "7" }}' }),
+		expect: { message: 'Sora 2 (sora-2) cannot make 7 s videos; it makes 4, 8 or 12 seconds', itemIndex: 0, noCreate: true },
 	},
 	{
 		name: 'seconds sent as a number',

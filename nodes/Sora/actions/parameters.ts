@@ -6,8 +6,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
 import { composePrompt } from '../descriptions/promptBuilder';
+import { DEFAULT_CONCURRENCY, normaliseConcurrency } from '../jobs/pool';
 import type { WaitOptions } from '../jobs/submit';
-import type { CreateFields, Dialect, ModelExtras } from '../servers';
+import type { CreateFields, Server, ModelExtras } from '../servers';
 import { checkCreate } from '../servers';
 
 const MAX_PROMPT_LENGTH = 32_000;
@@ -47,9 +48,20 @@ export function readModel(this: IExecuteFunctions, itemIndex: number): string {
 	return model;
 }
 
-/** The Duration parameter as whole seconds (its options are strings, an expression may give a number). */
+/**
+ * The Duration parameter as whole seconds, read once: its options are strings, an expression may give a number.
+ * From here on it is a number until a server spells it (../servers createJson).
+ */
 export function readSeconds(this: IExecuteFunctions, itemIndex: number): number {
-	return Number(this.getNodeParameter('seconds', itemIndex, '4'));
+	const raw = this.getNodeParameter('seconds', itemIndex, '4');
+	const seconds = Number(raw);
+	if (!Number.isInteger(seconds) || seconds <= 0) {
+		throw new NodeOperationError(this.getNode(), `The duration "${String(raw).slice(0, 40)}" is not a whole number of seconds`, {
+			itemIndex,
+			description: 'Pick a duration from the list, or give a whole number such as 8 by expression.',
+		});
+	}
+	return seconds;
 }
 
 export function readPrompt(this: IExecuteFunctions, itemIndex: number): string {
@@ -192,7 +204,7 @@ function readModelExtras(this: IExecuteFunctions, itemIndex: number, options: ID
  * Reads the parameters every create-from-prompt operation shares and checks them against the
  * model and the credential's server. `size` may still be "matchImage".
  */
-export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, dialect: Dialect): VideoRequest {
+export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, server: Server): VideoRequest {
 	const prompt = readPrompt.call(this, itemIndex);
 	const model = readModel.call(this, itemIndex);
 	const seconds = readSeconds.call(this, itemIndex);
@@ -201,8 +213,17 @@ export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, dia
 	const additional = readAdditionalFields.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const extras = readModelExtras.call(this, itemIndex, options);
-	checkCreate(this, itemIndex, dialect, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true });
+	checkCreate(this, itemIndex, server, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true });
 	return { prompt, model, seconds, size, characters, additional, extras };
+}
+
+/**
+ * The "Concurrency" option (create operations; the default elsewhere), read once per run from the first item: how
+ * many items are submitted, how many status requests and how many downloads are in flight at once. Every submitted
+ * job runs on the server side by side, as far as the server allows, followed by one polling loop.
+ */
+export function readConcurrency(this: IExecuteFunctions): number {
+	return normaliseConcurrency(this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
 }
 
 /** Wait for Completion and the output options of every operation that starts a job. */

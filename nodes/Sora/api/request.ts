@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Server, SoraContext } from '../servers';
+import type { ServerConnection, SoraContext } from '../servers';
 import { CREDENTIAL_NAME } from '../servers';
 import type { FailureInfo } from './errors';
 import { MAX_RETRY_WAIT_MS, apiError, connectionError, failureOf, header, nonJsonError, parseBody } from './errors';
@@ -73,7 +73,7 @@ export function attemptTimeout(timeoutMs: number, deadline?: number): number {
  */
 export async function sendFollowingRedirects(
 	this: SoraContext,
-	server: Server,
+	server: ServerConnection,
 	request: IHttpRequestOptions,
 ): Promise<IN8nHttpFullResponse> {
 	const apiOrigin = new URL(server.baseUrl).origin;
@@ -122,7 +122,7 @@ export function isCancelled(ctx: SoraContext): boolean {
  */
 export async function apiRequest(
 	this: SoraContext,
-	server: Server,
+	server: ServerConnection,
 	method: IHttpRequestMethods,
 	path: string,
 	options: RequestOptions = {},

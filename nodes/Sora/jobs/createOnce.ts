@@ -72,7 +72,7 @@ const floors = new WeakMap<object, Map<string, Promise<Floor>>>();
 
 async function readFloor(client: SoraClient): Promise<Floor> {
 	const byClock: Floor = { createdAt: Math.floor(Date.now() / 1000) - CLOCK_ALLOWANCE_S, before: new Set() };
-	if (!supports(client.server.dialect, 'list')) return byClock;
+	if (!supports(client.server, 'list')) return byClock;
 	const first = async () => {
 		for await (const page of client.listVideos('the check for lost creates', { order: 'desc', limit: FLOOR_PAGE, retry: false })) {
 			return page.data;
@@ -136,8 +136,9 @@ async function look(
 	lane: Lane,
 	kind: string,
 ): Promise<Look> {
-	const { dialect, baseUrl } = client.server;
-	if (!supports(dialect, 'list')) throw new Unverifiable(`${dialect.name} has no job list to check`);
+	const { server } = client;
+	const { baseUrl } = server;
+	if (!supports(server, 'list')) throw new Unverifiable(`${server.name} has no job list to check`);
 	const matching: Video[] = [];
 	let lookalikes = 0;
 	let complete = false;

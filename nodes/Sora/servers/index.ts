@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { durationProblem, sizeProblem } from '../models/catalogue';
+import { durationProblem, sizeProblem } from '../models';
 import { azure } from './azure';
 import { BASE_URL_HINT, FULL_HTTP_URL } from './baseUrl';
 import { litellm } from './litellm';
@@ -14,39 +14,39 @@ import { OPTION_LABELS, takenLabels, withModelOptions } from './modelOptions';
 import { newapi } from './newapi';
 import { openai } from './openai';
 import { openrouter } from './openrouter';
-import type { CreateFields, Dialect, Feature, ImageReference, ModelExtras, Refusal, ServerDefinition, ServerPreset } from './types';
+import type { CreateFields, Server, Feature, ImageReference, JobShows, ModelExtras, Refusal, ServerModule, ServerId } from './types';
+import { contractShows } from './types';
 
-export type { CreateFields, Dialect, Feature, ImageReference, ModelExtras } from './types';
+export type { CreateFields, Server, Feature, ImageReference, JobShows, ModelExtras } from './types';
 
 export const CREDENTIAL_NAME = 'soraApi';
 
-const SERVERS: Record<ServerPreset, ServerDefinition> = { openai, azure, litellm, newapi, openrouter };
+const SERVERS: Record<ServerId, ServerModule> = { openai, azure, litellm, newapi, openrouter };
 
 /** Any n8n context: execute, poll or load-options functions. */
 type AnyContext = { getNode(): INode };
 
 export type SoraContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
-/** The credential's server: where it is, the key n8n sends to it, and how it speaks. */
-export interface Server {
+/** The credential's server and where to reach it: its base URL and the key n8n sends to it. */
+export interface ServerConnection extends Server {
 	apiKey: string;
 	baseUrl: string;
-	dialect: Dialect;
 }
 
-function isPreset(value: unknown): value is ServerPreset {
+function isServerId(value: unknown): value is ServerId {
 	return typeof value === 'string' && value in SERVERS;
 }
 
-/** The dialect a credential selects. Credentials saved before presets existed speak OpenAI's. */
-export function dialectFromCredentials(credentials: IDataObject): Dialect {
-	const server = isPreset(credentials.server) ? credentials.server : 'openai';
-	const provider = server === 'litellm' ? String(credentials.litellmProvider ?? '').trim() : '';
-	return { server, name: SERVERS[server].name, ...(provider ? { provider } : {}) };
+/** The server a credential selects. Credentials saved before presets existed speak OpenAI's. */
+export function serverFromCredentials(credentials: IDataObject): Server {
+	const id = isServerId(credentials.server) ? credentials.server : 'openai';
+	const provider = id === 'litellm' ? String(credentials.litellmProvider ?? '').trim() : '';
+	return { id, name: SERVERS[id].name, ...(provider ? { provider } : {}) };
 }
 
 /** Reads the credential and checks its base URL; the key itself never leaves n8n's helpers. */
-export async function resolveServer(this: SoraContext, itemIndex = 0): Promise<Server> {
+export async function resolveServer(this: SoraContext, itemIndex = 0): Promise<ServerConnection> {
 	const credentials = await this.getCredentials(CREDENTIAL_NAME, itemIndex);
 	const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
 	if (!FULL_HTTP_URL.test(baseUrl)) {
@@ -55,11 +55,16 @@ export async function resolveServer(this: SoraContext, itemIndex = 0): Promise<S
 			description: BASE_URL_HINT,
 		});
 	}
-	return { apiKey: String(credentials.apiKey ?? ''), baseUrl, dialect: dialectFromCredentials(credentials) };
+	return { ...serverFromCredentials(credentials), apiKey: String(credentials.apiKey ?? ''), baseUrl };
 }
 
-export function supports(dialect: Dialect, feature: Feature): boolean {
-	return !SERVERS[dialect.server].lacks(dialect).includes(feature);
+/** The credential's server module, to ask what it spells (remix bodies, asset queries, model lists) directly. */
+export function serverOf(server: Server): ServerModule {
+	return SERVERS[server.id];
+}
+
+export function supports(server: Server, feature: Feature): boolean {
+	return !SERVERS[server.id].lacks(server).includes(feature);
 }
 
 const LACK_SENTENCES: Record<Feature, Refusal> = {
@@ -89,10 +94,10 @@ const LACK_SENTENCES: Record<Feature, Refusal> = {
 };
 
 /** Refuses, before anything is sent, what the server lacks. */
-export function requireFeature(ctx: AnyContext, dialect: Dialect, feature: Feature, action?: string, itemIndex?: number): void {
-	if (supports(dialect, feature)) return;
+export function requireFeature(ctx: AnyContext, server: Server, feature: Feature, action?: string, itemIndex?: number): void {
+	if (supports(server, feature)) return;
 	const { message, description } = LACK_SENTENCES[feature];
-	const name = SERVERS[dialect.server].nameFor?.(dialect, feature) ?? dialect.name;
+	const name = SERVERS[server.id].nameFor?.(server, feature) ?? server.name;
 	throw new NodeOperationError(
 		ctx.getNode(),
 		`${name} ${message}${action ? `, so ${action} cannot run against it` : ''}`,
@@ -112,26 +117,26 @@ const OPERATION_FEATURES: Record<string, { feature: Feature; action: string }> =
 };
 
 /** Refuses an operation the credential's server lacks, before any item runs. */
-export function checkOperation(ctx: AnyContext, dialect: Dialect, resource: string, operation: string): void {
+export function checkOperation(ctx: AnyContext, server: Server, resource: string, operation: string): void {
 	const need = OPERATION_FEATURES[`${resource}.${operation}`];
-	if (need) requireFeature(ctx, dialect, need.feature, need.action);
+	if (need) requireFeature(ctx, server, need.feature, need.action);
 }
 
 /** Headers a list call needs; refuses servers without a list (and LiteLLM without a provider). */
-export function listHeaders(ctx: AnyContext, dialect: Dialect, action: string): IDataObject {
-	requireFeature(ctx, dialect, 'list', action);
-	if (dialect.server !== 'litellm') return {};
-	if (!dialect.provider) {
+export function listHeaders(ctx: AnyContext, server: Server, action: string): IDataObject {
+	requireFeature(ctx, server, 'list', action);
+	if (server.id !== 'litellm') return {};
+	if (!server.provider) {
 		throw new NodeOperationError(ctx.getNode(), `LiteLLM proxy needs a provider to list videos, so ${action} cannot run yet`, {
 			description:
 				'Open the Sora API credential and set LiteLLM Provider to the provider your video models run on (for example openai, azure, gemini or vertex_ai). LiteLLM lists videos only with a custom-llm-provider.',
 		});
 	}
-	return { 'custom-llm-provider': dialect.provider };
+	return { 'custom-llm-provider': server.provider };
 }
 
 /** The one size check: the size's form, what the model makes, and what the server makes. */
-export function checkSize(ctx: AnyContext, itemIndex: number, dialect: Dialect, model: string, size: string): void {
+export function checkSize(ctx: AnyContext, itemIndex: number, server: Server, model: string, size: string): void {
 	const problem = sizeProblem(model, size);
 	if (problem) {
 		throw new NodeOperationError(ctx.getNode(), problem, {
@@ -139,7 +144,7 @@ export function checkSize(ctx: AnyContext, itemIndex: number, dialect: Dialect, 
 			description: 'Change the Size or the Model so that they fit together.',
 		});
 	}
-	const refusal = SERVERS[dialect.server].sizeProblem?.(size);
+	const refusal = SERVERS[server.id].sizeProblem?.(size);
 	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
 }
 
@@ -150,13 +155,13 @@ export function checkSize(ctx: AnyContext, itemIndex: number, dialect: Dialect, 
 export function checkCreate(
 	ctx: AnyContext,
 	itemIndex: number,
-	dialect: Dialect,
+	server: Server,
 	fields: { model: string; seconds: number; size: string; characters: unknown[]; extras?: ModelExtras; downloadThumbnail?: boolean },
 ): void {
-	if (fields.size !== 'matchImage') checkSize(ctx, itemIndex, dialect, fields.model, fields.size);
-	if (fields.characters.length) requireFeature(ctx, dialect, 'characters', 'a video with characters', itemIndex);
-	if (fields.downloadThumbnail) requireFeature(ctx, dialect, 'thumbnail', 'Download Thumbnail', itemIndex);
-	const refusal = SERVERS[dialect.server].secondsProblem?.(fields.seconds);
+	if (fields.size !== 'matchImage') checkSize(ctx, itemIndex, server, fields.model, fields.size);
+	if (fields.characters.length) requireFeature(ctx, server, 'characters', 'a video with characters', itemIndex);
+	if (fields.downloadThumbnail) requireFeature(ctx, server, 'thumbnail', 'Download Thumbnail', itemIndex);
+	const refusal = SERVERS[server.id].secondsProblem?.(fields.seconds);
 	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
 	const modelRefusal = durationProblem(fields.model, fields.seconds, fields.size);
 	if (modelRefusal) {
@@ -165,22 +170,22 @@ export function checkCreate(
 			description: 'Set Duration (and Size) to what the model makes. If your server knows better, give the value by expression: the node refuses only what the model is documented not to make.',
 		});
 	}
-	checkModelOptions(ctx, itemIndex, dialect, fields.model, fields.extras ?? {});
+	checkModelOptions(ctx, itemIndex, server, fields.model, fields.extras ?? {});
 }
 
 /** The server as model-option sentences name it: LiteLLM with the provider behind it, which decides. */
-const withProvider = (dialect: Dialect) => (dialect.provider ? `${dialect.name} with provider ${dialect.provider}` : dialect.name);
+const withProvider = (server: Server) => (server.provider ? `${server.name} with provider ${server.provider}` : server.name);
 
 /** Refuses a model option the server (or the vendor behind it) does not take for this model, naming those it does. */
-function checkModelOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect, model: string, extras: ModelExtras): void {
+function checkModelOptions(ctx: AnyContext, itemIndex: number, server: Server, model: string, extras: ModelExtras): void {
 	const set = (Object.keys(extras) as Array<keyof ModelExtras>).filter((key) => extras[key] !== undefined);
 	if (!set.length) return;
-	const spelling = SERVERS[dialect.server].modelOptions?.(dialect, model);
+	const spelling = SERVERS[server.id].modelOptions?.(server, model);
 	const refused = set.find((key) => !spelling?.[key]);
 	if (!refused) return;
 	const label = OPTION_LABELS[refused];
 	const taken = takenLabels(spelling);
-	throw new NodeOperationError(ctx.getNode(), `${withProvider(dialect)} takes no "${label}" option for the model ${model}`, {
+	throw new NodeOperationError(ctx.getNode(), `${withProvider(server)} takes no "${label}" option for the model ${model}`, {
 		itemIndex,
 		description: `${taken ? `For this model it takes ${taken}.` : 'It takes no model options for this model.'} Remove "${label}" from the options, or send the vendor's own field for it in Additional Body Fields.`,
 	});
@@ -190,13 +195,13 @@ function checkModelOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect,
  * Refuses, before paying, a model option that cannot travel in a multipart upload (a form carries text only; LiteLLM
  * reads no JSON out of form fields, so vertex_ai's `extra_body` would be lost and numbers become strings).
  */
-export function checkFormOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect, fields: CreateFields): void {
-	const spelling = SERVERS[dialect.server].modelOptions?.(dialect, fields.model);
+function checkFormOptions(ctx: AnyContext, itemIndex: number, server: Server, fields: CreateFields): void {
+	const spelling = SERVERS[server.id].modelOptions?.(server, fields.model);
 	for (const key of Object.keys(fields.extras) as Array<keyof ModelExtras>) {
 		const value = fields.extras[key];
 		const spell = spelling?.[key] as ((v: unknown) => IDataObject) | undefined;
 		if (value === undefined || !spell || Object.values(spell(value)).every((v) => typeof v === 'string')) continue;
-		throw new NodeOperationError(ctx.getNode(), `${withProvider(dialect)} cannot take "${OPTION_LABELS[key]}" with a first frame, which goes to it as a file upload`, {
+		throw new NodeOperationError(ctx.getNode(), `${withProvider(server)} cannot take "${OPTION_LABELS[key]}" with a first frame, which goes to it as a file upload`, {
 			itemIndex,
 			description: `A file upload carries text fields only, and "${OPTION_LABELS[key]}" is not text for this server. Remove it for Image to Video, or use it with Text to Video.`,
 		});
@@ -204,59 +209,74 @@ export function checkFormOptions(ctx: AnyContext, itemIndex: number, dialect: Di
 }
 
 /** Whether the server takes multipart uploads on create for this model; OpenRouter takes JSON only. */
-export function takesMultipart(dialect: Dialect, model = ''): boolean {
-	const definition = SERVERS[dialect.server];
-	return definition.createForm !== undefined && (definition.multipart?.(dialect, model) ?? true);
+function takesMultipart(server: Server, model = ''): boolean {
+	const definition = SERVERS[server.id];
+	return definition.createForm !== undefined && (definition.multipart?.(server, model) ?? true);
 }
 
 /** The JSON body of a create request in the server's spelling. */
-export function createJson(dialect: Dialect, fields: CreateFields, reference?: ImageReference): IDataObject {
-	const definition = SERVERS[dialect.server];
+export function createJson(server: Server, fields: CreateFields, reference?: ImageReference): IDataObject {
+	const definition = SERVERS[server.id];
 	// The server's body, then the model options in its spelling, then Additional Body Fields, which win.
-	const body = definition.createJson(fields, reference, dialect);
-	withModelOptions(body, fields.extras, definition.modelOptions?.(dialect, fields.model));
+	const body = definition.createJson(fields, reference, server);
+	withModelOptions(body, fields.extras, definition.modelOptions?.(server, fields.model));
 	return definition.addAdditional ? definition.addAdditional(body, fields.additional) : Object.assign(body, fields.additional);
 }
 
 /** The same body as multipart form fields, for requests that carry a file (never JSON-only servers). */
-export function createForm(dialect: Dialect, fields: CreateFields): FormData {
-	const definition = SERVERS[dialect.server];
+function createForm(server: Server, fields: CreateFields): FormData {
+	const definition = SERVERS[server.id];
 	if (!definition.createForm) throw new Error(`${definition.name} takes JSON only`);
 	const form = definition.createForm(fields);
 	// Model options as form fields: text as it is, anything else as JSON (how multipart carries them).
-	for (const [key, value] of Object.entries(withModelOptions({}, fields.extras, definition.modelOptions?.(dialect, fields.model)))) {
+	for (const [key, value] of Object.entries(withModelOptions({}, fields.extras, definition.modelOptions?.(server, fields.model)))) {
 		form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
 	}
 	return form;
 }
 
-/** Whether a finished video may carry its result as a URL instead of (or besides) /content. */
-export function mayCarryResultUrl(dialect: Dialect): boolean {
-	return SERVERS[dialect.server].mayCarryResultUrl;
+/** What the server's job list will show of a create body it spelled, as sent (to recognise a lost create). */
+export function listShows(server: Server, body: IDataObject | FormData): JobShows {
+	return (SERVERS[server.id].shownInList ?? contractShows)(body);
 }
 
-/** Whether a first frame given as a URL must be fetched by the node and uploaded as a file. */
-export function uploadsImageUrls(dialect: Dialect, model = ''): boolean {
-	const { imageUrl } = SERVERS[dialect.server];
-	return (typeof imageUrl === 'function' ? imageUrl(dialect, model) : imageUrl) === 'upload';
+
+/**
+ * How a first frame given as a URL travels to this server for this model: 'pass' (the URL goes in the JSON body and
+ * the server fetches it) or 'fetch' (the node fetches the image and sends its bytes, see createWithImage). Servers that
+ * take the first frame only as a file (Azure, most of LiteLLM, new-api's Sora channels) get it fetched and uploaded,
+ * which reads http:// too. OpenAI and OpenRouter fetch it themselves, over https only, and an http:// URL is refused
+ * for them; vendors behind new-api and fal.ai fetch https URLs themselves, an http:// one the node fetches and inlines.
+ */
+export function urlFrameRoute(ctx: AnyContext, itemIndex: number, server: Server, model: string, url: string): 'pass' | 'fetch' {
+	const definition = SERVERS[server.id];
+	const http = /^http:\/\//i.test(url);
+	const upload = (typeof definition.imageUrl === 'function' ? definition.imageUrl(server, model) : definition.imageUrl) === 'upload';
+	if (upload) return 'fetch';
+	if (!http) return 'pass';
+	if (definition.httpsImageUrlsOnly !== true) return 'fetch';
+	throw new NodeOperationError(ctx.getNode(), `"${url.slice(0, 100)}" is an http:// URL; ${server.name} fetches the first frame over https:// only`, {
+		itemIndex,
+		description: 'Use the https:// address of the image, or fetch it with HTTP Request and use Image Source "Binary Field".',
+	});
 }
 
-/** Whether the server fetches first-frame URLs itself over https only (an http:// one is refused, not inlined). */
-export function fetchesHttpsOnly(dialect: Dialect): boolean {
-	return SERVERS[dialect.server].httpsImageUrlsOnly === true;
-}
-
-/** The body of a remix, in the server's spelling. */
-export function remixBody(dialect: Dialect, prompt: string, source: { model: string | null }): IDataObject {
-	return SERVERS[dialect.server].remixBody(prompt, source);
-}
-
-/** The query that picks an asset variant from a video's content. */
-export function assetQuery(dialect: Dialect, variant: string): IDataObject {
-	return SERVERS[dialect.server].assetQuery(variant);
-}
-
-/** Where the server lists its models, in the order to try them. */
-export function modelLists(dialect: Dialect): ServerDefinition['modelLists'] {
-	return SERVERS[dialect.server].modelLists;
+/**
+ * The create body for a first frame the node holds as bytes: a multipart upload where the server takes one for this
+ * model (model options that cannot travel as form text refused first), else a data: URL inside the JSON body.
+ */
+export function createWithImage(
+	ctx: AnyContext,
+	itemIndex: number,
+	server: Server,
+	fields: CreateFields,
+	image: { bytes: Buffer; mimeType: string; fileName: string },
+): IDataObject | FormData {
+	if (!takesMultipart(server, fields.model)) {
+		return createJson(server, fields, { image_url: `data:${image.mimeType};base64,${image.bytes.toString('base64')}` });
+	}
+	checkFormOptions(ctx, itemIndex, server, fields);
+	const form = createForm(server, fields);
+	form.append('input_reference', new Blob([image.bytes], { type: image.mimeType }), image.fileName);
+	return form;
 }

@@ -14,14 +14,15 @@
  */
 import { contractForm, contractJson, promptOnly } from './openai';
 import type { OptionSpelling } from './modelOptions';
-import type { Dialect, Feature, ServerDefinition } from './types';
+import type { Server, Feature, ServerModule } from './types';
+import { litellmModelInfo, openAiModels } from './modelLists';
 
 /** Providers whose video routes LiteLLM passes through whole (litellm/llms/{openai,azure}/videos). */
 const FULL_PROVIDERS = ['openai', 'azure'];
 
 /** Providers that take the first frame only as a string in JSON (a URL or a data: URL), never as a file. */
 const STRING_IMAGE_PROVIDERS = ['fal_ai'];
-const takesImageString = (dialect: Dialect) => STRING_IMAGE_PROVIDERS.includes((dialect.provider ?? '').toLowerCase());
+const takesImageString = (server: Server) => STRING_IMAGE_PROVIDERS.includes((server.provider ?? '').toLowerCase());
 
 /**
  * The model options each provider takes. The proxy hands unknown body fields to the provider's map_openai_params
@@ -49,32 +50,32 @@ const PROVIDER_OPTIONS: Record<string, OptionSpelling> = {
 /** Its list passes the upstream objects on without their prompts, so a prompt filter cannot match. */
 const ALWAYS_LACKS: Feature[] = ['delete', 'thumbnail', 'spritesheet', 'fileId', 'listPrompts'];
 
-export const litellm: ServerDefinition = {
+export const litellm: ServerModule = {
 	name: 'LiteLLM proxy',
-	lacks: (dialect) =>
+	lacks: (server) =>
 		// Without a named provider LiteLLM assumes openai (litellm/videos/main.py).
-		!dialect.provider || FULL_PROVIDERS.includes(dialect.provider.toLowerCase())
+		!server.provider || FULL_PROVIDERS.includes(server.provider.toLowerCase())
 			? ALWAYS_LACKS
 			: [...ALWAYS_LACKS, 'list', 'remix', 'edit', 'extend', 'characters'],
-	nameFor: (dialect, feature) =>
-		dialect.provider && !ALWAYS_LACKS.includes(feature) ? `LiteLLM proxy with provider ${dialect.provider}` : 'LiteLLM proxy',
-	imageUrl: (dialect) => (takesImageString(dialect) ? 'json' : 'upload'),
-	multipart: (dialect) => !takesImageString(dialect),
-	createJson: (fields, reference, dialect) => {
+	nameFor: (server, feature) =>
+		server.provider && !ALWAYS_LACKS.includes(feature) ? `LiteLLM proxy with provider ${server.provider}` : 'LiteLLM proxy',
+	imageUrl: (server) => (takesImageString(server) ? 'json' : 'upload'),
+	multipart: (server) => !takesImageString(server),
+	createJson: (fields, reference, server) => {
 		const body = contractJson(fields, reference);
 		// fal_ai map_openai_params: `input_reference` → fal's `image_url`, a string.
-		if (reference?.image_url && takesImageString(dialect)) body.input_reference = reference.image_url;
+		if (reference?.image_url && takesImageString(server)) body.input_reference = reference.image_url;
 		return body;
 	},
 	createForm: contractForm,
-	modelOptions: (dialect) => PROVIDER_OPTIONS[(dialect.provider ?? '').toLowerCase()],
+	modelOptions: (server) => PROVIDER_OPTIONS[(server.provider ?? '').toLowerCase()],
 	remixBody: promptOnly,
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,
 	// litellm/proxy/proxy_server.py: GET /v1/model/info (`model_info_v1`, the deployments with their cost-map entry:
 	// mode video_generation, price per second) where the key may read it; else GET /v1/models (`model_list`: ids only).
 	modelLists: [
-		{ path: '/model/info', shape: 'litellmModelInfo' },
-		{ path: '/models', shape: 'openaiModels' },
+		{ path: '/model/info', parse: litellmModelInfo },
+		{ path: '/models', parse: openAiModels },
 	],
 };

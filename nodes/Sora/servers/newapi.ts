@@ -20,7 +20,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { mergeInto } from './modelOptions';
 import type { OptionSpelling } from './modelOptions';
 import { contractForm } from './openai';
-import type { ServerDefinition } from './types';
+import type { ServerModule } from './types';
+import { bodyField, contractShows } from './types';
+import { openAiModels } from './modelLists';
 
 /** The top-level fields of new-api's TaskSubmitReq; anything else is an option for `metadata`. */
 const TOP_LEVEL = ['prompt', 'model', 'image', 'images', 'size', 'duration', 'seconds', 'input_reference', 'metadata'];
@@ -114,16 +116,16 @@ function vendorImage(family: string, url: string): IDataObject {
 	return { image, input_reference: image };
 }
 
-export const newapi: ServerDefinition = {
+export const newapi: ServerModule = {
 	name: 'The new-api gateway',
 	lacks: () => ['list', 'delete', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
 	// Vendors fetch a URL themselves, except the Gemini/Vertex (Veo) channel, which takes images[0] only as a data: URL
 	// or Base64 ("TODO: support downloading HTTP URL images", relay/channel/task/gemini/image.go): fetched and inlined.
-	imageUrl: (dialect, model) => {
+	imageUrl: (server, model) => {
 		const family = vendorOf(model);
 		return family && family !== 'veo' ? 'json' : 'upload';
 	},
-	multipart: (dialect, model) => !vendorOf(model),
+	multipart: (server, model) => !vendorOf(model),
 	createJson: (fields, reference) => {
 		const family = vendorOf(fields.model);
 		const body: IDataObject = {
@@ -148,11 +150,13 @@ export const newapi: ServerDefinition = {
 		if (Object.keys(metadata).length) form.append('metadata', JSON.stringify(metadata));
 		return form;
 	},
-	modelOptions: (dialect, model) => vendorOptions(vendorOf(model), model),
+	modelOptions: (server, model) => vendorOptions(vendorOf(model), model),
+	// Its list shows `seconds`, or the vendor's integer `duration` where only that was sent (Additional Body Fields).
+	shownInList: (body) => (bodyField(body, 'seconds') === undefined ? contractShows(body, 'duration') : contractShows(body)),
 	remixBody: (prompt, source) => ({ prompt, ...(source.model ? { model: source.model } : {}) }),
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: true,
 	// router/relay-router.go GET /v1/models → controller/model.go ListModels: dto.OpenAIModels, with
 	// supported_endpoint_types ["openai-video"] for the models of video channels (common/endpoint_type.go).
-	modelLists: [{ path: '/models', shape: 'openaiModels' }],
+	modelLists: [{ path: '/models', parse: openAiModels }],
 };

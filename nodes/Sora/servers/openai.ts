@@ -4,7 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { CreateFields, ImageReference, ServerDefinition } from './types';
+import type { CreateFields, ImageReference, ServerModule } from './types';
+import { openAiModels } from './modelLists';
 
 /** The create body as the contract spells it: seconds as a string, size as WIDTHxHEIGHT. */
 export function contractJson(fields: CreateFields, reference?: ImageReference): IDataObject {
@@ -35,7 +36,7 @@ export function contractForm(fields: CreateFields): FormData {
 /** The remix body of the contract: the prompt alone. */
 export const promptOnly = (prompt: string) => ({ prompt });
 
-export const openai: ServerDefinition = {
+export const openai: ServerModule = {
 	name: 'OpenAI',
 	lacks: () => [],
 	// The contract takes `input_reference: {image_url}` or `{file_id}` in a JSON create.
@@ -47,5 +48,5 @@ export const openai: ServerDefinition = {
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,
 	// OpenAI's GET /v1/models: every model of the account (chat ones too), no capabilities.
-	modelLists: [{ path: '/models', shape: 'openaiModels' }],
+	modelLists: [{ path: '/models', parse: openAiModels }],
 };

@@ -3,7 +3,9 @@
  * `duration`, a size spelled as resolution + aspect ratio, the first frame in `frame_images`, and
  * results in `urls[]` or `/content?index=0`. Create, poll and content only.
  */
-import type { ServerDefinition } from './types';
+import type { ServerModule } from './types';
+import { bodyField, contractShows } from './types';
+import { openRouterVideoModels } from './modelLists';
 
 /** OpenRouter spells a size as a resolution and an aspect ratio. */
 const SIZES: Record<string, { resolution: string; aspect_ratio: string }> = {
@@ -16,7 +18,7 @@ const SIZES: Record<string, { resolution: string; aspect_ratio: string }> = {
 /** One entry of `frame_images`. */
 const frame = (url: string, frameType: string) => ({ type: 'image_url', image_url: { url }, frame_type: frameType });
 
-export const openrouter: ServerDefinition = {
+export const openrouter: ServerModule = {
 	name: 'OpenRouter',
 	lacks: () => ['list', 'delete', 'remix', 'edit', 'extend', 'characters', 'thumbnail', 'spritesheet', 'fileId'],
 	// A URL (or a data: URL) in frame_images.
@@ -49,10 +51,16 @@ export const openrouter: ServerDefinition = {
 		providerRouting: (routing) => ({ provider: routing }),
 		callbackUrl: (url) => ({ callback_url: url }),
 	}),
+	// Its list shows the integer duration and resolution + aspect ratio it was sent, read back as WIDTHxHEIGHT.
+	shownInList: (body) => {
+		const [resolution, aspect] = [bodyField(body, 'resolution'), bodyField(body, 'aspect_ratio')];
+		const size = Object.keys(SIZES).find((key) => SIZES[key].resolution === resolution && SIZES[key].aspect_ratio === aspect);
+		return { ...contractShows(body, 'duration'), size };
+	},
 	remixBody: (prompt) => ({ prompt }),
 	assetQuery: () => ({ index: 0 }),
 	mayCarryResultUrl: true,
 	// GET /api/v1/videos/models (OpenRouterTeam/docs openapi/openapi.yaml VideoModel): video models only, each with
 	// its durations, resolutions, aspect ratios, sizes, frame types, audio and seed.
-	modelLists: [{ path: '/videos/models', shape: 'openrouterVideoModels' }],
+	modelLists: [{ path: '/videos/models', parse: openRouterVideoModels }],
 };
