@@ -4,8 +4,7 @@
  * into real n8n 2.40.7, the emulator as the Sora server, the examples and their credentials imported, the files
  * folder created and handed to n8n — but in its own user folder (out/editor/n8n, fresh each run) on free ports for the
  * editor, the task runner broker, the emulator and the examples' helper server, so it runs next to another npm start.
- * Then adds what a person would have on a second server: an emulator in OpenRouter mode and a "Sora API (OpenRouter)"
- * credential for it (through the editor's REST API, as the credential dialog does).
+ * Then starts a second server kind for the OpenRouter test: the emulator in OpenRouter mode.
  *
  * Writes out/editor/state.json for the tests; returns the teardown (stops start.js, which stops n8n and its runner).
  */
@@ -73,22 +72,15 @@ module.exports = async function globalSetup() {
 		const baseUrl = `http://localhost:${ports.n8n}`;
 		const filesLine = /Files: workflows may read and write files in (\S+)/.exec(output);
 
+		// A second server kind for the OpenRouter test (its credential is created there: see editor.spec.js).
 		openrouter = await rt.startSoraServer({ dialect: 'openrouter', jobMs: 1500 });
-		const cookie = await rt.login(baseUrl, OWNER);
-		const credential = rt.soraPresetCredential(openrouter, 'openrouter', { name: 'Sora API (OpenRouter)' });
-		const created = await rt.httpRequest(`${baseUrl}/rest/credentials`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', cookie, 'browser-id': 'sora-scripts' },
-			body: { name: credential.name, type: credential.type, data: credential.data },
-		});
-		if (created.status !== 200) throw new Error(`creating the OpenRouter credential failed: HTTP ${created.status} ${created.body.toString().slice(0, 300)}`);
 		const state = {
 			baseUrl,
 			filesDir: filesLine ? filesLine[1] : null,
 			expectedFilesDir: filesDir,
 			emulatorApiKey: 'sk-emulator',
 			emulatorBaseUrl: /Sora server: (\S+)/.exec(output)?.[1],
-			openrouter: { baseUrl: openrouter.baseUrl, credentialId: created.json?.data?.id ?? created.json?.id, credentialName: credential.name },
+			openrouter: { baseUrl: openrouter.baseUrl },
 			startupSeconds: (Date.now() - t0) / 1000,
 		};
 		fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
