@@ -5,5 +5,5 @@ module.exports = {
 	testTimeout: 120_000,
 	maxWorkers: 1,
 	// No forceExit: every test closes what it opened, and the run ends without Jest's force-exit notice.
-	modulePathIgnorePatterns: ['<rootDir>/dist/package.json'],
+	modulePathIgnorePatterns: ['<rootDir>/dist/package.json', '<rootDir>/out/'],
 };
