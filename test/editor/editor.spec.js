@@ -226,7 +226,7 @@ test('Sora Trigger: its panel fetches a test event with the finished video', asy
 		.toBe('completed');
 	await openExampleNode(page, 'soraExample04trg', 'When a Video Is Finished');
 	await test.step('the trigger\'s label is not cut off: "Only New Videos"', async () => {
-		await expect(page.getByTestId('ndv').getByText('Only New Videos', { exact: true })).toBeVisible();
+		await expect.soft(page.getByTestId('ndv').getByText('Only New Videos', { exact: true })).toBeVisible();
 	});
 	await test.step('Fetch Test Event delivers the video', async () => {
 		await page.getByTestId('ndv').getByRole('button', { name: /fetch test event/i }).or(page.getByTestId('node-execute-button')).first().click();
