@@ -87,8 +87,10 @@ describe('Remix, Edit, Extend', () => {
 					await new Promise((r) => setTimeout(r, 50));
 				}
 			};
-			let current = (await run({ resource: 'video', operation: 'textToVideo', prompt: 'A long ride', model: model('sora-2'), seconds: '20', size: '720x1280' })).items[0].json;
+			let current = (await run({ resource: 'video', operation: 'textToVideo', prompt: 'A long ride', model: model('sora-2'), seconds: '12', size: '720x1280' })).items[0].json;
 			current = await settle(current.id);
+			// A new sora-2 clip is at most 12 s (the spec's VideoSeconds): 12 + 8 + 5 × 20 = 120.
+			current = await settle((await run({ resource: 'video', operation: 'extend', videoId: byId(current.id), prompt: 'Part 1b', seconds: '8' })).items[0].json.id);
 			for (let k = 0; k < 5; k++) {
 				const next = await run({ resource: 'video', operation: 'extend', videoId: byId(current.id), prompt: `Part ${k + 2}`, seconds: '20' });
 				expect(next.error).toBeUndefined();

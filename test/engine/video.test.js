@@ -81,6 +81,19 @@ describe('Video → Text to Video', () => {
 		expect(server.emulator.stats.acceptedCreates).toBe(before);
 	});
 
+	test('a duration sora-2 cannot make is refused before any request, naming what it makes (its slug too)', async () => {
+		const before = server.emulator.stats.acceptedCreates;
+		const fifteen = await runSora(server.credentials, textToVideo({ seconds: '15' }));
+		expect(fifteen.error.message).toBe('Sora 2 (sora-2) cannot make 15 s videos; it makes 4, 8 or 12 seconds');
+		const slug = await runSora(server.credentials, textToVideo({ model: { __rl: true, mode: 'id', value: 'openai/sora-2' }, seconds: '6' }));
+		expect(slug.error.message).toBe('Sora 2 (openai/sora-2) cannot make 6 s videos; it makes 4, 8 or 12 seconds');
+		const big = await runSora(server.credentials, textToVideo({ model: { __rl: true, mode: 'id', value: 'openai/sora-2' }, size: '1792x1024' }));
+		expect(big.error.message).toBe('Model openai/sora-2 cannot make 1792x1024 videos; it supports 720x1280, 1280x720. Pick one of those sizes or a sora-2-pro model');
+		const odd = await runSora(server.credentials, textToVideo({ seconds: '={{ "eight" }}' }));
+		expect(odd.error.message).toBe('The duration "eight" is not a whole number of seconds');
+		expect(server.emulator.stats.acceptedCreates).toBe(before);
+	});
+
 	test('a 400 from the server surfaces OpenAI\'s message and code', async () => {
 		const result = await runSora(server.credentials, textToVideo({ options: { additionalBodyFields: '{"seconds": 8}' } }));
 		expect(result.error.message).toMatch(/^Invalid type for 'seconds'.*\(invalid_type\)$|^Invalid type for 'seconds'/);

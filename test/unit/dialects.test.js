@@ -8,6 +8,13 @@ const { SoraApi } = require('../../dist/credentials/SoraApi.credentials');
 const fields = { prompt: 'p', model: 'm', seconds: 8, size: '1280x720', characters: [], additional: { seed: 7 }, extras: {} };
 const dialect = (server, extra = {}) => dialectFromCredentials({ server, ...extra });
 
+// How a first frame travels is the server's to say (servers createWithImage, urlFrameRoute): these read it back.
+const ctx = { getNode: () => ({ name: 'Sora' }) };
+const image = { bytes: Buffer.from('png'), mimeType: 'image/png', fileName: 'f.png' };
+const withImage = (d, f) => dialects.createWithImage(ctx, 0, d, f, image);
+const takesMultipart = (d, model = 'm') => withImage(d, { ...fields, additional: {}, model }) instanceof FormData;
+const uploadsImageUrls = (d, model = 'm') => dialects.urlFrameRoute(ctx, 0, d, model, 'https://x/f.png') === 'fetch';
+
 describe('credential presets', () => {
 	const credential = new SoraApi();
 	const resolve = (data) => NodeHelpers.getNodeParameters(credential.properties, data, true, false, null, null);
@@ -57,7 +64,7 @@ describe('create bodies per dialect', () => {
 		const json = dialects.createJson(dialect('newapi'), fields);
 		expect(json).toMatchObject({ seconds: '8', size: '1280x720' });
 		expect(json.duration).toBeUndefined();
-		const form = dialects.createForm(dialect('newapi'), fields);
+		const form = withImage(dialect('newapi'), fields);
 		expect(form.get('seconds')).toBe('8');
 		expect(form.get('duration')).toBeNull();
 	});
@@ -66,21 +73,21 @@ describe('create bodies per dialect', () => {
 		const kling = { ...fields, model: 'kling-v2-6', seconds: 10 };
 		expect(dialects.createJson(dialect('newapi'), kling)).toMatchObject({ seconds: '10', duration: 10 });
 		// Vendor channels ignore uploaded files (relay_utils.go validateMultipartTaskRequest): JSON only for them.
-		expect(dialects.takesMultipart(dialect('newapi'), 'kling-v2-6')).toBe(false);
-		expect(dialects.takesMultipart(dialect('newapi'), 'sora-2')).toBe(true);
+		expect(takesMultipart(dialect('newapi'), 'kling-v2-6')).toBe(false);
+		expect(takesMultipart(dialect('newapi'), 'sora-2')).toBe(true);
 		expect(dialects.createJson(dialect('newapi'), { ...fields, model: 'sora-2' }).duration).toBeUndefined();
 	});
 
 	test('new-api: options in metadata (other channels drop top-level extras)', () => {
 		const body = dialects.createJson(dialect('newapi'), fields);
 		expect(body).toEqual({ prompt: 'p', model: 'm', seconds: '8', size: '1280x720', metadata: { seed: 7 } });
-		expect(JSON.parse(dialects.createForm(dialect('newapi'), fields).get('metadata'))).toEqual({ seed: 7 });
-		expect(dialects.remixBody(dialect('newapi'), 'night', { model: 'kling-v2' })).toEqual({ prompt: 'night', model: 'kling-v2' });
-		expect(dialects.remixBody(dialect('openai'), 'night', { model: 'sora-2' })).toEqual({ prompt: 'night' });
+		expect(JSON.parse(withImage(dialect('newapi'), fields).get('metadata'))).toEqual({ seed: 7 });
+		expect(dialects.serverOf(dialect('newapi')).remixBody('night', { model: 'kling-v2' })).toEqual({ prompt: 'night', model: 'kling-v2' });
+		expect(dialects.serverOf(dialect('openai')).remixBody('night', { model: 'sora-2' })).toEqual({ prompt: 'night' });
 	});
 
 	test('Azure, LiteLLM and new-api take a first frame only as a file: the node uploads URL images itself', () => {
-		expect(['openai', 'azure', 'litellm', 'newapi', 'openrouter'].filter((server) => dialects.uploadsImageUrls(dialect(server)))).toEqual(['azure', 'litellm', 'newapi']);
+		expect(['openai', 'azure', 'litellm', 'newapi', 'openrouter'].filter((server) => uploadsImageUrls(dialect(server)))).toEqual(['azure', 'litellm', 'newapi']);
 	});
 
 	test('OpenRouter: duration, resolution + aspect_ratio and frame_images', () => {
@@ -94,7 +101,7 @@ describe('create bodies per dialect', () => {
 			frame_images: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AA' }, frame_type: 'first_frame' }],
 			seed: 7,
 		});
-		expect(dialects.takesMultipart(dialect('openrouter'))).toBe(false);
+		expect(takesMultipart(dialect('openrouter'))).toBe(false);
 	});
 
 	test('OpenRouter: model options as its own fields (last frame, references, audio, seed, routing, callback)', () => {
@@ -172,11 +179,13 @@ describe('create bodies per dialect', () => {
 		// Kling's `sound` is for v2.6 and later (kling/adaptor.go).
 		expect(check('kling-v2-1-master', { generateAudio: true })).toThrow('takes no "Generate Audio" option for the model kling-v2-1-master');
 		// MiniMax's own ids (hailuo/constants.go) and Ali's happyhorse models are vendor channels too.
-		expect(dialects.takesMultipart(dialect('newapi'), 'I2V-01-live')).toBe(false);
+		expect(takesMultipart(dialect('newapi'), 'I2V-01-live')).toBe(false);
 		expect(body('T2V-01-Director', { lastFrameUrl: 'https://x/l.png' }).metadata).toEqual({ last_frame_image: 'https://x/l.png' });
-		expect(dialects.takesMultipart(dialect('newapi'), 'happyhorse-1.1-r2v')).toBe(false);
-		expect(dialects.takesMultipart(dialect('newapi'), 'openai/sora-2')).toBe(true);
-		expect(check('sora-2', { negativePrompt: 'x' })).toThrow('The new-api gateway takes no "Negative Prompt" option for the model sora-2');
+		expect(takesMultipart(dialect('newapi'), 'happyhorse-1.1-r2v')).toBe(false);
+		expect(takesMultipart(dialect('newapi'), 'openai/sora-2')).toBe(true);
+		// sora-2 makes 4, 8 or 12 s (not the 5 s above), so its own duration here.
+		const sora = () => dialects.checkCreate(node, 0, dialect('newapi'), { model: 'sora-2', seconds: 4, size: '1280x720', characters: [], extras: { negativePrompt: 'x' } });
+		expect(sora).toThrow('The new-api gateway takes no "Negative Prompt" option for the model sora-2');
 	});
 
 	test('new-api vendor channels: the first frame as `image` (bare Base64 for Kling), URLs passed as they are', () => {
@@ -184,11 +193,11 @@ describe('create bodies per dialect', () => {
 		expect(body('kling-v2-6', { image_url: 'data:image/png;base64,iVBORw0K' })).toMatchObject({ image: 'iVBORw0K', input_reference: 'iVBORw0K' });
 		expect(body('kling-v2-6', { image_url: 'https://x/f.png' })).toMatchObject({ image: 'https://x/f.png' });
 		expect(body('doubao-seedance-1-0-pro-250528', { image_url: 'data:image/png;base64,iVBORw0K' }).image).toBe('data:image/png;base64,iVBORw0K');
-		expect(dialects.uploadsImageUrls(dialect('newapi'), 'kling-v2-6')).toBe(false);
+		expect(uploadsImageUrls(dialect('newapi'), 'kling-v2-6')).toBe(false);
 		// The Gemini/Vertex channel takes no URL (its image.go TODO): fetched and inlined; Sora channels: uploaded.
-		expect(dialects.uploadsImageUrls(dialect('newapi'), 'veo-3.1-generate-preview')).toBe(true);
-		expect(dialects.takesMultipart(dialect('newapi'), 'veo-3.1-generate-preview')).toBe(false);
-		expect(dialects.uploadsImageUrls(dialect('newapi'), 'sora-2')).toBe(true);
+		expect(uploadsImageUrls(dialect('newapi'), 'veo-3.1-generate-preview')).toBe(true);
+		expect(takesMultipart(dialect('newapi'), 'veo-3.1-generate-preview')).toBe(false);
+		expect(uploadsImageUrls(dialect('newapi'), 'sora-2')).toBe(true);
 	});
 
 	test('LiteLLM: model options as the provider behind it takes them (top level, or extra_body for vertex_ai)', () => {
@@ -205,11 +214,11 @@ describe('create bodies per dialect', () => {
 		expect(check('openai', { negativePrompt: 'x' })).toThrow('LiteLLM proxy with provider openai takes no "Negative Prompt" option');
 		// fal_ai: a URL string as the first frame, and no file at all.
 		expect(dialects.createJson(dialect('litellm', { litellmProvider: 'fal_ai' }), { ...fields, additional: {} }, { image_url: 'https://x/f.png' }).input_reference).toBe('https://x/f.png');
-		expect(dialects.takesMultipart(dialect('litellm', { litellmProvider: 'fal_ai' }), 'kling-v2-5-turbo')).toBe(false);
-		expect(dialects.takesMultipart(dialect('litellm', { litellmProvider: 'gemini' }), 'veo-3.1-generate-preview')).toBe(true);
+		expect(takesMultipart(dialect('litellm', { litellmProvider: 'fal_ai' }), 'kling-v2-5-turbo')).toBe(false);
+		expect(takesMultipart(dialect('litellm', { litellmProvider: 'gemini' }), 'veo-3.1-generate-preview')).toBe(true);
 		// Over multipart (an image file) an object or a number cannot travel: vertex_ai's extra_body would be lost.
 		const form = (provider, extras) => () =>
-			dialects.checkFormOptions(node, 0, dialect('litellm', { litellmProvider: provider }), { ...fields, additional: {}, extras });
+			withImage(dialect('litellm', { litellmProvider: provider }), { ...fields, additional: {}, extras });
 		expect(form('vertex_ai', { seed: 3 })).toThrow('LiteLLM proxy with provider vertex_ai cannot take "Seed" with a first frame, which goes to it as a file upload');
 		expect(form('volcengine', { seed: 3 })).toThrow('cannot take "Seed"');
 		expect(form('gemini', { negativePrompt: 'blur' })).not.toThrow();

@@ -1,5 +1,5 @@
 /** Durations and prices of today's models, from the cited table in nodes/Sora/models/known.ts. */
-const { durationProblem, estimateCost, DURATIONS } = require('../../dist/nodes/Sora/models/catalogue');
+const { durationProblem, estimateCost, DURATIONS } = require('../../dist/nodes/Sora/models');
 
 describe('what a known model can make, refused before paying', () => {
 	test('Veo 3.1: 4, 6 or 8 s; 1080p only at 8 s', () => {
@@ -11,11 +11,14 @@ describe('what a known model can make, refused before paying', () => {
 		expect(durationProblem('veo-3.1-generate-preview', 8, '1080x1920')).toBeUndefined();
 	});
 
-	test('Kling: 5 or 10 s; unknown models and Sora (the contract decides) are free', () => {
+	test('Kling: 5 or 10 s; Sora 4, 8 or 12 s (its slugs too); unknown models are free', () => {
 		expect(durationProblem('kling-v2-1-master', 5, '1280x720')).toBeUndefined();
 		expect(durationProblem('kling-v2-1-master', 6, '1280x720')).toBe('Kling 2.1 Master (kling-v2-1-master) cannot make 6 s videos; it makes 5 or 10 seconds');
 		expect(durationProblem('my-own-model', 7, '1280x720')).toBeUndefined();
-		expect(durationProblem('sora-2', 20, '1280x720')).toBeUndefined();
+		// issue 22: sora-2 is told the truth too (the spec and SDK enums: 4, 8 or 12 s for a new video).
+		expect(durationProblem('sora-2', 20, '1280x720')).toBe('Sora 2 (sora-2) cannot make 20 s videos; it makes 4, 8 or 12 seconds');
+		expect(durationProblem('openai/sora-2', 6, '1280x720')).toBe('Sora 2 (openai/sora-2) cannot make 6 s videos; it makes 4, 8 or 12 seconds');
+		expect(durationProblem('sora-2-pro', 12, '1920x1080')).toBeUndefined();
 	});
 
 	test('the editor offers the contract durations and those of today\'s models', () => {

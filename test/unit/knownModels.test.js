@@ -1,4 +1,4 @@
-const { KNOWN_MODELS } = require('../../dist/nodes/Sora/models/known');
+const { KNOWN_MODELS } = require('../../dist/nodes/Sora/models');
 
 const FAMILIES = ['sora', 'veo', 'kling', 'seedance', 'wan', 'hailuo', 'runway', 'grok', 'other'];
 const SIZE = /^\d+x\d+$/;

@@ -51,22 +51,34 @@ describe('fingerprints of job-creating requests (to recognise a lost create in t
 		return body;
 	};
 
+	// What the job list shows of a create body is the server module's knowledge (servers listShows), read from the
+	// body as sent; the fingerprint takes it from the job.
+	const servers = require('../../dist/nodes/Sora/servers');
+	const create = (server, body) => ({ kind: 'create', body, shows: servers.listShows(servers.dialectFromCredentials({ server }), body) });
+
 	test('create: prompt, model, size, seconds — JSON or multipart; a new video shows no source', () => {
 		const json = { prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8', input_reference: { image_url: 'https://x' } };
 		const expected = { prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: ['8'], source: null };
-		expect(fingerprintOf({ kind: 'create', body: json })).toEqual(expected);
-		expect(fingerprintOf({ kind: 'create', body: form({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' }, Buffer.from('png')) })).toEqual(expected);
+		expect(fingerprintOf(create('openai', json))).toEqual(expected);
+		expect(fingerprintOf(create('openai', form({ prompt: 'a cat', model: 'sora-2', size: '720x1280', seconds: '8' }, Buffer.from('png'))))).toEqual(expected);
 	});
 
 	test('gateways that send an integer duration', () => {
-		expect(fingerprintOf({ kind: 'create', body: { prompt: 'p', model: 'kling', duration: 5 } })).toMatchObject({ prompt: 'p', model: 'kling', seconds: ['5'] });
+		expect(fingerprintOf(create('newapi', { prompt: 'p', model: 'kling', duration: 5 }))).toMatchObject({ prompt: 'p', model: 'kling', seconds: ['5'] });
+		expect(fingerprintOf(create('openrouter', { prompt: 'p', model: 'google/veo-3.1', duration: 8, resolution: '720p', aspect_ratio: '9:16' }))).toEqual({
+			prompt: 'p',
+			model: 'google/veo-3.1',
+			size: '720x1280',
+			seconds: ['8'],
+			source: null,
+		});
 	});
 
 	test("remix and edit name their source and show its model, size and duration; an extension its size and the total or added seconds", () => {
 		const shows = { model: 'sora-2', size: '1280x720', seconds: ['8'] };
-		expect(fingerprintOf({ kind: 'remix', sourceId: 'video_1', body: { prompt: 'night' }, shows })).toEqual({ prompt: 'night', source: 'video_1', ...shows });
-		expect(fingerprintOf({ kind: 'edit', body: { prompt: 'red', video: { id: 'video_2' } }, shows })).toEqual({ prompt: 'red', source: 'video_2', ...shows });
-		const extension = fingerprintOf({ kind: 'extend', body: { prompt: 'more', seconds: '4', video: { id: 'video_3' } }, shows: { ...shows, seconds: ['12', '4'] } });
+		expect(fingerprintOf({ kind: 'remix', sourceId: 'video_1', body: { prompt: 'night' }, shows: { ...shows, prompt: 'night' } })).toEqual({ prompt: 'night', source: 'video_1', ...shows });
+		expect(fingerprintOf({ kind: 'edit', sourceId: 'video_2', body: { prompt: 'red', video: { id: 'video_2' } }, shows: { ...shows, prompt: 'red' } })).toEqual({ prompt: 'red', source: 'video_2', ...shows });
+		const extension = fingerprintOf({ kind: 'extend', body: { prompt: 'more', seconds: '4', video: { id: 'video_3' } }, shows: { ...shows, prompt: 'more', seconds: ['12', '4'] } });
 		expect(extension).toEqual({ prompt: 'more', model: 'sora-2', size: '1280x720', seconds: ['12', '4'] });
 	});
 

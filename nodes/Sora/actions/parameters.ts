@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
 import { composePrompt } from '../descriptions/promptBuilder';
+import { DEFAULT_CONCURRENCY, normaliseConcurrency } from '../jobs/pool';
 import type { WaitOptions } from '../jobs/submit';
 import type { CreateFields, Dialect, ModelExtras } from '../servers';
 import { checkCreate } from '../servers';
@@ -47,9 +48,20 @@ export function readModel(this: IExecuteFunctions, itemIndex: number): string {
 	return model;
 }
 
-/** The Duration parameter as whole seconds (its options are strings, an expression may give a number). */
+/**
+ * The Duration parameter as whole seconds, read once: its options are strings, an expression may give a number.
+ * From here on it is a number until a server spells it (../servers createJson).
+ */
 export function readSeconds(this: IExecuteFunctions, itemIndex: number): number {
-	return Number(this.getNodeParameter('seconds', itemIndex, '4'));
+	const raw = this.getNodeParameter('seconds', itemIndex, '4');
+	const seconds = Number(raw);
+	if (!Number.isInteger(seconds) || seconds <= 0) {
+		throw new NodeOperationError(this.getNode(), `The duration "${String(raw).slice(0, 40)}" is not a whole number of seconds`, {
+			itemIndex,
+			description: 'Pick a duration from the list, or give a whole number such as 8 by expression.',
+		});
+	}
+	return seconds;
 }
 
 export function readPrompt(this: IExecuteFunctions, itemIndex: number): string {
@@ -203,6 +215,15 @@ export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, dia
 	const extras = readModelExtras.call(this, itemIndex, options);
 	checkCreate(this, itemIndex, dialect, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true });
 	return { prompt, model, seconds, size, characters, additional, extras };
+}
+
+/**
+ * The "Concurrency" option (create operations; the default elsewhere), read once per run from the first item: how
+ * many items are submitted, how many status requests and how many downloads are in flight at once. Every submitted
+ * job runs on the server side by side, as far as the server allows, followed by one polling loop.
+ */
+export function readConcurrency(this: IExecuteFunctions): number {
+	return normaliseConcurrency(this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
 }
 
 /** Wait for Completion and the output options of every operation that starts a job. */

@@ -9,7 +9,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { SoraClient } from '../api/client';
 import { connect } from '../api/client';
 import type { Video } from '../api/schemas';
-import { createLimiter, DEFAULT_CONCURRENCY, normaliseConcurrency, runPool } from '../jobs/pool';
+import { createLimiter, runPool } from '../jobs/pool';
 import type { SubmittedJob } from '../jobs/submit';
 import type { PendingJob } from '../jobs/watcher';
 import { watchVideos } from '../jobs/watcher';
@@ -18,6 +18,7 @@ import { checkOperation } from '../servers';
 import * as character from './character';
 import type { Operation, OperationResult, SoraType } from './node.type';
 import * as video from './video';
+import { readConcurrency } from './parameters';
 
 function operationOf(sora: SoraType): Operation | undefined {
 	switch (sora.resource) {
@@ -28,15 +29,6 @@ function operationOf(sora: SoraType): Operation | undefined {
 		default:
 			return undefined;
 	}
-}
-
-/**
- * The "Concurrency" option (create operations; the default elsewhere): how many items are submitted,
- * how many status requests and how many downloads are in flight at once. Every submitted job runs
- * on the server side by side, as far as the server allows, followed by one polling loop.
- */
-function readConcurrency(ctx: IExecuteFunctions): number {
-	return normaliseConcurrency(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
 }
 
 function isJob(result: OperationResult): result is SubmittedJob {
@@ -130,7 +122,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	// Submission, polling and downloads overlap: a job is watched from the moment it is accepted,
 	// and each finished video is downloaded while the others are still being polled.
-	const concurrency = readConcurrency(this);
+	const concurrency = readConcurrency.call(this);
 	const downloads = createLimiter(concurrency);
 	const watcher = client
 		? watchVideos.call(

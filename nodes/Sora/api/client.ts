@@ -5,16 +5,17 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Server, SoraContext } from '../servers';
-import { assetQuery, listHeaders, mayCarryResultUrl, modelLists, requireFeature, resolveServer } from '../servers';
+import type { ListedModel } from '../models';
+import type { JobShows, Server, SoraContext } from '../servers';
+import { listHeaders, requireFeature, resolveServer, serverOf } from '../servers';
 import type { AssetLocation } from './download';
 import { downloadVerified } from './download';
 import { header } from './errors';
 import type { ApiResponse, RequestOptions } from './request';
 import { apiRequest } from './request';
 import { settle } from './retry';
-import type { Character, ServerModel, Video, VideoList } from './schemas';
-import { parseCharacter, parseDeleted, parseServerModels, parseVideo, parseVideoList } from './schemas';
+import type { Character, Video, VideoList } from './schemas';
+import { parseCharacter, parseDeleted, parseVideo, parseVideoList } from './schemas';
 
 export type Variant = 'video' | 'thumbnail' | 'spritesheet';
 
@@ -30,14 +31,14 @@ type JobKind = 'create' | 'remix' | 'edit' | 'extend';
 export interface JobRequest {
 	kind: JobKind;
 	body: IDataObject | FormData;
-	/** The video a remix works on (edits and extensions name theirs in the body). */
+	/** The video a remix or an edit works on (an extension's list entry does not say). */
 	sourceId?: string;
 	/**
-	 * What the started job will show that its body does not say (a remix keeps its source's model,
-	 * size and duration; an extension shows the stitched total or the added seconds), so a job whose
-	 * answer was lost can be recognised in the job list (../jobs/fingerprint).
+	 * What the started job will show in the job list, so a job whose answer was lost can be recognised there
+	 * (../jobs/fingerprint): for a create, what the server module reads back from the body it spelled
+	 * (servers listShows); for a remix, edit or extension, the prompt and what the source shows.
 	 */
-	shows?: { model?: string; size?: string; seconds?: string[] };
+	shows?: JobShows;
 }
 
 const videoPath = (id: string) => `/videos/${encodeURIComponent(id)}`;
@@ -148,11 +149,11 @@ export class SoraClient {
 	 * A list the server does not have or the key may not read gives way to the next one, and in the end to an
 	 * empty list: the picker then shows the built-in table, and any id can still be typed.
 	 */
-	async listModels(): Promise<ServerModel[]> {
-		for (const { path, shape } of modelLists(this.server.dialect)) {
+	async listModels(): Promise<ListedModel[]> {
+		for (const { path, parse } of serverOf(this.server.dialect).modelLists) {
 			const answer = await settle(this.request('GET', path, { retry: false, timeoutMs: 15_000 }));
 			if (!answer.ok) continue;
-			const models = parseServerModels(shape, answer.value.body);
+			const models = parse(answer.value.body);
 			if (models.length) return models;
 		}
 		return [];
@@ -168,7 +169,7 @@ export class SoraClient {
 
 	/** The content endpoint of an asset, in the server's spelling (`?variant=…`, OpenRouter's `?index=0`). */
 	contentLocation(id: string, variant: Variant): AssetLocation {
-		return { path: `${videoPath(id)}/content`, qs: assetQuery(this.server.dialect, variant) };
+		return { path: `${videoPath(id)}/content`, qs: serverOf(this.server.dialect).assetQuery(variant) };
 	}
 
 	/** Where an agent (or a person) can fetch the assets of a finished video, with the API key. */
@@ -188,7 +189,7 @@ export class SoraClient {
 		const { dialect } = this.server;
 		if (variant !== 'video') requireFeature(this.ctx, dialect, variant, undefined, itemIndex);
 		let source = video;
-		if (!source && variant === 'video' && mayCarryResultUrl(dialect)) source = await this.getVideo(videoId, itemIndex);
+		if (!source && variant === 'video' && serverOf(dialect).mayCarryResultUrl) source = await this.getVideo(videoId, itemIndex);
 		const location = variant === 'video' && source?.urls?.length ? { path: source.urls[0] } : this.contentLocation(videoId, variant);
 		const file = VARIANT_FILE[variant];
 		return await downloadVerified.call(this.ctx as IExecuteFunctions | IPollFunctions, this.server, location, {

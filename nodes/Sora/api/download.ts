@@ -10,7 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Server } from '../servers';
 import { apiError, connectionError, failureOf, header, parseBody, redact, snippetOf } from './errors';
-import { detectImageFormat, looksLikeMp4 } from './probes';
+import { detectImageFormat, looksLikeMp4, readFirstBytes } from './probes';
 import { parseApiError } from './schemas';
 import type { Readable } from './request';
 import { DEFAULT_TIMEOUT_MS, attemptTimeout, isCancelled, sendFollowingRedirects, stopSignal } from './request';
@@ -38,14 +38,7 @@ interface DownloadedBody {
 
 async function readSmallBody(body: unknown): Promise<string> {
 	if (body && typeof (body as Readable)[Symbol.asyncIterator] === 'function') {
-		const chunks: Buffer[] = [];
-		let total = 0;
-		for await (const chunk of body as Readable) {
-			chunks.push(Buffer.from(chunk as Buffer));
-			total += (chunk as Buffer).length;
-			if (total > 64 * 1024) break;
-		}
-		return Buffer.concat(chunks).toString('utf8');
+		return (await readFirstBytes(body as Readable, 64 * 1024 + 1)).bytes.toString('utf8');
 	}
 	return typeof body === 'string' ? body : JSON.stringify(body ?? '');
 }

@@ -3,6 +3,29 @@
  * input can be checked before anything is uploaded or paid for.
  */
 
+/**
+ * The first bytes of a stream (at least `limit`, or all there is), the one loop every reader uses: an error body, a
+ * binary's head, an image URL. The stream is closed once enough was read. `full`: the stream had `limit` bytes or more.
+ */
+export async function readFirstBytes(
+	stream: AsyncIterable<unknown> & { destroy?(): void },
+	limit: number,
+): Promise<{ bytes: Buffer; full: boolean }> {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	try {
+		for await (const chunk of stream) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+			chunks.push(buffer);
+			total += buffer.length;
+			if (total >= limit) break;
+		}
+	} finally {
+		stream.destroy?.();
+	}
+	return { bytes: Buffer.concat(chunks), full: total >= limit };
+}
+
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
 export interface ImageInfo {

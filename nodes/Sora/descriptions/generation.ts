@@ -6,8 +6,10 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_SEARCH_SECONDS } from '../jobs/createOnce';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../jobs/pool';
-import { DURATIONS, PRO_ONLY_SIZES, SIZES } from '../models/catalogue';
-import { durationFields, sizeFields } from './followModel';
+import type { ModelInput } from '../models';
+import { DURATIONS, MODEL_EXAMPLES, SIZES, spellingsWithout } from '../models';
+import { OPTION_TAKERS } from '../servers/modelOptions';
+import { durationField, sizeField as modelSizeField } from './followModel';
 import { builderFields, promptModeField } from './promptBuilder';
 
 const promptField: INodeProperties = {
@@ -41,7 +43,7 @@ export const modelField: INodeProperties = {
 			displayName: 'ID',
 			name: 'id',
 			type: 'string',
-			placeholder: 'e.g. sora-2-pro or veo-3.1',
+			placeholder: `e.g. ${MODEL_EXAMPLES.ids}`,
 		},
 	],
 };
@@ -52,18 +54,15 @@ export const secondsField: INodeProperties = {
 	type: 'options',
 	default: '4',
 	description:
-		'Length of the clip. Models differ (Sora 4, 8 or 12; Veo 4, 6 or 8; Kling 5 or 10; …): a duration a known model cannot make is refused before anything is paid for, naming what it makes. Any other value can be given by expression.',
+		`Length of the clip. The list shows what the chosen model makes (${MODEL_EXAMPLES.seconds}; …) and every value for a model the node does not know; a duration a known model cannot make is refused before anything is paid for.`,
 	// Values stay strings: saved workflows store them so.
 	options: DURATIONS.map((seconds) => ({ name: `${seconds} s`, value: String(seconds) })),
 };
 
-const SIZE_OPTIONS = SIZES.map(({ size, label }) => ({
-	name: `${size} (${label}${PRO_ONLY_SIZES.includes(size) ? ', Pro Models Only' : ''})`,
-	value: size,
-}));
+const SIZE_OPTIONS = SIZES.map(({ size, label }) => ({ name: `${size} (${label})`, value: size }));
 
 const SIZE_DESCRIPTION =
-	'Width x height of the video. sora-2 makes 720p only; the larger sizes need a sora-2-pro model.';
+	'Width x height of the video. The list shows what the chosen model makes (sora-2 makes 720p only; the larger sizes need a sora-2-pro model), and every size for a model the node does not know.';
 
 export const sizeField: INodeProperties = {
 	displayName: 'Size',
@@ -227,19 +226,19 @@ export function createOptions(...extra: INodeProperties[]): INodeProperties {
  */
 const modelOptions: INodeProperties[] = [
 	{
-		displayName: 'Callback URL',
+		displayName: 'Callback URL (OpenRouter Only)',
 		name: 'callbackUrl',
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/webhook/video-done',
-		description: 'An https:// address the server calls when the job ends (OpenRouter)',
+		description: `An https:// address the server calls when the job ends (${OPTION_TAKERS.callbackUrl})`,
 	},
 	{
 		displayName: 'Generate Audio',
 		name: 'generateAudio',
 		type: 'boolean',
 		default: true,
-		description: 'Whether the model makes sound as well, where it offers the choice (OpenRouter; Kling, Veo, Seedance and Wan behind new-api; Veo on Vertex and Seedance behind LiteLLM)',
+		description: `Whether the model makes sound as well, where it offers the choice (${OPTION_TAKERS.generateAudio})`,
 	},
 	{
 		displayName: 'Last Frame URL',
@@ -247,7 +246,7 @@ const modelOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/last-frame.png',
-		description: 'An image the video ends on, for models that take a last frame (OpenRouter; Kling, Hailuo and Wan behind new-api)',
+		description: `An image the video ends on, for models that take a last frame (${OPTION_TAKERS.lastFrameUrl})`,
 	},
 	{
 		displayName: 'Negative Prompt',
@@ -255,10 +254,10 @@ const modelOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'blurry, text, watermark',
-		description: 'What the video should not show, for models that take it (Kling, Veo and Wan behind new-api; Kling on fal.ai, Veo behind LiteLLM)',
+		description: `What the video should not show, for models that take it (${OPTION_TAKERS.negativePrompt})`,
 	},
 	{
-		displayName: 'Provider Routing (JSON)',
+		displayName: 'Provider Routing (JSON, OpenRouter Only)',
 		name: 'providerRouting',
 		type: 'json',
 		default: '{}',
@@ -270,7 +269,7 @@ const modelOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/style.png, https://example.com/product.png',
-		description: 'Images that guide subject or style, separated by commas (OpenRouter)',
+		description: `Images that guide subject or style, separated by commas (${OPTION_TAKERS.referenceImageUrls})`,
 	},
 	{
 		displayName: 'Seed',
@@ -278,9 +277,29 @@ const modelOptions: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0, numberPrecision: 0 },
-		description: 'A fixed seed, so the same request gives a similar result again (OpenRouter; Veo, Seedance, Vidu and Wan behind new-api; Veo on Vertex and Seedance behind LiteLLM)',
+		description: `A fixed seed, so the same request gives a similar result again (${OPTION_TAKERS.seed})`,
 	},
 ];
+
+/** Which model input each model option needs, so that it is not offered for a model the table says cannot take it. */
+const OPTION_INPUTS: Record<string, ModelInput> = {
+	generateAudio: 'generateAudio',
+	lastFrameUrl: 'lastFrame',
+	referenceImageUrls: 'referenceImages',
+	seed: 'seed',
+	negativePrompt: 'negativePrompt',
+};
+
+/**
+ * The model options, each hidden while the Model (the root parameter, '/model' from inside the collection: n8n-workflow
+ * getPropertyValues reads a leading '/' from the node's root and a locator's `.value`) is one the table says cannot take it.
+ */
+const perModel = (options: INodeProperties[]): INodeProperties[] =>
+	options.map((option) => {
+		const input = OPTION_INPUTS[option.name];
+		const hide = input ? spellingsWithout(input) : [];
+		return hide.length ? { ...option, displayOptions: { hide: { '/model': hide } } } : option;
+	});
 
 /** What Text to Video and Image to Video share after their prompt and input: model to options. */
 export function generationFields(size: INodeProperties): INodeProperties[] {
@@ -288,10 +307,10 @@ export function generationFields(size: INodeProperties): INodeProperties[] {
 	const matchImage = (size.options ?? []).filter((option) => 'value' in option && option.value === 'matchImage') as INodePropertyOptions[];
 	return [
 		modelField,
-		...durationFields(secondsField),
-		...sizeFields(size, matchImage),
+		durationField(secondsField, DURATIONS),
+		modelSizeField(size, matchImage),
 		charactersField,
 		waitField,
-		createOptions(additionalBodyField, ...modelOptions),
+		createOptions(additionalBodyField, ...perModel(modelOptions)),
 	];
 }

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { estimateCost } from '../models/catalogue';
+import { estimateCost } from '../models';
 import { executionKey } from './execution';
 
 /** Totals of recent executions (module state: node runs of one execution share it). */

@@ -24,45 +24,16 @@ export interface Fingerprint {
 	source?: string | null;
 }
 
-function field(body: IDataObject | FormData, name: string): string | undefined {
-	const value = body instanceof FormData ? body.get(name) : body[name];
-	if (value === undefined || value === null || typeof value === 'object') return undefined;
-	return String(value);
-}
-
-function sourceOf(job: JobRequest): string | null | undefined {
-	const { body } = job;
-	if (job.kind === 'create') return null;
-	if (job.kind === 'remix') return job.sourceId;
-	if (job.kind === 'edit') {
-		const id = body instanceof FormData ? field(body, 'video[id]') : (body.video as IDataObject | undefined)?.id;
-		return typeof id === 'string' ? id : undefined;
-	}
-	return undefined; // the list does not say which video an extension continues
-}
-
 /**
- * The fingerprint of a job-creating request: the fields of its wire body the job will show, and
- * what the operation knows the job will show besides (`job.shows`: the source's model and size for
- * a remix, an edit or an extension, the stitched total of an extension).
+ * The fingerprint of a job-creating request: what the operation says the job will show (`job.shows`: for a create,
+ * what the server module reads back from the body it spelled; for a remix, an edit or an extension, the prompt and
+ * the source's model, size and duration), and which video it is made from.
  */
 export function fingerprintOf(job: JobRequest): Fingerprint {
-	const { body } = job;
-	// An extension's body names only the seconds it adds; the job may show the total instead.
-	const sent = job.kind === 'extend' ? undefined : (field(body, 'seconds') ?? field(body, 'duration'));
-	const fingerprint: Fingerprint = {
-		prompt: field(body, 'prompt') ?? '',
-		model: field(body, 'model'),
-		size: field(body, 'size'),
-		seconds: sent === undefined ? undefined : [sent],
-		source: sourceOf(job),
-	};
-	for (const [key, value] of Object.entries(job.shows ?? {})) {
-		if (value !== undefined && (fingerprint as unknown as IDataObject)[key] === undefined) {
-			(fingerprint as unknown as IDataObject)[key] = value;
-		}
-	}
-	return fingerprint;
+	const { prompt = '', model, size, seconds } = job.shows ?? {};
+	// A new video shows no source; the list does not say which video an extension continues.
+	const source = job.kind === 'create' ? null : job.kind === 'extend' ? undefined : job.sourceId;
+	return { prompt, model, size, seconds, source };
 }
 
 /** The list shows `seen` for a field the request set to `wanted`: it fits unless both are known and differ. */

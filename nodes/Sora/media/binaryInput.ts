@@ -5,6 +5,8 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readFirstBytes } from '../api/probes';
+
 export interface BinaryInput {
 	binary: IBinaryData;
 	field: string;
@@ -34,18 +36,29 @@ export async function readBinaryHead(
 ): Promise<Buffer> {
 	if (!input.binary.id) return Buffer.from(input.binary.data, 'base64').subarray(0, limit);
 	const stream = await this.helpers.getBinaryStream(input.binary.id, Math.min(limit, 64 * 1024));
-	const chunks: Buffer[] = [];
-	let total = 0;
-	try {
-		for await (const chunk of stream) {
-			chunks.push(chunk as Buffer);
-			total += (chunk as Buffer).length;
-			if (total >= limit) break;
-		}
-	} finally {
-		stream.destroy();
+	return (await readFirstBytes(stream, limit)).bytes.subarray(0, limit);
+}
+
+/**
+ * The bytes of a public image (a `data:` URL decoded in place), fetched without credentials: only its first `limit`
+ * bytes when `head` is set, else the whole file up to `limit` (larger ones are refused).
+ */
+export async function fetchUrlBytes(this: IExecuteFunctions, url: string, limit: number, head: boolean): Promise<Buffer> {
+	if (url.startsWith('data:')) {
+		const comma = url.indexOf(',');
+		const payload = url.slice(comma + 1);
+		return url.slice(0, comma).endsWith(';base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload), 'latin1');
 	}
-	return Buffer.concat(chunks).subarray(0, limit);
+	const response = (await this.helpers.httpRequest({
+		url,
+		headers: head ? { range: `bytes=0-${limit - 1}` } : {},
+		encoding: 'stream',
+		returnFullResponse: true,
+		timeout: 30_000,
+	})) as { body: AsyncIterable<Buffer> & { destroy(): void } };
+	const { bytes, full } = await readFirstBytes(response.body, limit);
+	if (!head && full) throw new Error(`the image is larger than ${limit / 1024 / 1024} MB`);
+	return bytes;
 }
 
 export async function readBinaryBuffer(this: IExecuteFunctions, itemIndex: number, input: BinaryInput): Promise<Buffer> {

@@ -7,7 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { SoraClient } from '../api/client';
 import type { Video } from '../api/schemas';
-import { estimateCost } from '../models/catalogue';
+import { estimateCost } from '../models';
 
 export interface DeliveryOptions {
 	download: boolean;

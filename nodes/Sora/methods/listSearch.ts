@@ -2,9 +2,8 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { connect } from '../api/client';
 import { settle } from '../api/retry';
-import type { ServerModel } from '../api/schemas';
-import type { ModelCapabilities } from '../models/catalogue';
-import { builtInModelIds, capabilitiesOf, modelLabel } from '../models/catalogue';
+import type { ListedModel, ModelCapabilities } from '../models';
+import { builtInModelIds, capabilitiesOf, modelLabel } from '../models';
 
 /** Video models first (the server's word, else the built-in table's), then models nobody says anything about. */
 const rank = (caps: ModelCapabilities) => (caps.video === true ? 0 : 1);
@@ -23,7 +22,7 @@ const rank = (caps: ModelCapabilities) => (caps.video === true ? 0 : 1);
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
 	const listed = await settle((async () => await (await connect.call(this)).listModels())());
-	const serverModels: ServerModel[] = listed.ok ? listed.value : [];
+	const serverModels: ListedModel[] = listed.ok ? listed.value : [];
 	const all = serverModels.length
 		? serverModels.map((model) => capabilitiesOf(model.id, model)).filter((caps) => caps.video !== false)
 		: builtInModelIds().map((id) => capabilitiesOf(id));

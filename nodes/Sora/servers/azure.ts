@@ -6,6 +6,7 @@
  */
 import { contractForm, contractJson, promptOnly } from './openai';
 import type { ServerDefinition } from './types';
+import { openAiModels } from './modelLists';
 
 const SECONDS = [4, 8, 12];
 const SIZES = ['720x1280', '1280x720'];
@@ -31,5 +32,5 @@ export const azure: ServerDefinition = {
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,
 	// Azure OpenAI v1 serves the same GET /openai/v1/models list (Microsoft Learn, "Azure OpenAI v1 API").
-	modelLists: [{ path: '/models', shape: 'openaiModels' }],
+	modelLists: [{ path: '/models', parse: openAiModels }],
 };

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { durationProblem, sizeProblem } from '../models/catalogue';
+import { durationProblem, sizeProblem } from '../models';
 import { azure } from './azure';
 import { BASE_URL_HINT, FULL_HTTP_URL } from './baseUrl';
 import { litellm } from './litellm';
@@ -14,9 +14,10 @@ import { OPTION_LABELS, takenLabels, withModelOptions } from './modelOptions';
 import { newapi } from './newapi';
 import { openai } from './openai';
 import { openrouter } from './openrouter';
-import type { CreateFields, Dialect, Feature, ImageReference, ModelExtras, Refusal, ServerDefinition, ServerPreset } from './types';
+import type { CreateFields, Dialect, Feature, ImageReference, JobShows, ModelExtras, Refusal, ServerDefinition, ServerPreset } from './types';
+import { contractShows } from './types';
 
-export type { CreateFields, Dialect, Feature, ImageReference, ModelExtras } from './types';
+export type { CreateFields, Dialect, Feature, ImageReference, JobShows, ModelExtras } from './types';
 
 export const CREDENTIAL_NAME = 'soraApi';
 
@@ -56,6 +57,11 @@ export async function resolveServer(this: SoraContext, itemIndex = 0): Promise<S
 		});
 	}
 	return { apiKey: String(credentials.apiKey ?? ''), baseUrl, dialect: dialectFromCredentials(credentials) };
+}
+
+/** The credential's server module, to ask what it spells (remix bodies, asset queries, model lists) directly. */
+export function serverOf(dialect: Dialect): ServerDefinition {
+	return SERVERS[dialect.server];
 }
 
 export function supports(dialect: Dialect, feature: Feature): boolean {
@@ -190,7 +196,7 @@ function checkModelOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect,
  * Refuses, before paying, a model option that cannot travel in a multipart upload (a form carries text only; LiteLLM
  * reads no JSON out of form fields, so vertex_ai's `extra_body` would be lost and numbers become strings).
  */
-export function checkFormOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect, fields: CreateFields): void {
+function checkFormOptions(ctx: AnyContext, itemIndex: number, dialect: Dialect, fields: CreateFields): void {
 	const spelling = SERVERS[dialect.server].modelOptions?.(dialect, fields.model);
 	for (const key of Object.keys(fields.extras) as Array<keyof ModelExtras>) {
 		const value = fields.extras[key];
@@ -204,7 +210,7 @@ export function checkFormOptions(ctx: AnyContext, itemIndex: number, dialect: Di
 }
 
 /** Whether the server takes multipart uploads on create for this model; OpenRouter takes JSON only. */
-export function takesMultipart(dialect: Dialect, model = ''): boolean {
+function takesMultipart(dialect: Dialect, model = ''): boolean {
 	const definition = SERVERS[dialect.server];
 	return definition.createForm !== undefined && (definition.multipart?.(dialect, model) ?? true);
 }
@@ -219,7 +225,7 @@ export function createJson(dialect: Dialect, fields: CreateFields, reference?: I
 }
 
 /** The same body as multipart form fields, for requests that carry a file (never JSON-only servers). */
-export function createForm(dialect: Dialect, fields: CreateFields): FormData {
+function createForm(dialect: Dialect, fields: CreateFields): FormData {
 	const definition = SERVERS[dialect.server];
 	if (!definition.createForm) throw new Error(`${definition.name} takes JSON only`);
 	const form = definition.createForm(fields);
@@ -230,33 +236,48 @@ export function createForm(dialect: Dialect, fields: CreateFields): FormData {
 	return form;
 }
 
-/** Whether a finished video may carry its result as a URL instead of (or besides) /content. */
-export function mayCarryResultUrl(dialect: Dialect): boolean {
-	return SERVERS[dialect.server].mayCarryResultUrl;
+/** What the server's job list will show of a create body it spelled, as sent (to recognise a lost create). */
+export function listShows(dialect: Dialect, body: IDataObject | FormData): JobShows {
+	return (SERVERS[dialect.server].shownInList ?? contractShows)(body);
 }
 
-/** Whether a first frame given as a URL must be fetched by the node and uploaded as a file. */
-export function uploadsImageUrls(dialect: Dialect, model = ''): boolean {
-	const { imageUrl } = SERVERS[dialect.server];
-	return (typeof imageUrl === 'function' ? imageUrl(dialect, model) : imageUrl) === 'upload';
+
+/**
+ * How a first frame given as a URL travels to this server for this model: 'pass' (the URL goes in the JSON body and
+ * the server fetches it) or 'fetch' (the node fetches the image and sends its bytes, see createWithImage). Servers that
+ * take the first frame only as a file (Azure, most of LiteLLM, new-api's Sora channels) get it fetched and uploaded,
+ * which reads http:// too. OpenAI and OpenRouter fetch it themselves, over https only, and an http:// URL is refused
+ * for them; vendors behind new-api and fal.ai fetch https URLs themselves, an http:// one the node fetches and inlines.
+ */
+export function urlFrameRoute(ctx: AnyContext, itemIndex: number, dialect: Dialect, model: string, url: string): 'pass' | 'fetch' {
+	const definition = SERVERS[dialect.server];
+	const http = /^http:\/\//i.test(url);
+	const upload = (typeof definition.imageUrl === 'function' ? definition.imageUrl(dialect, model) : definition.imageUrl) === 'upload';
+	if (upload) return 'fetch';
+	if (!http) return 'pass';
+	if (definition.httpsImageUrlsOnly !== true) return 'fetch';
+	throw new NodeOperationError(ctx.getNode(), `"${url.slice(0, 100)}" is an http:// URL; ${dialect.name} fetches the first frame over https:// only`, {
+		itemIndex,
+		description: 'Use the https:// address of the image, or fetch it with HTTP Request and use Image Source "Binary Field".',
+	});
 }
 
-/** Whether the server fetches first-frame URLs itself over https only (an http:// one is refused, not inlined). */
-export function fetchesHttpsOnly(dialect: Dialect): boolean {
-	return SERVERS[dialect.server].httpsImageUrlsOnly === true;
-}
-
-/** The body of a remix, in the server's spelling. */
-export function remixBody(dialect: Dialect, prompt: string, source: { model: string | null }): IDataObject {
-	return SERVERS[dialect.server].remixBody(prompt, source);
-}
-
-/** The query that picks an asset variant from a video's content. */
-export function assetQuery(dialect: Dialect, variant: string): IDataObject {
-	return SERVERS[dialect.server].assetQuery(variant);
-}
-
-/** Where the server lists its models, in the order to try them. */
-export function modelLists(dialect: Dialect): ServerDefinition['modelLists'] {
-	return SERVERS[dialect.server].modelLists;
+/**
+ * The create body for a first frame the node holds as bytes: a multipart upload where the server takes one for this
+ * model (model options that cannot travel as form text refused first), else a data: URL inside the JSON body.
+ */
+export function createWithImage(
+	ctx: AnyContext,
+	itemIndex: number,
+	dialect: Dialect,
+	fields: CreateFields,
+	image: { bytes: Buffer; mimeType: string; fileName: string },
+): IDataObject | FormData {
+	if (!takesMultipart(dialect, fields.model)) {
+		return createJson(dialect, fields, { image_url: `data:${image.mimeType};base64,${image.bytes.toString('base64')}` });
+	}
+	checkFormOptions(ctx, itemIndex, dialect, fields);
+	const form = createForm(dialect, fields);
+	form.append('input_reference', new Blob([image.bytes], { type: image.mimeType }), image.fileName);
+	return form;
 }

@@ -15,6 +15,7 @@
 import { contractForm, contractJson, promptOnly } from './openai';
 import type { OptionSpelling } from './modelOptions';
 import type { Dialect, Feature, ServerDefinition } from './types';
+import { litellmModelInfo, openAiModels } from './modelLists';
 
 /** Providers whose video routes LiteLLM passes through whole (litellm/llms/{openai,azure}/videos). */
 const FULL_PROVIDERS = ['openai', 'azure'];
@@ -74,7 +75,7 @@ export const litellm: ServerDefinition = {
 	// litellm/proxy/proxy_server.py: GET /v1/model/info (`model_info_v1`, the deployments with their cost-map entry:
 	// mode video_generation, price per second) where the key may read it; else GET /v1/models (`model_list`: ids only).
 	modelLists: [
-		{ path: '/model/info', shape: 'litellmModelInfo' },
-		{ path: '/models', shape: 'openaiModels' },
+		{ path: '/model/info', parse: litellmModelInfo },
+		{ path: '/models', parse: openAiModels },
 	],
 };

@@ -22,6 +22,17 @@ export const OPTION_LABELS: Record<keyof ModelExtras, string> = {
 	callbackUrl: 'Callback URL',
 };
 
+/** Which servers (and vendors behind them) take each option, as the editor says it (from the spellings in the server files). */
+export const OPTION_TAKERS: Record<keyof ModelExtras, string> = {
+	negativePrompt: 'Kling, Veo and Wan behind new-api; Kling on fal.ai, Veo behind LiteLLM',
+	generateAudio: 'OpenRouter; Kling, Veo, Seedance and Wan behind new-api; Veo on Vertex and Seedance behind LiteLLM',
+	seed: 'OpenRouter; Veo, Seedance, Vidu and Wan behind new-api; Veo on Vertex and Seedance behind LiteLLM',
+	lastFrameUrl: 'OpenRouter; Kling, Hailuo and Wan behind new-api',
+	referenceImageUrls: 'OpenRouter',
+	providerRouting: 'OpenRouter',
+	callbackUrl: 'OpenRouter',
+};
+
 const isObject = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Merges `fragment` into `body`: objects merge key by key, arrays are appended to (frame lists), the rest replaced. */

@@ -21,6 +21,8 @@ import { mergeInto } from './modelOptions';
 import type { OptionSpelling } from './modelOptions';
 import { contractForm } from './openai';
 import type { ServerDefinition } from './types';
+import { bodyField, contractShows } from './types';
+import { openAiModels } from './modelLists';
 
 /** The top-level fields of new-api's TaskSubmitReq; anything else is an option for `metadata`. */
 const TOP_LEVEL = ['prompt', 'model', 'image', 'images', 'size', 'duration', 'seconds', 'input_reference', 'metadata'];
@@ -149,10 +151,12 @@ export const newapi: ServerDefinition = {
 		return form;
 	},
 	modelOptions: (dialect, model) => vendorOptions(vendorOf(model), model),
+	// Its list shows `seconds`, or the vendor's integer `duration` where only that was sent (Additional Body Fields).
+	shownInList: (body) => (bodyField(body, 'seconds') === undefined ? contractShows(body, 'duration') : contractShows(body)),
 	remixBody: (prompt, source) => ({ prompt, ...(source.model ? { model: source.model } : {}) }),
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: true,
 	// router/relay-router.go GET /v1/models → controller/model.go ListModels: dto.OpenAIModels, with
 	// supported_endpoint_types ["openai-video"] for the models of video channels (common/endpoint_type.go).
-	modelLists: [{ path: '/models', shape: 'openaiModels' }],
+	modelLists: [{ path: '/models', parse: openAiModels }],
 };

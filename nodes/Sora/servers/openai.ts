@@ -5,6 +5,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { CreateFields, ImageReference, ServerDefinition } from './types';
+import { openAiModels } from './modelLists';
 
 /** The create body as the contract spells it: seconds as a string, size as WIDTHxHEIGHT. */
 export function contractJson(fields: CreateFields, reference?: ImageReference): IDataObject {
@@ -47,5 +48,5 @@ export const openai: ServerDefinition = {
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: false,
 	// OpenAI's GET /v1/models: every model of the account (chat ones too), no capabilities.
-	modelLists: [{ path: '/models', shape: 'openaiModels' }],
+	modelLists: [{ path: '/models', parse: openAiModels }],
 };

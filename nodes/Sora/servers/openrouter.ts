@@ -4,6 +4,8 @@
  * results in `urls[]` or `/content?index=0`. Create, poll and content only.
  */
 import type { ServerDefinition } from './types';
+import { bodyField, contractShows } from './types';
+import { openRouterVideoModels } from './modelLists';
 
 /** OpenRouter spells a size as a resolution and an aspect ratio. */
 const SIZES: Record<string, { resolution: string; aspect_ratio: string }> = {
@@ -49,10 +51,16 @@ export const openrouter: ServerDefinition = {
 		providerRouting: (routing) => ({ provider: routing }),
 		callbackUrl: (url) => ({ callback_url: url }),
 	}),
+	// Its list shows the integer duration and resolution + aspect ratio it was sent, read back as WIDTHxHEIGHT.
+	shownInList: (body) => {
+		const [resolution, aspect] = [bodyField(body, 'resolution'), bodyField(body, 'aspect_ratio')];
+		const size = Object.keys(SIZES).find((key) => SIZES[key].resolution === resolution && SIZES[key].aspect_ratio === aspect);
+		return { ...contractShows(body, 'duration'), size };
+	},
 	remixBody: (prompt) => ({ prompt }),
 	assetQuery: () => ({ index: 0 }),
 	mayCarryResultUrl: true,
 	// GET /api/v1/videos/models (OpenRouterTeam/docs openapi/openapi.yaml VideoModel): video models only, each with
 	// its durations, resolutions, aspect ratios, sizes, frame types, audio and seed.
-	modelLists: [{ path: '/videos/models', shape: 'openrouterVideoModels' }],
+	modelLists: [{ path: '/videos/models', parse: openRouterVideoModels }],
 };

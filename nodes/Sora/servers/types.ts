@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ModelListShape } from '../api/schemas';
+import type { ModelListParser } from './modelLists';
 import type { OptionSpelling } from './modelOptions';
 
 export type ServerPreset = 'openai' | 'azure' | 'litellm' | 'openrouter' | 'newapi';
@@ -61,6 +61,17 @@ export interface ImageReference {
 	file_id?: string;
 }
 
+/**
+ * What the server's job list will show of a job-creating request (../jobs/fingerprint matches a lost create by it):
+ * its prompt, model, size, and the durations it may show (an extension may show the stitched total or the part added).
+ */
+export interface JobShows {
+	prompt?: string;
+	model?: string;
+	size?: string;
+	seconds?: string[];
+}
+
 /** Why a server cannot do what was asked, and what to change. */
 export interface Refusal {
 	message: string;
@@ -103,6 +114,11 @@ export interface ServerDefinition {
 	addAdditional?(body: IDataObject, additional: IDataObject): IDataObject;
 	/** The same body as multipart form fields, for requests that carry a file; absent on JSON-only servers. */
 	createForm?(fields: CreateFields): FormData;
+	/**
+	 * What the job list shows of a create body this server spelled (Additional Body Fields included, as they were
+	 * sent); default: the contract's prompt, model, size and seconds fields.
+	 */
+	shownInList?(body: IDataObject | FormData): JobShows;
 	/** The body of a remix: the new prompt, and what else the server needs to know about the source. */
 	remixBody(prompt: string, source: { model: string | null }): IDataObject;
 	/** The query that picks an asset variant from `/videos/{id}/content`. */
@@ -113,5 +129,18 @@ export interface ServerDefinition {
 	 * Where the server lists its models, tried in order until one answers (relative to the base URL), and how
 	 * the list is spelled. The model picker merges it with the built-in table.
 	 */
-	modelLists: ReadonlyArray<{ path: string; shape: ModelListShape }>;
+	modelLists: ReadonlyArray<{ path: string; parse: ModelListParser }>;
+}
+
+/** A text field of a JSON or multipart body, as the job list would show it; undefined when absent or not text. */
+export function bodyField(body: IDataObject | FormData, name: string): string | undefined {
+	const value = body instanceof FormData ? body.get(name) : body[name];
+	if (value === undefined || value === null || typeof value === 'object') return undefined;
+	return String(value);
+}
+
+/** What the job list shows of a create body spelled as the contract spells it. */
+export function contractShows(body: IDataObject | FormData, secondsField = 'seconds'): JobShows {
+	const seconds = bodyField(body, secondsField);
+	return { prompt: bodyField(body, 'prompt') ?? '', model: bodyField(body, 'model'), size: bodyField(body, 'size'), seconds: seconds === undefined ? undefined : [seconds] };
 }

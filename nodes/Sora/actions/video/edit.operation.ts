@@ -49,7 +49,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	if (this.getNodeParameter('source', itemIndex) === 'videoId') {
 		const id = readId.call(this, itemIndex, 'videoId', 'video');
 		const source = await fetchCompletedSource.call(this, client, itemIndex, id, 'edited');
-		const job = { kind: 'edit' as const, body: { prompt, video: { id } }, shows: showsLike(source, [source.seconds]) };
+		const job = { kind: 'edit' as const, sourceId: id, body: { prompt, video: { id } }, shows: { ...showsLike(source, [source.seconds]), prompt } };
 		return await submitJob.call(this, client, itemIndex, job, wait, estimateLike(source, Number(source.seconds)));
 	}
 	const model = readModel.call(this, itemIndex);
@@ -65,5 +65,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	form.append('prompt', prompt);
 	form.append('model', model);
 	form.append('video', new Blob([file], { type: 'video/mp4' }), input.binary.fileName ?? 'source.mp4');
-	return await submitJob.call(this, client, itemIndex, { kind: 'edit', body: form }, wait);
+	return await submitJob.call(this, client, itemIndex, { kind: 'edit', body: form, shows: { prompt, model } }, wait);
 }

@@ -54,7 +54,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		client,
 		itemIndex,
 		// The job shows the stitched total, or on some servers only the seconds added.
-		{ kind: 'extend', body: { prompt, seconds: String(seconds), video: { id } }, shows: showsLike(source, [String(total), String(seconds)]) },
+		{ kind: 'extend', body: { prompt, seconds: String(seconds), video: { id } }, shows: { ...showsLike(source, [String(total), String(seconds)]), prompt } },
 		readWaitOptions.call(this, itemIndex),
 		estimateLike(source, seconds),
 	);

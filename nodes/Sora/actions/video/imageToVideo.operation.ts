@@ -5,12 +5,12 @@ import type { JobRequest, SoraClient } from '../../api/client';
 import { generationFields, imageSizeField, promptFields } from '../../descriptions/generation';
 import type { SubmittedJob } from '../../jobs/submit';
 import { submitJob } from '../../jobs/submit';
-import { getBinaryInput, readBinaryBuffer, readBinaryHead } from '../../media/binaryInput';
+import { fetchUrlBytes, getBinaryInput, readBinaryBuffer, readBinaryHead } from '../../media/binaryInput';
 import type { ImageInfo } from '../../api/probes';
 import { detectImageFormat, readImageInfo } from '../../api/probes';
 import type { Dialect, ImageReference } from '../../servers';
 import { settle } from '../../api/retry';
-import { checkFormOptions, checkSize, createForm, createJson, fetchesHttpsOnly, requireFeature, takesMultipart, uploadsImageUrls } from '../../servers';
+import { checkSize, createJson, createWithImage, listShows, requireFeature, urlFrameRoute } from '../../servers';
 import type { VideoRequest } from '../parameters';
 import { readVideoRequest, readWaitOptions } from '../parameters';
 
@@ -114,56 +114,17 @@ function checkImageHead(this: IExecuteFunctions, itemIndex: number, head: Buffer
 /** An image a server wants uploaded is fetched whole by the node; larger ones are refused. */
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 
-/**
- * The bytes of a public image (a `data:` URL decoded in place), fetched without credentials: only
- * its first `limit` bytes when `head` is set, else the whole file up to `limit`.
- */
-async function fetchUrlBytes(this: IExecuteFunctions, url: string, limit: number, head: boolean): Promise<Buffer> {
-	if (url.startsWith('data:')) {
-		const comma = url.indexOf(',');
-		const payload = url.slice(comma + 1);
-		return url.slice(0, comma).endsWith(';base64')
-			? Buffer.from(payload, 'base64')
-			: Buffer.from(decodeURIComponent(payload), 'latin1');
-	}
-	const response = (await this.helpers.httpRequest({
-		url,
-		headers: head ? { range: `bytes=0-${limit - 1}` } : {},
-		encoding: 'stream',
-		returnFullResponse: true,
-		timeout: 30_000,
-	})) as { body: AsyncIterable<Buffer> & { destroy(): void } };
-	const chunks: Buffer[] = [];
-	let total = 0;
-	try {
-		for await (const chunk of response.body) {
-			chunks.push(chunk);
-			total += chunk.length;
-			if (total >= limit) break;
-		}
-	} finally {
-		response.body.destroy();
-	}
-	if (!head && total >= limit) throw new Error(`the image is larger than ${limit / 1024 / 1024} MB`);
-	return Buffer.concat(chunks);
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
 	const { dialect } = client.server;
 	const request = readVideoRequest.call(this, itemIndex, dialect);
 	const source = this.getNodeParameter('imageSource', itemIndex) as string;
 	const submit = async (body: JobRequest['body']) =>
-		await submitJob.call(this, client, itemIndex, { kind: 'create', body }, readWaitOptions.call(this, itemIndex), request);
+		await submitJob.call(this, client, itemIndex, { kind: 'create', body, shows: listShows(dialect, body) }, readWaitOptions.call(this, itemIndex), request);
 
-	/** A first frame the server takes as an uploaded file (multipart), or JSON-only servers as a data: URL. */
+	/** A first frame the node holds as bytes: the server decides how they travel (servers createWithImage). */
 	const submitImage = async (image: Buffer, info: ImageInfo, fileName: string | undefined) => {
-		if (!takesMultipart(dialect, request.model)) {
-			return await submit(createJson(dialect, request, { image_url: `data:${info.mimeType};base64,${image.toString('base64')}` }));
-		}
-		checkFormOptions(this, itemIndex, dialect, request);
-		const form = createForm(dialect, request);
-		form.append('input_reference', new Blob([image], { type: info.mimeType }), fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`);
-		return await submit(form);
+		const name = fileName ?? `input.${info.format === 'jpeg' ? 'jpg' : info.format}`;
+		return await submit(createWithImage(this, itemIndex, dialect, request, { bytes: image, mimeType: info.mimeType, fileName: name }));
 	};
 
 	if (source === 'binary') {
@@ -177,15 +138,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	let reference: ImageReference;
 	if (source === 'url') {
 		const url = String(this.getNodeParameter('imageUrl', itemIndex, '')).trim();
-		// Servers that take the first frame only as a file (Azure, most of LiteLLM, new-api's Sora channels) get it
-		// fetched and uploaded by the node, which can read http:// too. OpenAI and OpenRouter fetch it themselves, over
-		// https only (OpenRouter says so; OpenAI's contract likewise). Vendors behind new-api and fal.ai fetch https
-		// URLs themselves; an http:// one the node fetches and sends inline, as it does a binary image.
-		const http = /^http:\/\//i.test(url);
-		const upload = uploadsImageUrls(dialect, request.model) || (http && !fetchesHttpsOnly(dialect));
-		if (!upload && http) {
-			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is an http:// URL; ${dialect.name} fetches the first frame over https:// only`, 'Use the https:// address of the image, or fetch it with HTTP Request and use Image Source "Binary Field".');
-		}
+		// The server decides whether it fetches the URL itself or the node sends the image's bytes.
+		const upload = urlFrameRoute(this, itemIndex, dialect, request.model, url) === 'fetch';
 		if (!/^(https?:\/\/|data:image\/)/i.test(url)) {
 			throw imageError.call(this, itemIndex, `"${url.slice(0, 100)}" is not an image URL`, 'Enter an https:// URL or a data:image/… URL.');
 		}

@@ -1,5 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { shareAcrossOperations } from '../../descriptions/shared';
+
 import * as deleteVideo from './delete.operation';
 import * as download from './download.operation';
 import * as edit from './edit.operation';
@@ -87,13 +89,16 @@ export const description: INodeProperties[] = [
 		options: operations,
 		default: 'textToVideo',
 	},
-	...textToVideo.description,
-	...imageToVideo.description,
-	...remix.description,
-	...edit.description,
-	...extend.description,
-	...get.description,
-	...download.description,
-	...getMany.description,
-	...deleteVideo.description,
+	// One copy of what several operations show alike (../../descriptions/shared).
+	...shareAcrossOperations([
+		textToVideo.description,
+		imageToVideo.description,
+		remix.description,
+		edit.description,
+		extend.description,
+		get.description,
+		download.description,
+		getMany.description,
+		deleteVideo.description,
+	]),
 ];

@@ -6,7 +6,7 @@ import { createOptions, promptFields, waitField } from '../../descriptions/gener
 import { videoIdField } from '../../descriptions/videoLocator';
 import type { SubmittedJob } from '../../jobs/submit';
 import { estimateLike, fetchCompletedSource, showsLike, submitJob } from '../../jobs/submit';
-import { remixBody } from '../../servers';
+import { serverOf } from '../../servers';
 import { readId, readPrompt, readWaitOptions } from '../parameters';
 
 const properties: INodeProperties[] = [videoIdField, ...promptFields, waitField, createOptions()];
@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		this,
 		client,
 		itemIndex,
-		{ kind: 'remix', sourceId: id, body: remixBody(client.server.dialect, prompt, source), shows: showsLike(source, [source.seconds]) },
+		{ kind: 'remix', sourceId: id, body: serverOf(client.server.dialect).remixBody(prompt, source), shows: { ...showsLike(source, [source.seconds]), prompt } },
 		readWaitOptions.call(this, itemIndex),
 		estimateLike(source, Number(source.seconds)),
 	);

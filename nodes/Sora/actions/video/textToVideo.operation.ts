@@ -5,7 +5,7 @@ import type { SoraClient } from '../../api/client';
 import { generationFields, promptFields, sizeField } from '../../descriptions/generation';
 import type { SubmittedJob } from '../../jobs/submit';
 import { submitJob } from '../../jobs/submit';
-import { createJson } from '../../servers';
+import { createJson, listShows } from '../../servers';
 import { readVideoRequest, readWaitOptions } from '../parameters';
 
 const properties: INodeProperties[] = [
@@ -21,6 +21,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
 	const { dialect } = client.server;
 	const request = readVideoRequest.call(this, itemIndex, dialect);
-	const job = { kind: 'create' as const, body: createJson(dialect, request) };
+	const body = createJson(dialect, request);
+	const job = { kind: 'create' as const, body, shows: listShows(dialect, body) };
 	return await submitJob.call(this, client, itemIndex, job, readWaitOptions.call(this, itemIndex), request);
 }

@@ -1,4 +1,5 @@
 /**
+ * The one table of the video models the node knows (Sora included), read only through ./index (the registry).
  * A built-in table of the well-known video models that servers speaking the Sora 2 Videos API put behind
  * `POST /v1/videos`. Every fact in it comes from a source named in the entry's `sources`; a fact that could
  * not be confirmed is left undefined (the node then treats that field as free entry) and is named there with a
@@ -15,6 +16,12 @@
 export interface KnownModel {
 	/** Ids (and aliases) servers use for it, lower-case and without a 'provider/' prefix. */
 	ids: string[];
+	/**
+	 * The same model as gateways spell it with their provider prefix (OpenRouter's slugs, LiteLLM's 'openai/…'),
+	 * each from a source in `sources`. Checks strip any prefix anyway; the editor needs them spelled out, since
+	 * its display rules compare whole values.
+	 */
+	slugs?: string[];
 	/** Display name: 'Veo 3.1', 'Kling 2.1 Master', … */
 	name: string;
 	family: 'sora' | 'veo' | 'kling' | 'seedance' | 'wan' | 'hailuo' | 'runway' | 'grok' | 'other';
@@ -33,6 +40,9 @@ export interface KnownModel {
 	referenceImages?: number;
 	/** Whether it makes audio. */
 	audio?: 'always' | 'optional' | 'never';
+	/** Whether it takes a seed, and a negative prompt; undefined = not confirmed (the server decides). */
+	seed?: boolean;
+	negativePrompt?: boolean;
 	/** USD per generated second by resolution or size key ('*' for any); undefined when not confirmed. */
 	pricePerSecond?: Record<string, number>;
 	/** Where each fact comes from; also a line for anything NOT confirmed. */
@@ -53,7 +63,10 @@ const OPENAI_SDK =
 	'npm openai 7.57.0 resources/videos.d.ts: VideoSeconds = \'4\' | \'8\' | \'12\'; VideoSize = \'720x1280\' | \'1280x720\' | \'1024x1792\' | \'1792x1024\'';
 const OPENAI_SORA2_PAGE =
 	'https://developers.openai.com/de-DE/api/docs/models/sora-2 (OpenAI model page, stored copy taken after the 2026-09-24 shutdown): per second, Portrait 720x1280 / Landscape 1280x720: Sora 2 $0.10, Sora 2 Pro $0.30; audio is an output modality';
-const API_NOTES_AUDIO = 'shared/API-NOTES.md section 3: audio is always generated and steered only by the prompt';
+const LITELLM_SORA_IDS =
+	'BerriAI/litellm release notes v1.79.1-stable (2025-11-01, secondary): new model openai/sora-2-pro, $0.30/video/second; LiteLLM names a model <provider>/<id>, hence openai/sora-2 for Sora 2';
+const API_NOTES_AUDIO =
+	'shared/API-NOTES.md section 3: audio is always generated and steered only by the prompt; there is no seed, n, negative_prompt, fps, aspect_ratio, webhook URL or metadata field';
 const LITELLM_PRICES =
 	'BerriAI/litellm model_prices_and_context_window.json (commit 00035b69f416be24e2e323c13198d9b7d2d1bdf9, secondary)';
 const LITELLM_VERTEX =
@@ -89,6 +102,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	// ---------------------------------------------------------------- OpenAI Sora
 	{
 		ids: ['sora-2', 'sora-2-2025-10-06', 'sora-2-2025-12-08'],
+		slugs: ['openai/sora-2'],
 		name: 'Sora 2',
 		family: 'sora',
 		seconds: [4, 8, 12],
@@ -97,6 +111,8 @@ export const KNOWN_MODELS: KnownModel[] = [
 		lastFrame: false,
 		referenceImages: 0,
 		audio: 'always',
+		seed: false,
+		negativePrompt: false,
 		pricePerSecond: { '720x1280': 0.1, '1280x720': 0.1 },
 		sources: [
 			OPENAI_SPEC,
@@ -104,20 +120,24 @@ export const KNOWN_MODELS: KnownModel[] = [
 			OPENAI_SORA2_PAGE,
 			API_NOTES_AUDIO,
 			`${LITELLM_PRICES}: sora-2 output_cost_per_video_per_second 0.1`,
+			LITELLM_SORA_IDS,
 			'not confirmed: 16 and 20 s for a new video (shared/API-NOTES.md quotes OpenAI\'s guide; the spec and SDK enum stop at 12, 4-20 s applies to extensions)',
 		],
 	},
 	{
 		ids: ['sora-2-pro', 'sora-2-pro-2025-10-06'],
+		slugs: ['openai/sora-2-pro'],
 		name: 'Sora 2 Pro',
 		family: 'sora',
 		seconds: [4, 8, 12],
-		sizes: ['720x1280', '1280x720', '1024x1792', '1792x1024'],
+		sizes: ['720x1280', '1280x720', '1024x1792', '1792x1024', '1080x1920', '1920x1080'],
 		firstFrame: true,
 		lastFrame: false,
 		referenceImages: 0,
 		audio: 'always',
-		pricePerSecond: { '720x1280': 0.3, '1280x720': 0.3, '1024x1792': 0.5, '1792x1024': 0.5 },
+		seed: false,
+		negativePrompt: false,
+		pricePerSecond: { '720x1280': 0.3, '1280x720': 0.3, '1024x1792': 0.5, '1792x1024': 0.5, '1080x1920': 0.7, '1920x1080': 0.7 },
 		sources: [
 			OPENAI_SPEC,
 			OPENAI_SDK,
@@ -125,7 +145,8 @@ export const KNOWN_MODELS: KnownModel[] = [
 			API_NOTES_AUDIO,
 			`${LITELLM_PRICES}: sora-2-pro 0.3, sora-2-pro-high-res 0.5 per second (the 1024x1792/1792x1024 price; OpenAI's sora-2-pro page was not in the stored corpus)`,
 			'OpenRouter slug openai/sora-2-pro (' + OPENROUTER_LIST + ')',
-			'not confirmed: 1080x1920 / 1920x1080 and their $0.70 per second (in the earlier catalogue.ts and shared/API-NOTES.md, but in neither the spec, the SDK nor a page read here)',
+			LITELLM_SORA_IDS,
+			'1080x1920 / 1920x1080 at $0.70 per second: shared/API-NOTES.md section 3 (the size and price lines, from OpenAI\'s guide, which the page states it adds where the spec enum stops; not marked unconfirmed there), and the emulator that imitates OpenAI accepts them for sora-2-pro only. The spec and SDK VideoSize enums (4 sizes) never caught up, as API-NOTES says of seconds too. Kept: two sources of the contract name them for the pro models and none says the server refuses them',
 			'not confirmed: 16 and 20 s for a new video (see Sora 2)',
 		],
 	},
@@ -167,6 +188,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['veo-3.1-generate-preview', 'veo-3.1-generate-001', 'veo-3.1', 'veo3.1'],
+		slugs: ['google/veo-3.1'],
 		name: 'Veo 3.1',
 		family: 'veo',
 		seconds: [4, 6, 8],
@@ -194,6 +216,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['veo-3.1-fast-generate-preview', 'veo-3.1-fast-generate-001', 'veo-3.1-fast', 'veo3.1_fast'],
+		slugs: ['google/veo-3.1-fast'],
 		name: 'Veo 3.1 Fast',
 		family: 'veo',
 		seconds: [4, 6, 8],
@@ -220,6 +243,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['veo-3.1-lite-generate-preview', 'veo-3.1-lite'],
+		slugs: ['google/veo-3.1-lite'],
 		name: 'Veo 3.1 Lite',
 		family: 'veo',
 		seconds: [4, 6, 8],
@@ -277,6 +301,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['kling-v3', 'kling-v3.0-pro', 'kling-v3.0-std'],
+		slugs: ['kwaivgi/kling-v3.0-pro', 'kwaivgi/kling-v3.0-std'],
 		name: 'Kling 3.0',
 		family: 'kling',
 		seconds: secondsFrom(3, 15),
@@ -291,6 +316,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['kling-video-o1'],
+		slugs: ['kwaivgi/kling-video-o1'],
 		name: 'Kling O1',
 		family: 'kling',
 		seconds: [5, 10],
@@ -351,6 +377,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['seedance-1-5-pro-251215', 'seedance-1-5-pro'],
+		slugs: ['bytedance/seedance-1-5-pro'],
 		name: 'Seedance 1.5 Pro',
 		family: 'seedance',
 		seconds: secondsFrom(4, 12),
@@ -367,6 +394,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['seedance-2.0', 'seedance2'],
+		slugs: ['bytedance/seedance-2.0'],
 		name: 'Seedance 2.0',
 		family: 'seedance',
 		seconds: secondsFrom(4, 15),
@@ -384,6 +412,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['seedance-2.0-fast', 'seedance2_fast'],
+		slugs: ['bytedance/seedance-2.0-fast'],
 		name: 'Seedance 2.0 Fast',
 		family: 'seedance',
 		seconds: secondsFrom(4, 15),
@@ -427,6 +456,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['wan2.6-t2v', 'wan-2.6'],
+		slugs: ['alibaba/wan-2.6'],
 		name: 'Wan 2.6',
 		family: 'wan',
 		seconds: [5, 10, 15],
@@ -442,6 +472,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['wan2.7-t2v', 'wan-2.7'],
+		slugs: ['alibaba/wan-2.7'],
 		name: 'Wan 2.7',
 		family: 'wan',
 		seconds: secondsFrom(2, 15),
@@ -473,6 +504,7 @@ export const KNOWN_MODELS: KnownModel[] = [
 	},
 	{
 		ids: ['minimax-hailuo-2.3', 'hailuo-2.3'],
+		slugs: ['minimax/hailuo-2.3'],
 		name: 'Hailuo 2.3',
 		family: 'hailuo',
 		seconds: [6, 10],
