@@ -15,9 +15,11 @@ const rank = (caps: ModelCapabilities) => (caps.video === true ? 0 : 1);
  * that has none, a key that may not read it) the built-in table alone.
  *
  * No list is complete (a gateway may route ids it does not list; a new model comes out before the table knows it), so
- * a filter that matches no listed model is offered as a choice itself, the way n8n's own locators offer typed text
- * where their lists are not exhaustive: typing `veo-3.1-generate-preview` and pressing Enter picks it, and its label
- * says it is not listed. A filter that matches listed models only narrows the list.
+ * a filter that matches no listed model is offered as a choice itself: typing `veo-3.1-generate-preview` offers it to
+ * pick, labelled as not listed. n8n's own locators offer typed text where their list is not
+ * exhaustive (the In-Memory Vector Store's key list offers the typed name: `allowNewResource` in n8n-io/n8n
+ * packages/@n8n/nodes-langchain/nodes/vector_store/VectorStoreInMemory); a model id needs nothing created, so the
+ * search method offers it itself. A filter that matches listed models only narrows the list.
  */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
