@@ -137,6 +137,19 @@ test('from an empty canvas: Manual Trigger → Sora (Text to Video) → Read/Wri
 	});
 });
 
+test('the AI-agent tool entry: n8n still makes "Sora Tool" of the Sora node (usableAsTool)', async ({ page }, testInfo) => {
+	// The node types the editor loads (GET /types/nodes.json, as the editor fetches them after sign-in).
+	await page.goto(`${h.state().baseUrl}/home/workflows`);
+	const response = await page.request.get(`${h.state().baseUrl}/types/nodes.json`);
+	expect(response.ok()).toBe(true);
+	const types = await response.json();
+	const tool = types.find((t) => t.name === 'n8n-nodes-sora.soraTool');
+	await h.saw(testInfo, 'tool', tool ? { displayName: tool.displayName, codex: tool.codex, outputs: tool.outputs } : null);
+	expect(tool?.displayName).toBe('Sora Tool');
+	expect(tool.codex.categories).toContain('AI');
+	expect(tool.codex.subcategories?.AI).toContain('Tools');
+});
+
 test('Model "From list": a model id the server does not list can be typed and picked', async ({ page }, testInfo) => {
 	await openExampleNode(page, await h.createSoraWorkflow('Editor test: typed model'), 'Sora');
 	const offered = await test.step('type veo-3.1-generate-preview and pick it', async () => await h.pickTypedModel(page, 'veo-3.1-generate-preview'));
