@@ -594,9 +594,9 @@ function dialectsToRun(sora, target) {
  */
 function dialectCopies(dialect, credential, exampleServerUrl, only, model) {
 	const all = [
-		...rt.loadExamples({ exampleServerUrl, model }).filter((e) => DIALECT_MODE_EXAMPLES.some((prefix) => e.file.startsWith(prefix))),
+		...rt.loadExamples({ exampleServerUrl, model, filesDir: VIDEOS }).filter((e) => DIALECT_MODE_EXAMPLES.some((prefix) => e.file.startsWith(prefix))),
 		// An example made for this server's models keeps its own models.
-		...rt.loadExamples({ exampleServerUrl }).filter((e) => SERVER_EXAMPLES[e.workflow.id] === dialect),
+		...rt.loadExamples({ exampleServerUrl, filesDir: VIDEOS }).filter((e) => SERVER_EXAMPLES[e.workflow.id] === dialect),
 	].filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)));
 	for (const copy of all) {
 		copy.dialect = dialect;
@@ -685,7 +685,8 @@ async function main() {
 		}
 		const only = (process.env.SORA_E2E_ONLY || '').split(',').map((s) => s.trim()).filter(Boolean);
 		const loaded = rt
-			.loadExamples({ exampleServerUrl: helper.url, model: process.env.SORA_MODEL || undefined })
+			// Example 07 writes its MP4 itself (Read/Write Files from Disk): into VIDEOS, the folder n8n may write to here.
+			.loadExamples({ exampleServerUrl: helper.url, model: process.env.SORA_MODEL || undefined, filesDir: VIDEOS })
 			.filter((e) => !only.length || only.some((prefix) => e.file.startsWith(prefix)))
 			// The publishing examples (08 onward) run in scripts/e2e-publish.js, against the platforms' stand-ins.
 			.filter((e) => !publish.isPublishingExample(e.workflow));

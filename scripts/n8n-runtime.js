@@ -929,8 +929,26 @@ const EXAMPLES_DIR = path.join(ROOT, 'examples');
 /** The helper server's address as written in the example files; replaced when another port is used. */
 const EXAMPLE_SERVER_URL = 'http://localhost:5680';
 
-/** Reads examples/*.json (sorted), with the helper server URL and the model swapped in. */
-function loadExamples({ exampleServerUrl = EXAMPLE_SERVER_URL, model } = {}) {
+/**
+ * The folder the examples write files to, as written in the example files: n8n 2.x's default of
+ * N8N_RESTRICT_FILE_ACCESS_TO (SecurityConfig.restrictFileAccessTo in @n8n/config). n8n does not expand `~` in a
+ * file path, so it is replaced with the absolute folder on import.
+ */
+const EXAMPLE_FILES_DIR = '~/.n8n-files';
+
+/**
+ * The folder workflows may read and write files in (`npm start` creates it and hands it to n8n): $SORA_FILES_DIR, else
+ * the first folder of $N8N_RESTRICT_FILE_ACCESS_TO (';'-separated, as n8n-core's file-system-helper-functions.js reads
+ * it), else n8n's default ~/.n8n-files.
+ */
+function filesDir(env = process.env) {
+	const configured = env.SORA_FILES_DIR || (env.N8N_RESTRICT_FILE_ACCESS_TO || '').split(';').map((p) => p.trim()).find(Boolean);
+	const dir = configured || EXAMPLE_FILES_DIR;
+	return path.resolve(dir.startsWith('~') ? dir.replace('~', os.homedir()) : dir);
+}
+
+/** Reads examples/*.json (sorted), with the helper server URL, the files folder and the model swapped in. */
+function loadExamples({ exampleServerUrl = EXAMPLE_SERVER_URL, model, filesDir: files = filesDir() } = {}) {
 	return fs
 		.readdirSync(EXAMPLES_DIR)
 		.filter((f) => /^\d.*\.json$/.test(f))
@@ -938,6 +956,7 @@ function loadExamples({ exampleServerUrl = EXAMPLE_SERVER_URL, model } = {}) {
 		.map((file) => {
 			let text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
 			text = text.split(EXAMPLE_SERVER_URL).join(exampleServerUrl);
+			text = text.split(EXAMPLE_FILES_DIR).join(JSON.stringify(files).slice(1, -1));
 			const workflow = JSON.parse(text);
 			if (model) {
 				for (const node of workflow.nodes) {
@@ -953,9 +972,21 @@ function loadExamples({ exampleServerUrl = EXAMPLE_SERVER_URL, model } = {}) {
 /** The credential the trigger example uses: a copy of "Sora API", so edits to that one do not break the published trigger. */
 const TRIGGER_CREDENTIAL_ID = 'soraExampleCredT';
 
-/** The credentials the examples use: `credential` ("Sora API") and the trigger example's copy of it. */
-function exampleCredentials(credential) {
-	return [credential, { ...credential, id: TRIGGER_CREDENTIAL_ID, name: `${credential.name} (trigger example)` }];
+/**
+ * The credentials the examples use: `credential` ("Sora API") and the trigger example's copy of it.
+ *
+ * A node added in the editor gets the MOST RECENTLY UPDATED credential of its type when there are several ("Select
+ * most recent credential by default" in n8n-io/n8n packages/frontend/editor-ui/src/features/credentials/components/
+ * NodeCredentials.vue: the option with the greatest `updatedAt`, the last one on a tie). Imported together, the copy
+ * came second and won, so every new Sora node picked "Sora API (trigger example)". `n8n import:credentials` keeps the
+ * `updatedAt` it is given (its upsert writes the column), so the copy is dated a minute earlier than "Sora API".
+ */
+function exampleCredentials(credential, now = Date.now()) {
+	const at = (ms) => new Date(ms).toISOString();
+	return [
+		{ ...credential, createdAt: at(now), updatedAt: at(now) },
+		{ ...credential, id: TRIGGER_CREDENTIAL_ID, name: `${credential.name} (trigger example)`, createdAt: at(now - 60_000), updatedAt: at(now - 60_000) },
+	];
 }
 
 /**
@@ -1089,6 +1120,7 @@ module.exports = {
 	parseMultipart,
 	startExampleServer,
 	loadExamples,
+	filesDir,
 	EXAMPLES_DIR,
 	EXAMPLE_SERVER_URL,
 };

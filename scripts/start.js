@@ -37,6 +37,12 @@ const OWNER = {
 	password: process.env.SORA_N8N_PASSWORD || 'SoraDemo123',
 };
 const TRIGGER_WORKFLOW = 'soraExample04trg';
+/**
+ * The folder workflows may write videos to (example 07, a person's own Read/Write Files from Disk node). n8n 2.x lets
+ * workflows touch files only under N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files, which nothing creates), and
+ * refuses everything else with "Access to the file is not allowed." (n8n-core file-system-helper-functions.js).
+ */
+const FILES_DIR = rt.filesDir();
 /** Who this run is (pids), so the next start can tell a leftover of it from a stranger on the same port. */
 const RUN_FILE = path.join(USER_FOLDER, '.npm-start.json');
 const USAGE = 'usage: npm start [-- --reset-examples]';
@@ -150,13 +156,23 @@ async function main() {
 	// The publishing examples (08 onward): the upload-post community node and their credentials (placeholders).
 	require('./e2e-publish').setUpForEditor(runtime, USER_FOLDER, { reset: RESET_EXAMPLES });
 
+	fs.mkdirSync(FILES_DIR, { recursive: true });
+	const restrictTo = fileAccessSetting();
+	rt.log(`files folder ${FILES_DIR} (workflows may read and write files there: N8N_RESTRICT_FILE_ACCESS_TO=${restrictTo})`);
+
 	const n8nLog = path.join(logs, 'n8n.log');
 	rt.log(`starting n8n (its own output goes to ${n8nLog}${process.env.SORA_N8N_VERBOSE === '1' ? ' and here' : '; SORA_N8N_VERBOSE=1 shows it here too'})`);
 	const n8n = await rt.startN8n(runtime, USER_FOLDER, {
 		port: PORT,
 		logFile: n8nLog,
 		echo: process.env.SORA_N8N_VERBOSE === '1' ? true : worthShowing,
-		env: { ...rt.ownerEnv(runtime, OWNER), ...rt.editorEnv(), N8N_EDITOR_BASE_URL: `http://localhost:${PORT}` },
+		env: {
+			...rt.ownerEnv(runtime, OWNER),
+			...rt.editorEnv(),
+			N8N_EDITOR_BASE_URL: `http://localhost:${PORT}`,
+			N8N_RESTRICT_FILE_ACCESS_TO: restrictTo,
+			N8N_RUNNERS_BROKER_PORT: String(RUNNER_PORT),
+		},
 		readyTimeoutMs: 300_000,
 	});
 	writeRunFile({ n8n: n8n.child.pid });
@@ -182,6 +198,8 @@ async function main() {
 		'  │ 3. Click "Execute workflow" at the bottom of the canvas; after a few seconds the',
 		'  │    Sora node turns green. Double-click it and open the Binary tab to watch the MP4.',
 		'  │',
+		`  │ Files: workflows may read and write files in ${FILES_DIR}`,
+		'  │        ("Sora example 7" saves its MP4 there with Read/Write Files from Disk)',
 		`  │ Sora server: ${sora.baseUrl}${sora.emulated ? ' (the local emulator: free, makes test videos)' : ''}, credential "Sora API"`,
 		`  │ "Sora example 4b" (Sora Trigger) is published: run 4a, then watch its Executions.`,
 		`  │ Undo your edits to the examples: npm start -- --reset-examples`,
@@ -191,6 +209,15 @@ async function main() {
 		'',
 	];
 	console.log(lines.join('\n'));
+}
+
+/**
+ * N8N_RESTRICT_FILE_ACCESS_TO for n8n: the files folder, plus the folders you set yourself (';'-separated, as n8n
+ * reads it), so setting it never takes a folder away.
+ */
+function fileAccessSetting() {
+	const own = (process.env.N8N_RESTRICT_FILE_ACCESS_TO || '').split(';').map((p) => p.trim()).filter(Boolean);
+	return [...new Set([FILES_DIR, ...own])].join(';');
 }
 
 /**

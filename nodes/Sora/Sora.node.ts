@@ -16,7 +16,9 @@ export class Sora implements INodeType {
 		// The operation's own name on the canvas ("Text to Video"), not its internal value.
 		subtitle:
 			'={{ {"textToVideo": "Text to Video", "imageToVideo": "Image to Video", "remix": "Remix", "edit": "Edit", "extend": "Extend", "get": "Get", "getMany": "Get Many", "download": "Download", "delete": "Delete", "create": "Create"}[$parameter["operation"]] + ($parameter["resource"] === "character" ? " Character" : "") + ($parameter["model"] && $parameter["model"].value ? " · " + $parameter["model"].value : "") }}',
-		description: 'Generate videos from text or images through the Sora 2 Videos API, with any model a compatible server offers',
+		// Shown in the node creator's action list and as the AI tool's default description. The node creator's entry
+		// "Sora" stands for this node and the Sora Trigger together and takes the trigger's description (see there).
+		description: 'Generate videos from text or images with Sora, Veo, Kling and other models of a Sora 2 Videos API server',
 		defaults: { name: 'Sora' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -29,7 +29,13 @@ export class SoraTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["events"].map((event) => event === "failed" ? "Video Failed" : "Video Completed").join(", ") }}',
-		description: 'Starts the workflow when a video job finishes, with the MP4 as binary data',
+		// n8n 2.40's node creator shows ONE entry "Sora" for this trigger and the Sora node (their type names differ only by
+		// "Trigger") and gives that entry the trigger's description: `app.description = trigger.description` in
+		// generateMergedNodesAndActions (n8n-io/n8n packages/frontend/editor-ui/src/features/shared/nodeCreator/
+		// composables/useActionsGeneration.ts). So this sentence starts with what the Sora node does, then says what the
+		// trigger adds; the trigger's own actions in that entry ("On video completed") say the rest.
+		description:
+			'Generate videos from text or images with Sora, Veo, Kling and other models of a Sora 2 Videos API server, and start a workflow when a video finishes',
 		defaults: { name: 'Sora Trigger' },
 		polling: true,
 		inputs: [],
@@ -48,12 +54,14 @@ export class SoraTrigger implements INodeType {
 				],
 			},
 			{
-				displayName: 'Only Videos Created After Activation',
+				// Short enough for the parameter panel's label column (the longer label was cut off); the name stays, so saved
+				// workflows keep their setting.
+				displayName: 'Only New Videos',
 				name: 'onlyNew',
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to ignore videos created before the workflow was activated. Turn off to also deliver earlier videos that still exist on the server.',
+					'Whether to deliver only videos created after the workflow was published (activated). Turn off to also deliver earlier videos that still exist on the server.',
 			},
 			{
 				displayName: 'Filters',

@@ -12,7 +12,14 @@ const rank = (caps: ModelCapabilities) => (caps.video === true ? 0 : 1);
  * The model picker: the server's own models (each server's list, ../servers: OpenRouter's video models with their
  * capabilities, LiteLLM's model info, new-api's and OpenAI's model lists) merged with the built-in table, video
  * models first; models the server says make no video are left out. Without a list (no credential yet, a server
- * that has none, a key that may not read it) the built-in table alone. Any other id can be typed in ID mode.
+ * that has none, a key that may not read it) the built-in table alone.
+ *
+ * No list is complete (a gateway may route ids it does not list; a new model comes out before the table knows it), so
+ * a filter that matches no listed model is offered as a choice itself: typing `veo-3.1-generate-preview` offers it to
+ * pick, labelled as not listed. n8n's own locators offer typed text where their list is not
+ * exhaustive (the In-Memory Vector Store's key list offers the typed name: `allowNewResource` in n8n-io/n8n
+ * packages/@n8n/nodes-langchain/nodes/vector_store/VectorStoreInMemory); a model id needs nothing created, so the
+ * search method offers it itself. A filter that matches listed models only narrows the list.
  */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
@@ -26,6 +33,11 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
 		.filter(({ caps, name }) => !needle || caps.id.toLowerCase().includes(needle) || name.toLowerCase().includes(needle))
 		.sort((a, b) => rank(a.caps) - rank(b.caps))
 		.map(({ caps, name }) => ({ name, value: caps.id }));
+	const typed = (filter ?? '').trim();
+	if (typed && results.length === 0) {
+		const source = serverModels.length ? 'not listed by the server' : 'not in the built-in list';
+		results.unshift({ name: `${typed} (${source})`, value: typed });
+	}
 	return { results };
 }
 
