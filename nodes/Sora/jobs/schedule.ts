@@ -88,18 +88,34 @@ function likeJobsDelay(
 }
 
 /**
- * What like jobs' run times say about the next one. Each job ran at least lo and at most hi. Bounds that overlap are
- * consistent with one run time: the band is their intersection. Bounds that do not overlap (run times really
- * differ) give the band between them, if that spread stays within LIKE_MAX_SPREAD; wider, like jobs disagree and
- * predict nothing. Needs two jobs.
+ * The band of runs that agree with each other: bounds that overlap are consistent with one run time (the band is
+ * their intersection); bounds that do not overlap give the band between them, if that spread stays within
+ * LIKE_MAX_SPREAD; wider, they disagree.
  */
-export function runTimeBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
-	// One job is no evidence that like jobs agree: following it would cost every other job of a mixed batch looks.
-	if (runs.length < 2) return undefined;
+function agreedBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
 	const leastHi = Math.min(...runs.map((r) => r.hi));
 	const greatestLo = Math.max(...runs.map((r) => r.lo));
 	if (greatestLo <= leastHi) return { lo: greatestLo, hi: leastHi };
 	return greatestLo - leastHi <= LIKE_MAX_SPREAD * greatestLo ? { lo: leastHi, hi: greatestLo } : undefined;
+}
+
+/**
+ * What like jobs' run times say about the next one: the band of the largest group of them that agree (agreedBand),
+ * when that group holds at least two runs and more than half of all. One slow job among like ones (a retry upstream,
+ * a busy moment) is outvoted instead of making the whole kind predict nothing; kinds whose runs scatter predict nothing.
+ */
+export function runTimeBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
+	// One job is no evidence that like jobs agree: following it would cost every other job of a mixed batch looks.
+	if (runs.length < 2) return undefined;
+	const whole = agreedBand(runs);
+	if (whole) return whole;
+	let best: { size: number; band: { lo: number; hi: number } } | undefined;
+	for (const anchor of runs) {
+		const group = runs.filter((run) => agreedBand([anchor, run]) !== undefined);
+		const band = group.length >= 2 ? agreedBand(group) : undefined;
+		if (band && (!best || group.length > best.size)) best = { size: group.length, band };
+	}
+	return best && best.size * 2 > runs.length ? best.band : undefined;
 }
 
 /**

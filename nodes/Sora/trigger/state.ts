@@ -1,16 +1,26 @@
 /**
- * The Sora Trigger's state and its rules: which finished videos a poll may claim, what it records
+ * The Sora Trigger's state and its rules: which finished videos a poll may lease, what it records
  * when it hands them out, and how far the floor may rise. Everything here is synchronous, so each
  * step runs whole between two awaits of a poll: polls that overlap on the same static data object
- * see each other's claims, and none can undo another's.
+ * see each other's leases, and none can undo another's.
+ *
+ * The promise (README "Sora Trigger: exactly once"): every video that completes and can be downloaded
+ * is emitted exactly once, with its MP4, whatever the server's clocks do within CLOCK_SLACK_S (a
+ * constant offset, replicas whose clocks differ, steps back and forth), however long the trigger was
+ * off and however the list pages. The state stays bounded (what finished within the slack, plus
+ * leases); once caught up an idle poll is one request. A video listed completed whose download says
+ * "not ready" is tried again, and emitted with download_error only after NOT_READY_MS.
  *
  * Invariants, for every video the server lists:
  * - created before `floor`: settled (emitted, filtered out, or made before activation); never looked at again;
  * - in `done`: emitted; never emitted again while it stays there, and it stays while it is at or above the floor;
- * - in `leases`: being delivered by the poll named there, until `until`; nobody else claims it meanwhile,
+ * - in `leases`: being delivered by the poll named there, until `until`; nobody else takes it meanwhile,
  *   and the floor does not pass it. A lease of a poll that died (crash, restart, abandoned) simply expires.
  * The floor rises only past videos that are settled: never past one that is running, leased, finished
- * and not yet emitted, or possibly not yet shown by a list that lags (LIST_LAG_S).
+ * and not yet emitted, or possibly not yet shown by a list that lags (LIST_LAG_S) or stamped by a
+ * server clock that is behind the one this walk read (CLOCK_SLACK_S). The server's clock is read anew
+ * from each walk, never remembered as a maximum: a clock that was fast and is corrected, or one replica
+ * that runs ahead of another, must not carry the floor past videos the slower clock stamps.
  */
 import type { Video } from '../api/schemas';
 import type { Seen, Walk } from './walk';
@@ -31,10 +41,12 @@ export interface TriggerState {
 	/** Emitted videos at or above the floor: id → created_at at most this (null if unknown). */
 	done: Record<string, number | null>;
 	leases: Record<string, Lease>;
-	/** The server clock against ours (see Walk.offset), kept from poll to poll. */
+	/** The server clock against ours (see Walk.offset), as the latest walk read it. */
 	offset?: number;
 	/** Downloads that failed in a way worth another try, per video, so one cannot hold the trigger forever. */
 	tries?: Record<string, number>;
+	/** Videos listed completed whose download said "not ready": local ms of the first such answer. */
+	notReady?: Record<string, number>;
 }
 
 export interface TriggerFilters {
@@ -45,6 +57,13 @@ export interface TriggerFilters {
 
 /** A job may still show up in the list this long after it was created (replicas, indexes). */
 const LIST_LAG_S = 10;
+/**
+ * How far a server clock that stamps a new job may be behind the clock this walk read: replicas whose
+ * clocks differ, or a clock corrected after running fast. The floor stays this much further back.
+ */
+export const CLOCK_SLACK_S = 60;
+/** A video listed completed but not downloadable ("not ready") is tried again for this long (local ms). */
+export const NOT_READY_MS = 10 * 60_000;
 /** A job still unfinished this long after it was created no longer holds the floor back. */
 const STALE_S = 24 * 3600;
 /** Emitted ids without any known time are kept up to this many (the newest). */
@@ -68,7 +87,22 @@ export function readState(raw: unknown): TriggerState | undefined {
 	return { v: 2, floor: Number(old.floor) || 0, done: { ...(old.emitted ?? {}) }, leases: {} };
 }
 
-/** The state of a new trigger: all that the list shows now counts as made before activation. */
+/**
+ * How far back the activation walk must reach: the newest time it shows, less the lag and the clock
+ * slack, so every video listed at activation that a later floor could still reach is recorded as made before.
+ */
+export function activationReach(seen: Seen[]): boolean {
+	const times = seen.map((one) => one.upper).filter((t): t is number => t !== null);
+	if (times.length === 0) return false;
+	return Math.min(...times) < Math.max(...times) - LIST_LAG_S - CLOCK_SLACK_S;
+}
+
+/**
+ * The state of a new trigger: all that the list shows now counts as made before activation. The floor
+ * starts LIST_LAG_S + CLOCK_SLACK_S below the newest time shown, with every listed video above it
+ * recorded as settled, so a video a slower clock stamps after activation (a second replica, a corrected
+ * clock, the same second) is still ahead of the floor and gets emitted.
+ */
 export function baselineState(walk: Walk | undefined): TriggerState {
 	const state: TriggerState = { v: 2, floor: 0, done: {}, leases: {} };
 	if (!walk) return state;
@@ -79,10 +113,8 @@ export function baselineState(walk: Walk | undefined): TriggerState {
 		else newest = Math.max(newest ?? upper, upper);
 	}
 	if (newest !== null) {
-		// The floor stays at the newest second the list shows, with what it shows there settled: a video made in
-		// that same second just after activation is still ahead of the floor and gets emitted.
-		state.floor = newest;
-		for (const { video, upper } of walk.seen) if (upper === newest) state.done[video.id] = upper;
+		state.floor = newest - LIST_LAG_S - CLOCK_SLACK_S;
+		for (const { video, upper } of walk.seen) if (upper !== null && upper >= state.floor) state.done[video.id] = upper;
 	}
 	return state;
 }
@@ -125,16 +157,17 @@ export function candidates(state: TriggerState, seen: Seen[], filters: TriggerFi
 }
 
 /**
- * Claims up to `limit` candidates for poll `by`, oldest first (the list is newest first, ties in the
+ * Leases up to `limit` candidates to poll `by`, oldest first (the list is newest first, ties in the
  * server's order), each with a lease until `until`. The rest wait for the next polls and hold the floor.
  */
-export function claim(
+export function lease(
 	state: TriggerState,
 	walk: Walk,
 	filters: TriggerFilters,
 	options: { by: string; until: number; limit: number; now: number },
 ): Seen[] {
-	if (walk.offset !== undefined) state.offset = Math.max(state.offset ?? -Infinity, walk.offset);
+	// This walk's reading of the server clock replaces the last one: a maximum kept forever is the bug of issue 24.
+	if (walk.offset !== undefined) state.offset = walk.offset;
 	const claimed = candidates(state, walk.seen, filters, options.now).reverse().slice(0, options.limit);
 	for (const seen of claimed) state.leases[seen.video.id] = { by: options.by, until: options.until, t: seen.lower };
 	return claimed;
@@ -148,8 +181,11 @@ export function release(state: TriggerState, by: string): void {
 export interface Outcome {
 	/** Delivered, to be emitted if the claim still stands. */
 	delivered: Seen[];
-	/** Not delivered: handed back to the next polls; `attempted` when a download was tried and failed. */
-	handedBack: Array<{ seen: Seen; attempted: boolean }>;
+	/**
+	 * Not delivered: handed back to the next polls; `attempted` when a download was tried and failed,
+	 * `notReady` when it failed because the server said the MP4 is not ready yet.
+	 */
+	handedBack: Array<{ seen: Seen; attempted: boolean; notReady?: number }>;
 }
 
 /**
@@ -166,12 +202,14 @@ export function commit(state: TriggerState, walk: Walk, filters: TriggerFilters,
 		state.done[id] = seen.video.created_at ?? seen.video.completed_at ?? null;
 		delete state.leases[id];
 		if (state.tries) delete state.tries[id];
+		if (state.notReady) delete state.notReady[id];
 		emit.push(seen);
 	}
-	for (const { seen, attempted } of outcome.handedBack) {
+	for (const { seen, attempted, notReady } of outcome.handedBack) {
 		const { id } = seen.video;
 		if (state.leases[id]?.by === by) delete state.leases[id];
-		if (attempted) state.tries = { ...(state.tries ?? {}), [id]: (state.tries?.[id] ?? 0) + 1 };
+		if (notReady !== undefined) state.notReady = { ...(state.notReady ?? {}), [id]: state.notReady?.[id] ?? notReady };
+		else if (attempted) state.tries = { ...(state.tries ?? {}), [id]: (state.tries?.[id] ?? 0) + 1 };
 	}
 	if (walk.complete) raiseFloor(state, walk, filters, now);
 	capUntimed(state);
@@ -180,13 +218,14 @@ export function commit(state: TriggerState, walk: Walk, filters: TriggerFilters,
 
 /**
  * The floor becomes the oldest of: every video the walk saw that is not settled (running, or finished
- * and not emitted), every lease, and the newest time the list may still be missing (LIST_LAG_S before
- * the server's clock at the start of the walk). It never goes beyond the newest video seen, nor down.
+ * and not emitted), every lease, and the newest time the list may still be missing (LIST_LAG_S and
+ * CLOCK_SLACK_S before the server's clock, as this walk read it, at the start of the walk). It never goes beyond the newest video seen, nor down.
  */
 function raiseFloor(state: TriggerState, walk: Walk, filters: TriggerFilters, now: number): void {
-	if (state.offset === undefined) return;
-	const serverNow = Math.floor((walk.startedAt + state.offset) / 1000);
-	let next = serverNow - LIST_LAG_S;
+	const offset = walk.offset ?? state.offset;
+	if (offset === undefined) return;
+	const serverNow = Math.floor((walk.startedAt + offset) / 1000);
+	let next = serverNow - LIST_LAG_S - CLOCK_SLACK_S;
 	let newest = -Infinity;
 	const seenIds = new Set<string>();
 	const hold = (t: number | null) => {
@@ -210,8 +249,8 @@ function raiseFloor(state: TriggerState, walk: Walk, filters: TriggerFilters, no
 		else hold(lease.t);
 	}
 	next = Math.min(next, newest + 1);
-	if (state.tries) {
-		for (const id of Object.keys(state.tries)) if (!seenIds.has(id) || id in state.done) delete state.tries[id];
+	for (const record of [state.tries, state.notReady]) {
+		if (record) for (const id of Object.keys(record)) if (!seenIds.has(id) || id in state.done) delete record[id];
 	}
 	if (!(next > state.floor)) return;
 	state.floor = next;
