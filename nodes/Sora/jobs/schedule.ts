@@ -101,7 +101,7 @@ function agreedBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: 
 
 /**
  * What like jobs' run times say about the next one: the band of the largest group of them that agree (agreedBand),
- * when that group holds at least two runs and more than half of all. One slow job among like ones (a retry upstream,
+ * when that group holds at least three runs and two thirds of all. One slow job among like ones (a retry upstream,
  * a busy moment) is outvoted instead of making the whole kind predict nothing; kinds whose runs scatter predict nothing.
  */
 export function runTimeBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
@@ -112,10 +112,10 @@ export function runTimeBand(runs: Array<{ lo: number; hi: number }>): { lo: numb
 	let best: { size: number; band: { lo: number; hi: number } } | undefined;
 	for (const anchor of runs) {
 		const group = runs.filter((run) => agreedBand([anchor, run]) !== undefined);
-		const band = group.length >= 2 ? agreedBand(group) : undefined;
+		const band = group.length >= 3 ? agreedBand(group) : undefined;
 		if (band && (!best || group.length > best.size)) best = { size: group.length, band };
 	}
-	return best && best.size * 2 > runs.length ? best.band : undefined;
+	return best && best.size * 3 >= runs.length * 2 ? best.band : undefined;
 }
 
 /**
