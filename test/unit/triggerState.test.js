@@ -148,7 +148,7 @@ describe('trigger state', () => {
 		expect(readState(current)).toBe(current);
 		const walk = walkOf([video('new', 'in_progress', 300), video('old', 'completed', 200)], 0);
 		walk.seen.push({ video: { ...video('untimed', 'completed', null), completed_at: null }, upper: null, lower: null });
-		expect(baselineState(walk)).toEqual({ v: 2, floor: 230, done: { untimed: null, new: 300 }, leases: {}, offset: 0 });
+		expect(baselineState(walk)).toEqual({ v: 2, floor: 230, done: { untimed: null, new: 300 }, leases: {}, offset: 0, offsetAt: walk.startedAt });
 	});
 
 	test('a video made in the newest second the list showed at activation, just after it, is still emitted', () => {

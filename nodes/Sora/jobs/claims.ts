@@ -1,6 +1,6 @@
 /**
- * What every execution in this n8n process shares about creates (module state, bounded in size and
- * time), so that recovering a lost create can never hand one job to two items or two executions:
+ * What every execution in this n8n process shares about creates (process-wide memory, ./memory,
+ * bounded in size and time), so that recovering a lost create can never hand one job to two items or two executions:
  *
  * - claims: the jobs that belong to an item, keyed by the server (serverKey: one spelling per
  *   server) and the job id. A job is claimed the moment its create is answered or a recovery adopts
@@ -15,6 +15,7 @@
 import type { Video } from '../api/schemas';
 import type { Fingerprint } from './fingerprint';
 import { matches } from './fingerprint';
+import { remember } from './memory';
 
 /** A claim outlives any execution that could still look for the job. */
 const CLAIM_TTL_MS = 24 * 60 * 60_000;
@@ -23,7 +24,7 @@ const MAX_CLAIMS = 20_000;
 const ORPHAN_TTL_MS = 30 * 60_000;
 const MAX_TURNS = 1_000;
 
-const claims = new Map<string, number>();
+const claims = remember<number>('claims');
 
 const claimKey = (server: string, id: string) => `${server}\n${id}`;
 
@@ -187,7 +188,7 @@ export class Turns {
 	}
 }
 
-const turnsByKey = new Map<string, Turns>();
+const turnsByKey = remember<Turns>('turns');
 
 /** The turns of the creates with this prompt on this server (`server` as serverKey spells it). */
 export function turnsFor(server: string, prompt: string): Turns {

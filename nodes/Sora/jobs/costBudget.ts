@@ -11,9 +11,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { estimateCost } from '../models/catalogue';
 import { executionKey } from './execution';
+import { remember } from './memory';
 
 /** Totals of recent executions (module state: node runs of one execution share it). */
-const totals = new Map<string, { spent: number; touched: number }>();
+const totals = remember<{ spent: number; touched: number }>('budgets');
 /** An execution still running after this long keeps its total only if it submitted meanwhile. */
 const KEEP_MS = 24 * 60 * 60_000;
 const MAX_EXECUTIONS = 1_000;

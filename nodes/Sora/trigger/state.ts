@@ -18,9 +18,9 @@
  *   and the floor does not pass it. A lease of a poll that died (crash, restart, abandoned) simply expires.
  * The floor rises only past videos that are settled: never past one that is running, leased, finished
  * and not yet emitted, or possibly not yet shown by a list that lags (LIST_LAG_S) or stamped by a
- * server clock that is behind the one this walk read (CLOCK_SLACK_S). The server's clock is read anew
- * from each walk, never remembered as a maximum: a clock that was fast and is corrected, or one replica
- * that runs ahead of another, must not carry the floor past videos the slower clock stamps.
+ * server clock that is behind the one read (CLOCK_SLACK_S). The server's clock is never remembered as a
+ * maximum for good (OFFSET_TTL_MS): a clock that was fast and is corrected, or one replica that runs
+ * ahead of another, must not carry the floor past videos the slower clock stamps.
  */
 import type { Video } from '../api/schemas';
 import type { Seen, Walk } from './walk';
@@ -41,8 +41,10 @@ export interface TriggerState {
 	/** Emitted videos at or above the floor: id → created_at at most this (null if unknown). */
 	done: Record<string, number | null>;
 	leases: Record<string, Lease>;
-	/** The server clock against ours (see Walk.offset), as the latest walk read it. */
+	/** The server clock against ours (see Walk.offset): the greatest reading of the last OFFSET_TTL_MS. */
 	offset?: number;
+	/** Local ms when `offset` was last read (or confirmed) by a walk. */
+	offsetAt?: number;
 	/** Downloads that failed in a way worth another try, per video, so one cannot hold the trigger forever. */
 	tries?: Record<string, number>;
 	/** Videos listed completed whose download said "not ready": local ms of the first such answer. */
@@ -61,7 +63,14 @@ const LIST_LAG_S = 10;
  * How far a server clock that stamps a new job may be behind the clock this walk read: replicas whose
  * clocks differ, or a clock corrected after running fast. The floor stays this much further back.
  */
-export const CLOCK_SLACK_S = 60;
+const CLOCK_SLACK_S = 60;
+/**
+ * How long the greatest reading of the server clock is kept when later walks read less. A walk reads
+ * a lower bound (the newest stamp it sees), which on an idle server lags far behind; keeping the
+ * greatest lets the floor catch up. Kept forever, a clock that ran fast and was corrected (or one fast
+ * replica) would hold it too high, so it expires; within CLOCK_SLACK_S that is harmless meanwhile.
+ */
+const OFFSET_TTL_MS = 10 * 60_000;
 /** A video listed completed but not downloadable ("not ready") is tried again for this long (local ms). */
 export const NOT_READY_MS = 10 * 60_000;
 /** A job still unfinished this long after it was created no longer holds the floor back. */
@@ -106,7 +115,7 @@ export function activationReach(seen: Seen[]): boolean {
 export function baselineState(walk: Walk | undefined): TriggerState {
 	const state: TriggerState = { v: 2, floor: 0, done: {}, leases: {} };
 	if (!walk) return state;
-	state.offset = walk.offset;
+	readClock(state, walk);
 	let newest: number | null = null;
 	for (const { video, upper } of walk.seen) {
 		if (upper === null) state.done[video.id] = null;
@@ -166,11 +175,20 @@ export function lease(
 	filters: TriggerFilters,
 	options: { by: string; until: number; limit: number; now: number },
 ): Seen[] {
-	// This walk's reading of the server clock replaces the last one: a maximum kept forever is the bug of issue 24.
-	if (walk.offset !== undefined) state.offset = walk.offset;
+	readClock(state, walk);
 	const claimed = candidates(state, walk.seen, filters, options.now).reverse().slice(0, options.limit);
 	for (const seen of claimed) state.leases[seen.video.id] = { by: options.by, until: options.until, t: seen.lower };
 	return claimed;
+}
+
+/** Takes this walk's reading of the server clock: the greatest of the last OFFSET_TTL_MS (never one kept forever). */
+function readClock(state: TriggerState, walk: Walk): void {
+	if (walk.offset === undefined) return;
+	const stale = state.offsetAt === undefined || walk.startedAt - state.offsetAt > OFFSET_TTL_MS;
+	if (state.offset === undefined || walk.offset >= state.offset || stale) {
+		state.offset = walk.offset;
+		state.offsetAt = walk.startedAt;
+	}
 }
 
 /** Gives up every lease of poll `by` (it could not finish in time). */
@@ -222,9 +240,8 @@ export function commit(state: TriggerState, walk: Walk, filters: TriggerFilters,
  * CLOCK_SLACK_S before the server's clock, as this walk read it, at the start of the walk). It never goes beyond the newest video seen, nor down.
  */
 function raiseFloor(state: TriggerState, walk: Walk, filters: TriggerFilters, now: number): void {
-	const offset = walk.offset ?? state.offset;
-	if (offset === undefined) return;
-	const serverNow = Math.floor((walk.startedAt + offset) / 1000);
+	if (state.offset === undefined) return;
+	const serverNow = Math.floor((walk.startedAt + state.offset) / 1000);
 	let next = serverNow - LIST_LAG_S - CLOCK_SLACK_S;
 	let newest = -Infinity;
 	const seenIds = new Set<string>();
