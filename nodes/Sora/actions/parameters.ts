@@ -21,6 +21,8 @@ interface CharacterRef {
 /** What every create-from-prompt operation sends; `size` may be "matchImage" until the image is read. */
 export interface VideoRequest extends CreateFields {
 	characters: CharacterRef[];
+	/** Options → Skip Model Checks: the catalogue's refusals of a duration or size are overruled. */
+	skipModelChecks: boolean;
 }
 
 /** Reads an id parameter (plain string or resource locator) and refuses an empty one. */
@@ -201,8 +203,9 @@ export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, dia
 	const additional = readAdditionalFields.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const extras = readModelExtras.call(this, itemIndex, options);
-	checkCreate(this, itemIndex, dialect, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true });
-	return { prompt, model, seconds, size, characters, additional, extras };
+	const skipModelChecks = options.skipModelChecks === true;
+	checkCreate(this, itemIndex, dialect, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true, skipModelChecks });
+	return { prompt, model, seconds, size, characters, additional, extras, skipModelChecks };
 }
 
 /** Wait for Completion and the output options of every operation that starts a job. */

@@ -75,7 +75,7 @@ function fitSize(this: IExecuteFunctions, itemIndex: number, dialect: Dialect, r
 	const imageSize = `${info.width}x${info.height}`;
 	if (request.size === 'matchImage') {
 		request.size = imageSize;
-		checkSize(this, itemIndex, dialect, request.model, imageSize);
+		checkSize(this, itemIndex, dialect, request.model, imageSize, request.skipModelChecks);
 	}
 	if (imageSize !== request.size) {
 		throw imageError.call(
