@@ -160,7 +160,7 @@ function isCandidate(state: TriggerState, seen: Seen, filters: TriggerFilters, n
 	);
 }
 
-/** The videos a poll may hand out, newest first (manual runs pick from these without claiming). */
+/** The videos a poll may hand out, newest first (manual runs pick from these without leasing). */
 export function candidates(state: TriggerState, seen: Seen[], filters: TriggerFilters, now: number): Seen[] {
 	return seen.filter((one) => isCandidate(state, one, filters, now));
 }
@@ -176,9 +176,9 @@ export function lease(
 	options: { by: string; until: number; limit: number; now: number },
 ): Seen[] {
 	readClock(state, walk);
-	const claimed = candidates(state, walk.seen, filters, options.now).reverse().slice(0, options.limit);
-	for (const seen of claimed) state.leases[seen.video.id] = { by: options.by, until: options.until, t: seen.lower };
-	return claimed;
+	const leased = candidates(state, walk.seen, filters, options.now).reverse().slice(0, options.limit);
+	for (const seen of leased) state.leases[seen.video.id] = { by: options.by, until: options.until, t: seen.lower };
+	return leased;
 }
 
 /** Takes this walk's reading of the server clock: the greatest of the last OFFSET_TTL_MS (never one kept forever). */
@@ -197,7 +197,7 @@ export function release(state: TriggerState, by: string): void {
 }
 
 export interface Outcome {
-	/** Delivered, to be emitted if the claim still stands. */
+	/** Delivered, to be emitted if the lease still stands. */
 	delivered: Seen[];
 	/**
 	 * Not delivered: handed back to the next polls; `attempted` when a download was tried and failed,
