@@ -1,7 +1,8 @@
 /**
- * Scenarios of issue 24, each just outside what the earlier scenarios covered, each once broken on
- * main (see docs/internals.md "Exactly once, by invariant"), and counterexamples the exploration
- * (scripts/explore.js) found. They check the invariants, not one fix:
+ * Scenarios of issue 24, each just outside what the earlier scenarios covered and each broken before
+ * the invariants (README "Flaky servers, rate limits, lost answers" and "Exactly once: what is
+ * promised") were kept by design; counterexamples the exploration (test/faults/explore.js) finds are
+ * added here by name. They check the invariants, not one fix:
  *
  * - creates: a create is sent again only when the server's own list proves no job of it exists; else
  *   the item fails naming every job that may be it (its id, when the list shows one);
