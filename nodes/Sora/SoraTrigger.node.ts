@@ -132,7 +132,8 @@ export class SoraTrigger implements INodeType {
 			});
 			const newest = candidates(scratch, walk.seen, criteria, Date.now())[0];
 			if (!newest) return null;
-			const result = await deliver(client, newest.video, { ...delivery, deadline: downloadDeadline }, walk.offset, MAX_TRIES);
+			// A test event is not tried again: a video not ready yet comes with its download_error at once.
+			const result = await deliver(client, newest.video, { ...delivery, deadline: downloadDeadline }, walk.offset, MAX_TRIES, Number.NEGATIVE_INFINITY);
 			return 'item' in result ? [[result.item]] : null;
 		}
 

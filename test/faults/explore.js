@@ -223,10 +223,17 @@ async function runTriggerCase(c) {
 		} finally {
 			await trigger.close();
 		}
-		const lost = [...created].filter((id) => !rec.emitted.has(id));
+		// A server that ignores the cursor shows only its first page: what drops off it is never seen (README
+		// "Exactly once": a documented limit, found by this search as seed 1292956553). Expected then: the newest 100.
+		let expected = created;
+		if (c.ignoreCursor) {
+			const response = await fetch(`${emulator.baseUrl}/videos?order=desc&limit=100`, { headers: { authorization: `Bearer ${API_KEY}` } });
+			expected = new Set((await response.json()).data.map((video) => video.id).filter((id) => created.has(id)));
+		}
+		const lost = [...expected].filter((id) => !rec.emitted.has(id));
 		const twice = [...rec.emitted].filter(([, n]) => n > 1).map(([id]) => id);
 		const strange = [...rec.emitted.keys()].filter((id) => !created.has(id));
-		if (lost.length) problems.push(`${lost.length} of ${created.size} finished videos never emitted`);
+		if (lost.length) problems.push(`${lost.length} of ${expected.size} finished videos never emitted`);
 		if (twice.length) problems.push(`${twice.length} videos emitted more than once`);
 		if (strange.length) problems.push(`${strange.length} videos emitted that were made before activation`);
 		return problems;

@@ -359,4 +359,27 @@ module.exports = [
 			return { jobs: figures.length, delivered: figures.length - new Set(problems.map((p) => p.split(':')[0])).size, problems };
 		},
 	},
+	{
+		name: 'explore-downtime-cursor-ignored',
+		description:
+			'Found by npm run explore (seed 1292956553, path 0:0:0:0:0:0:0:0:0:1:1:2): 120 videos finish while the trigger is off, on a server that ignores the list cursor, with Max Videos per Poll 3. The server shows only its newest 100 (a documented limit): each of those is emitted exactly once, none of the rest is emitted twice.',
+		async run(env) {
+			const emulator = await env.emulator({ jobMs: 0, ignoreCursor: true });
+			const trigger = await env.activeWorkflow(emulator.baseUrl, triggerParameters({ maxPerPoll: 3 }));
+			const rec = recorder();
+			if ((await trigger.poll()) !== null) return { problems: ['the activation poll emitted videos'] };
+			for (let k = 0; k < 120; k += 20) await Promise.all(Array.from({ length: 20 }, (_, j) => makeJob(env, emulator.baseUrl, `while off ${k + j}`)));
+			await sleep(300);
+			const response = await fetch(`${emulator.baseUrl}/videos?order=desc&limit=100`, { headers: { authorization: `Bearer ${env.apiKey}` } });
+			const shown = new Set((await response.json()).data.map((video) => video.id));
+			for (let k = 0; k < 40 && [...shown].some((id) => !rec.emitted.has(id)); k++) rec.record(await trigger.poll());
+			rec.record(await trigger.poll());
+			const problems = [];
+			const twice = [...rec.emitted].filter(([, n]) => n > 1).length;
+			const hidden = [...rec.emitted.keys()].filter((id) => !shown.has(id)).length;
+			if (hidden) problems.push(`${hidden} video(s) the server never showed were emitted`);
+			if (twice) problems.push(`${twice} video(s) emitted more than once`);
+			return judgeTrigger(rec, shown, problems);
+		},
+	},
 ];
