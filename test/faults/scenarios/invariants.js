@@ -382,4 +382,19 @@ module.exports = [
 			return judgeTrigger(rec, shown, problems);
 		},
 	},
+	{
+		name: 'explore-clock-steps-back-twice',
+		description:
+			"Near npm run explore's counterexample seed 1293772221 (three steps back of 25 s lose a video: beyond the documented 60 s): the server's clock steps back 25 s twice between polls, 50 s in all, within the tolerance: every finished video is emitted exactly once.",
+		async run(env) {
+			const emulator = await env.emulator({ jobMs: 0 });
+			let shift = 0;
+			const gateway = await env.gateway(emulator, { answer: stampedByReplica(() => shift) });
+			const trigger = await env.activeWorkflow(gateway.baseUrl, triggerParameters({ maxPerPoll: 3 }));
+			const rec = recorder();
+			if ((await trigger.poll()) !== null) return { problems: ['the activation poll emitted videos'] };
+			const created = await triggerRounds(env, gateway, trigger, rec, { rounds: 3, perRound: 2, onRound: (round) => (shift = -25 * round) });
+			return judgeTrigger(rec, created, []);
+		},
+	},
 ];
