@@ -18,7 +18,7 @@ const crypto = require('crypto');
 const path = require('path');
 const harness = require('../harness');
 const { startEmulator } = require('../emulator');
-const { startGateway, errorPage, promptOf, listLagging, json } = require('./scenarios/gateway');
+const { startGateway, errorPage, listLagging, json } = require('./scenarios/gateway');
 const { recorder } = require('../engine/triggerKit');
 
 const PKG = path.resolve(__dirname, '../..');
@@ -293,4 +293,4 @@ async function explore({ runs = 20, seed = Date.now() % 2 ** 31, path: replayPat
 	return results;
 }
 
-module.exports = { explore, PROPERTIES, runCreateCase, runTriggerCase, judgeCreates, promptOf };
+module.exports = { explore };

@@ -12,7 +12,7 @@
  */
 const crypto = require('crypto');
 const harness = require('../../harness');
-const { errorPage, promptOf, clockShifted, json } = require('./gateway');
+const { errorPage, clockShifted, json } = require('./gateway');
 const { sleep, recorder } = require('../../engine/triggerKit');
 
 const tag = () => crypto.randomBytes(3).toString('hex');
