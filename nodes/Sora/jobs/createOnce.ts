@@ -347,7 +347,7 @@ async function createInTurn(
 	let sends = 0;
 	/** When the last attempt was sent: the job it started (found or answered) began about then. */
 	let sentAt = submittedAt;
-	const send = async (): Promise<Video> =>
+	const send = async (): Promise<{ video: Video; mine: boolean }> =>
 		await turns.lock.shared(async () => {
 			sends++;
 			sentAt = Date.now();
@@ -364,9 +364,12 @@ async function createInTurn(
 				mayExist = true;
 				throw notAVideo(this, itemIndex, error as Error);
 			}
-			claimJob(serverKey(client.server.baseUrl), video.id); // before the lock is released, so no look can take it
-			return video;
+			// Claimed before the lock is released, so no look can take it. It may be held already: a server that honours
+			// the key answers a repeat with the job it made, which a recovery of an identical create may have adopted.
+			return { video, mine: claimJob(serverKey(client.server.baseUrl), video.id) };
 		});
+	/** Times this item's key was answered with a job another item holds (then it creates under a new key). */
+	let rekeyed = 0;
 
 	// The one retry loop: a lost answer is looked for in the job list before anything is sent again.
 	const attempt = async (): Promise<Video> => {
@@ -376,7 +379,17 @@ async function createInTurn(
 			[lost, ruledOut] = [undefined, true]; // the list proves the last send started nothing
 		}
 		const sent = await settle(send());
-		if (sent.ok) return sent.value;
+		if (sent.ok && sent.value.mine) return sent.value.video;
+		if (sent.ok) {
+			// Its job went to an identical create of this execution (any of their jobs is as good as another), so this
+			// item has none yet: it is looked for like a lost answer (a job of the other's may exist), then, if the list
+			// proves there is none, created under a new key, since the server would answer the old one with the same job.
+			const held = new NodeOperationError(this.getNode(), `The server answered with job ${sent.value.video.id}, which another item of this execution already holds`, { itemIndex });
+			if (++rekeyed > 2) throw giveUp(held, 'the server keeps answering with jobs other items hold');
+			headers['idempotency-key'] = `n8n-sora-${randomUUID()}`;
+			lost = held;
+			return await attempt();
+		}
 		if (failureOf(sent.error)?.maybeProcessed) lost = sent.error;
 		throw sent.error;
 	};

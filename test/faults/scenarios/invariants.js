@@ -397,4 +397,38 @@ module.exports = [
 			return judgeTrigger(rec, created, []);
 		},
 	},
+	{
+		name: 'explore-idempotent-replay-taken',
+		description:
+			"Found by npm run explore (seed 1295099361, path 48:0:1:7:3:4): two identical items of one execution on a server that honours idempotency keys; the first create is answered 503 before reaching the server, the second's answer is lost after the server made its job. The first item's recovery adopts that job (identical creates share their jobs); the second item, sending again under its key, is answered with the same job: it must not be handed to both.",
+		async run(env) {
+			const emulator = await env.emulator();
+			let requests = 0;
+			const gateway = await env.gateway(emulator, {
+				create: async ({ forward }) => {
+					const n = ++requests;
+					if (n === 1) return errorPage(503);
+					if (n === 2) {
+						await forward();
+						return 'drop';
+					}
+					return undefined;
+				},
+			});
+			const prompt = `Two alike ${tag()}`;
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo(), { inputItems: [{ json: { prompt } }, { json: { prompt } }] });
+			const outputs = result.items.map((item) => item.json);
+			const made = emulator.jobs().filter((job) => !before.has(job.id) && job.prompt === prompt);
+			const problems = [];
+			const ids = outputs.filter((out) => !out.error).map((out) => out.id);
+			const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+			if (twice.length) problems.push(`${twice.join(', ')} handed to both items`);
+			if (made.length > 2) problems.push(`${made.length} paid jobs for 2 items`);
+			const errors = outputs.filter((out) => out.error).map((out) => `${out.error} ${out.errorDescription ?? ''}`);
+			const unnamed = made.filter((job) => !ids.includes(job.id) && !errors.some((text) => text.includes(job.id)));
+			if (unnamed.length) problems.push(`${unnamed.length} paid job(s) neither delivered nor named`);
+			return { jobs: 2, delivered: ids.length - twice.length, duplicates: twice.length, lost: unnamed.length, itemErrors: errors.length, extraCreates: Math.max(0, made.length - 2), problems };
+		},
+	},
 ];
