@@ -97,6 +97,8 @@ const SIZES = {
 		sequentialJobMs: 2_000,
 		triggerListed: 1_000,
 		triggerNew: 50,
+		// List lag (10 s) + clock slack (60 s) of the trigger's floor, and a little more: then it is caught up.
+		triggerCatchUpMs: 72_000,
 		fixedSlowMs: 10_000,
 		fixedFastMs: 1_000,
 	},
@@ -114,6 +116,7 @@ const SIZES = {
 		sequentialJobMs: 500,
 		triggerListed: 40,
 		triggerNew: 5,
+		triggerCatchUpMs: 0,
 		fixedSlowMs: 1_000,
 		fixedFastMs: 100,
 	},
@@ -506,17 +509,18 @@ const PROGRESS_PROFILES = ['linear', 'stall99', 'jumps', 'none', 'null'];
  * Lag under each progress profile, twice: (a) ten jobs of 10–60 s, unlike each other, in one run — where progress
  * is all the scheduler has; (b) ten like jobs (±3 % around 30 s), measured on the second run of the same batch
  * against the same server — the scheduler then also knows how long like jobs took (a schedule making the same
- * clips every day).
+ * clips every day); (c) as (b), when the first run also had one like job that took twice as long (issue 24: one
+ * outlier must not spoil the next like jobs).
  */
 async function profileLagScenario(harness, size) {
 	const jobMs = (video) => durationOf(video);
 	const figures = {};
-	const measure = async (durations, runs, suffix) => {
+	const measure = async (durations, runs, suffix, firstRun = durations) => {
 		const servers = await Promise.all(PROGRESS_PROFILES.map(async (progressProfile) => await startInstrumentedEmulator({ jobMs, progressProfile })));
 		try {
 			for (let run = 1; run <= runs; run++) {
 				const tag = `run${run}`;
-				const prompts = durations.map((d, i) => `${tag} job ${i} d=${d}`);
+				const prompts = (run === 1 ? firstRun : durations).map((d, i) => `${tag} job ${i} d=${d}`);
 				await Promise.all(
 					servers.map(async (server, i) => {
 						const result = await runSora(harness, server, textToVideo(), prompts.map((prompt) => ({ json: { prompt } })));
@@ -544,6 +548,8 @@ async function profileLagScenario(harness, size) {
 	};
 	await measure(size.profileDurations, 1, '');
 	await measure(size.likeDurations, 2, ', like jobs');
+	// (c) the same, after a first run in which one like job took twice the longest (a retry upstream, a busy moment).
+	await measure(size.likeDurations, 2, ', like jobs after an outlier', [...size.likeDurations, 2 * Math.max(...size.likeDurations)]);
 	return { figures, detail: {} };
 }
 
@@ -650,9 +656,18 @@ async function triggerScenario(harness, size) {
 		const requestsPerPoll = server.count('list') - lists;
 		const downloads = server.count('content') - contents;
 
-		const idleBefore = server.count('list') + server.count('retrieve') + server.count('content');
+		const requests = () => server.count('list') + server.count('retrieve') + server.count('content');
+		// Right after a burst, the floor stays behind the newest videos for the list lag and the clock slack
+		// (nodes/Sora/trigger/state.ts), so the walk reaches past them; once that time has passed, the trigger is
+		// caught up and an idle poll is one request.
+		let before = requests();
+		if ((await poll()) !== null) throw new Error('the poll right after emitted videos');
+		const afterBurstRequests = requests() - before;
+		await sleep(size.triggerCatchUpMs);
+		if ((await poll()) !== null) throw new Error('the catching-up poll emitted videos');
+		before = requests();
 		if ((await poll()) !== null) throw new Error('the idle poll emitted videos');
-		const idlePollRequests = server.count('list') + server.count('retrieve') + server.count('content') - idleBefore;
+		const idlePollRequests = requests() - before;
 		return {
 			figures: {
 				listed: server.emulator.jobs().length,
@@ -660,6 +675,7 @@ async function triggerScenario(harness, size) {
 				requestsPerPoll,
 				pollWallSeconds: round(pollWallSeconds, 2),
 				idlePollRequests,
+				afterBurstRequests,
 			},
 			detail: { downloads },
 		};
@@ -712,7 +728,8 @@ function report(results, size) {
 		const g = results.trigger.figures;
 		row('trigger', `list requests, one poll: ${g.listed} listed, ${g.newlyFinished} new (+${results.trigger.detail.downloads} downloads)`, g.requestsPerPoll, `${Math.ceil(g.listed / 100)} full walk`, ratio(g.requestsPerPoll, Math.ceil(g.listed / 100)));
 		row('trigger', 'that poll, wall (s)', g.pollWallSeconds);
-		row('trigger', 'requests of an idle poll', g.idlePollRequests, '', '', '= 1', g.idlePollRequests === 1);
+		row('trigger', 'requests of a poll right after that burst (floor held back by lag + clock slack)', g.afterBurstRequests);
+		row('trigger', 'requests of an idle poll, caught up', g.idlePollRequests, '', '', '= 1', g.idlePollRequests === 1);
 	}
 	const header = ['scenario', 'figure', 'ours', 'baseline', 'ratio', 'goal', 'met'];
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -10,14 +10,14 @@ import type { Video } from './api/schemas';
 import { binaryOutputOption, downloadThumbnailOption, modelFilter } from './descriptions/generation';
 import { videoItem, videoJson } from './media/videoItem';
 import type { Outcome, TriggerFilters, TriggerState } from './trigger/state';
-import { MAX_TRIES, baselineState, candidates, claim, commit, readState, release } from './trigger/state';
+import { MAX_TRIES, NOT_READY_MS, activationReach, baselineState, candidates, commit, lease, readState, release } from './trigger/state';
 import { walkList } from './trigger/walk';
 
 /**
  * n8n's durable scheduler abandons a poll after 45 s (and a poll that overlaps a slow one shares its
  * static data). Offsets from the start of a poll: listing ends by `listMs`, downloads by `downloadsMs`
  * (one is not started with less than `minDownloadMs` left), and nothing is recorded after `commitMs`,
- * when n8n may already have dropped the result. A claim lasts `leaseMs`, past any poll that still counts.
+ * when n8n may already have dropped the result. A lease lasts `leaseMs`, past any poll that still counts.
  */
 const BUDGET = { listMs: 15_000, downloadsMs: 38_000, minDownloadMs: 2_000, commitMs: 43_000, leaseMs: 45_000 };
 
@@ -140,7 +140,8 @@ export class SoraTrigger implements INodeType {
 			});
 			const newest = candidates(scratch, walk.seen, criteria, Date.now())[0];
 			if (!newest) return null;
-			const result = await deliver(client, newest.video, { ...delivery, deadline: downloadDeadline }, walk.offset, MAX_TRIES);
+			// A test event is not tried again: a video not ready yet comes with its download_error at once.
+			const result = await deliver(client, newest.video, { ...delivery, deadline: downloadDeadline }, walk.offset, MAX_TRIES, Number.NEGATIVE_INFINITY);
 			return 'item' in result ? [[result.item]] : null;
 		}
 
@@ -160,7 +161,7 @@ export class SoraTrigger implements INodeType {
 			const onlyNew = this.getNodeParameter('onlyNew', true) as boolean;
 			if (onlyNew) {
 				// Activation: what the list shows now was made before; this poll only takes note of it.
-				const walk = await walkList(client, 0, { deadline: listDeadline, enough: () => true });
+				const walk = await walkList(client, 0, { deadline: listDeadline, enough: activationReach });
 				if (!live()) staticData.sora = baselineState(walk);
 				return null;
 			}
@@ -171,24 +172,25 @@ export class SoraTrigger implements INodeType {
 		const by = `${started.toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
 		const limit = Number(options.maxPerPoll ?? 10);
 		let state = live() as TriggerState;
-		const claimed = claim(state, walk, criteria, { by, until: started + BUDGET.leaseMs, limit, now: Date.now() });
+		const leased = lease(state, walk, criteria, { by, until: started + BUDGET.leaseMs, limit, now: Date.now() });
 		save();
 
 		const outcome: Outcome = { delivered: [], handedBack: [] };
 		const items = new Map<string, INodeExecutionData>();
-		for (const seen of claimed) {
+		for (const seen of leased) {
 			if (downloadDeadline - Date.now() < BUDGET.minDownloadMs) {
 				// Out of time: handed back to the next poll, not lost.
 				outcome.handedBack.push({ seen, attempted: false });
 				continue;
 			}
 			const tries = live()?.tries?.[seen.video.id] ?? 0;
-			const result = await deliver(client, seen.video, { ...delivery, deadline: downloadDeadline }, live()?.offset, tries);
+			const notReadySince = live()?.notReady?.[seen.video.id];
+			const result = await deliver(client, seen.video, { ...delivery, deadline: downloadDeadline }, live()?.offset, tries, notReadySince);
 			if ('item' in result) {
 				outcome.delivered.push(seen);
 				items.set(seen.video.id, result.item);
 			} else {
-				outcome.handedBack.push({ seen, attempted: true });
+				outcome.handedBack.push({ seen, attempted: true, notReady: result.notReady });
 			}
 		}
 
@@ -207,9 +209,21 @@ export class SoraTrigger implements INodeType {
 }
 
 /**
+ * A download of a video listed completed that the server refuses as not ready yet (OpenAI's 400
+ * video_not_ready; gateways that report completion from the upstream's status before the file can be
+ * fetched): the video will be downloadable, so it is tried again rather than delivered without its MP4.
+ */
+function isNotReady(error: Error): boolean {
+	const status = failureOf(error)?.statusCode;
+	if (status === undefined || ![400, 404, 409, 425].includes(status)) return false;
+	return /video_not_ready|not (yet )?ready|still (processing|being)/i.test(`${error.message} ${(error as { description?: string }).description ?? ''}`);
+}
+
+/**
  * One output item per video. An expired asset is flagged; a download that fails for good (or keeps
  * failing, MAX_TRIES times) is emitted with the error and no binary, never dropped; one that failed in
- * a way worth another try, or ran out of the poll's time, is handed back.
+ * a way worth another try, or ran out of the poll's time, is handed back; one the server calls not
+ * ready is handed back (with when it was first seen so) until NOT_READY_MS have passed.
  */
 async function deliver(
 	client: SoraClient,
@@ -217,7 +231,8 @@ async function deliver(
 	delivery: { download: boolean; downloadThumbnail: boolean; binaryProperty: string; deadline: number },
 	offset: number | undefined,
 	tries: number,
-): Promise<{ item: INodeExecutionData } | { handBack: true }> {
+	notReadySince?: number,
+): Promise<{ item: INodeExecutionData } | { handBack: true; notReady?: number }> {
 	// Flagged without trying only when the server's own clock has surely passed expires_at (it may differ from ours).
 	const expiredOn = (now: number) => video.expires_at !== null && video.expires_at * 1000 < now;
 	const expired = expiredOn(Date.now() + (offset ?? 0));
@@ -226,6 +241,10 @@ async function deliver(
 	}
 	const result = await settle(videoItem(client, video, 0, delivery));
 	if (result.ok) return { item: { json: result.value.json, binary: result.value.binary } };
+	if (isNotReady(result.error)) {
+		const since = notReadySince ?? Date.now();
+		if (Date.now() - since < NOT_READY_MS) return { handBack: true, notReady: since };
+	}
 	const lasting = failureOf(result.error)?.retryable === false;
 	if (lasting && expiredOn(Date.now())) return { item: { json: { ...videoJson(video), asset_expired: true } } };
 	if (!lasting && tries + 1 < MAX_TRIES) return { handBack: true };

@@ -5,7 +5,7 @@
  */
 const { runScenario, scenarioNames } = require('./scenarios');
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 test.each(scenarioNames())('%s', async (name) => {
 	const result = await runScenario(name);

@@ -2,7 +2,7 @@
  * The Sora Trigger's state rules (nodes/Sora/trigger/state.ts) step by step, with the interleavings of
  * issue 13 written out. The engine tests run the same rules against the emulator.
  */
-const { readState, baselineState, claim, commit, release } = require('../../dist/nodes/Sora/trigger/state');
+const { readState, baselineState, lease, commit, release } = require('../../dist/nodes/Sora/trigger/state');
 
 const filters = { events: new Set(['completed', 'failed']), model: '', promptContains: '' };
 const NOW = 1_800_000_000_000; // local ms
@@ -40,12 +40,12 @@ describe('trigger state', () => {
 
 		// Poll A claims X and Y, then spends long on X's download.
 		const walkA = walkOf([Y, X], state.floor);
-		const claimedA = claim(state, walkA, filters, { by: 'A', until: NOW + 45_000, limit: 2, now: NOW });
+		const claimedA = lease(state, walkA, filters, { by: 'A', until: NOW + 45_000, limit: 2, now: NOW });
 		expect(ids(claimedA)).toEqual(['X', 'Y']);
 
 		// Poll B sees Z finished, skips A's claims, delivers Z; the floor must not pass X.
 		const walkB = walkOf([Z, Y, X], state.floor);
-		const claimedB = claim(state, walkB, filters, { by: 'B', until: NOW + 45_000, limit: 10, now: NOW + 1000 });
+		const claimedB = lease(state, walkB, filters, { by: 'B', until: NOW + 45_000, limit: 10, now: NOW + 1000 });
 		expect(ids(claimedB)).toEqual(['Z']);
 		expect(ids(commit(state, walkB, filters, 'B', { delivered: claimedB, handedBack: [] }, NOW + 2000))).toEqual(['Z']);
 		expect(state.floor).toBe(old);
@@ -57,7 +57,7 @@ describe('trigger state', () => {
 		expect(state.floor).toBeLessThanOrEqual(Y.created_at);
 
 		const walkC = walkOf([Z, Y, X], state.floor);
-		const claimedC = claim(state, walkC, filters, { by: 'C', until: NOW + 50_000, limit: 10, now: NOW + 4000 });
+		const claimedC = lease(state, walkC, filters, { by: 'C', until: NOW + 50_000, limit: 10, now: NOW + 4000 });
 		expect(ids(claimedC)).toEqual(['Y']);
 		expect(ids(commit(state, walkC, filters, 'C', { delivered: claimedC, handedBack: [] }, NOW + 5000))).toEqual(['Y']);
 		// All settled: the floor passes the newest video and the state is empty again.
@@ -70,9 +70,9 @@ describe('trigger state', () => {
 		const state = state0(old);
 		const X = video('X', 'completed', old);
 		const walk = walkOf([X], state.floor);
-		const a = claim(state, walk, filters, { by: 'A', until: NOW + 45_000, limit: 10, now: NOW });
-		expect(ids(claim(state, walk, filters, { by: 'B', until: NOW + 60_000, limit: 10, now: NOW + 1000 }))).toEqual([]); // live: not B's
-		const b = claim(state, walk, filters, { by: 'B', until: NOW + 90_000, limit: 10, now: NOW + 46_000 }); // expired: B's now
+		const a = lease(state, walk, filters, { by: 'A', until: NOW + 45_000, limit: 10, now: NOW });
+		expect(ids(lease(state, walk, filters, { by: 'B', until: NOW + 60_000, limit: 10, now: NOW + 1000 }))).toEqual([]); // live: not B's
+		const b = lease(state, walk, filters, { by: 'B', until: NOW + 90_000, limit: 10, now: NOW + 46_000 }); // expired: B's now
 		expect(ids(b)).toEqual(['X']);
 		expect(ids(commit(state, walk, filters, 'A', { delivered: a, handedBack: [] }, NOW + 47_000))).toEqual([]);
 		expect(ids(commit(state, walk, filters, 'B', { delivered: b, handedBack: [] }, NOW + 48_000))).toEqual(['X']);
@@ -85,7 +85,7 @@ describe('trigger state', () => {
 		const running = video('R', 'in_progress', old + 10);
 		const done = [1, 2, 3].map((k) => video(`D${k}`, 'completed', old + 20 + k));
 		let walk = walkOf([...done].reverse().concat(running), state.floor);
-		const first = claim(state, walk, filters, { by: 'A', until: NOW + 45_000, limit: 2, now: NOW });
+		const first = lease(state, walk, filters, { by: 'A', until: NOW + 45_000, limit: 2, now: NOW });
 		expect(ids(first)).toEqual(['D1', 'D2']); // oldest first; D3 waits
 		commit(state, walk, filters, 'A', { delivered: first, handedBack: [] }, NOW);
 		expect(state.floor).toBe(running.created_at); // held by R (and D3)
@@ -93,29 +93,33 @@ describe('trigger state', () => {
 		running.status = 'completed';
 		running.completed_at = old + 30;
 		walk = walkOf([...done].reverse().concat(running), state.floor);
-		const second = claim(state, walk, filters, { by: 'B', until: NOW + 45_000, limit: 1, now: NOW });
+		const second = lease(state, walk, filters, { by: 'B', until: NOW + 45_000, limit: 1, now: NOW });
 		expect(ids(second)).toEqual(['R']);
 		commit(state, walk, filters, 'B', { delivered: second, handedBack: [] }, NOW);
 		expect(state.floor).toBe(done[2].created_at); // D3, carried over, holds it
 
-		const lease = claim(state, walk, filters, { by: 'C', until: NOW + 45_000, limit: 1, now: NOW });
-		expect(ids(lease)).toEqual(['D3']);
+		const third = lease(state, walk, filters, { by: 'C', until: NOW + 45_000, limit: 1, now: NOW });
+		expect(ids(third)).toEqual(['D3']);
 		const before = state.floor;
 		commit(state, walkOf([], 0), filters, 'X', { delivered: [], handedBack: [] }, NOW); // an empty complete walk changes nothing
 		expect(state.floor).toBe(before);
-		commit(state, walk, filters, 'C', { delivered: lease, handedBack: [] }, NOW);
+		commit(state, walk, filters, 'C', { delivered: third, handedBack: [] }, NOW);
 		expect(state.floor).toBe(done[2].created_at + 1);
 	});
 
-	test('the floor stays the list lag allowance (10 s) behind the server clock, so a job the list shows late is still above it', () => {
+	test('the floor stays the list lag allowance (10 s) and the clock slack (60 s) behind the server clock, so a job the list shows late or a slower clock stamps is still above it', () => {
 		const state = state0(SERVER_NOW - 60);
 		const recent = video('N', 'completed', SERVER_NOW - 3);
 		const walk = walkOf([recent], state.floor);
-		commit(state, walk, filters, 'A', { delivered: claim(state, walk, filters, { by: 'A', until: NOW + 45_000, limit: 10, now: NOW }), handedBack: [] }, NOW);
-		expect(state.floor).toBe(SERVER_NOW - 10);
+		commit(state, walk, filters, 'A', { delivered: lease(state, walk, filters, { by: 'A', until: NOW + 45_000, limit: 10, now: NOW }), handedBack: [] }, NOW);
+		expect(state.floor).toBe(SERVER_NOW - 60); // the clock less 70 s is below where it was: it stays
 		expect(state.done).toEqual({ N: SERVER_NOW - 3 });
-		// Ten seconds later nothing new came: the floor passes the newest job and the state is empty.
+		// Eleven seconds later the floor follows the clock, still below N.
 		commit(state, walkOf([recent], state.floor, { startedAt: NOW + 11_000 }), filters, 'B', { delivered: [], handedBack: [] }, NOW + 11_000);
+		expect(state.floor).toBe(SERVER_NOW - 59);
+		expect(state.done).toEqual({ N: SERVER_NOW - 3 });
+		// Seventy seconds later nothing new came: the floor passes the newest job and the state is empty.
+		commit(state, walkOf([recent], state.floor, { startedAt: NOW + 71_000 }), filters, 'B', { delivered: [], handedBack: [] }, NOW + 71_000);
 		expect(state.floor).toBe(SERVER_NOW - 2);
 		expect(state.done).toEqual({});
 	});
@@ -123,7 +127,7 @@ describe('trigger state', () => {
 	test('an incomplete walk (deadline, page cap) never moves the floor', () => {
 		const state = state0(old);
 		const walk = walkOf([video('A', 'completed', old + 5)], state.floor, { complete: false });
-		commit(state, walk, filters, 'A', { delivered: claim(state, walk, filters, { by: 'A', until: NOW + 45_000, limit: 10, now: NOW }), handedBack: [] }, NOW);
+		commit(state, walk, filters, 'A', { delivered: lease(state, walk, filters, { by: 'A', until: NOW + 45_000, limit: 10, now: NOW }), handedBack: [] }, NOW);
 		expect(state.floor).toBe(old);
 		expect(state.done).toEqual({ A: old + 5 });
 	});
@@ -131,8 +135,8 @@ describe('trigger state', () => {
 	test('a poll past its commit time gives every lease back', () => {
 		const state = state0(old);
 		const walk = walkOf([video('A', 'completed', old + 1), video('B', 'completed', old)], state.floor);
-		claim(state, walk, filters, { by: 'P', until: NOW + 45_000, limit: 1, now: NOW });
-		claim(state, walk, filters, { by: 'Q', until: NOW + 45_000, limit: 1, now: NOW });
+		lease(state, walk, filters, { by: 'P', until: NOW + 45_000, limit: 1, now: NOW });
+		lease(state, walk, filters, { by: 'Q', until: NOW + 45_000, limit: 1, now: NOW });
 		release(state, 'P');
 		expect(Object.values(state.leases).map((l) => l.by)).toEqual(['Q']);
 	});
@@ -144,13 +148,13 @@ describe('trigger state', () => {
 		expect(readState(current)).toBe(current);
 		const walk = walkOf([video('new', 'in_progress', 300), video('old', 'completed', 200)], 0);
 		walk.seen.push({ video: { ...video('untimed', 'completed', null), completed_at: null }, upper: null, lower: null });
-		expect(baselineState(walk)).toEqual({ v: 2, floor: 300, done: { untimed: null, new: 300 }, leases: {}, offset: 0 });
+		expect(baselineState(walk)).toEqual({ v: 2, floor: 230, done: { untimed: null, new: 300 }, leases: {}, offset: 0, offsetAt: walk.startedAt });
 	});
 
 	test('a video made in the newest second the list showed at activation, just after it, is still emitted', () => {
 		const state = baselineState(walkOf([video('before', 'completed', 300)], 0));
 		const later = walkOf([video('after', 'completed', 300), video('before', 'completed', 300)], 0);
-		const claimed = claim(state, later, filters, { by: 'P', until: NOW + 45_000, limit: 10, now: NOW });
+		const claimed = lease(state, later, filters, { by: 'P', until: NOW + 45_000, limit: 10, now: NOW });
 		expect(claimed.map((seen) => seen.video.id)).toEqual(['after']);
 	});
 });

@@ -22,6 +22,8 @@ interface CharacterRef {
 /** What every create-from-prompt operation sends; `size` may be "matchImage" until the image is read. */
 export interface VideoRequest extends CreateFields {
 	characters: CharacterRef[];
+	/** Options → Skip Model Checks: the catalogue's refusals of a duration or size are overruled. */
+	skipModelChecks: boolean;
 }
 
 /** Reads an id parameter (plain string or resource locator) and refuses an empty one. */
@@ -213,8 +215,9 @@ export function readVideoRequest(this: IExecuteFunctions, itemIndex: number, ser
 	const additional = readAdditionalFields.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const extras = readModelExtras.call(this, itemIndex, options);
-	checkCreate(this, itemIndex, server, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true });
-	return { prompt, model, seconds, size, characters, additional, extras };
+	const skipModelChecks = options.skipModelChecks === true;
+	checkCreate(this, itemIndex, server, { model, seconds, size, characters, extras, downloadThumbnail: options.downloadThumbnail === true, skipModelChecks });
+	return { prompt, model, seconds, size, characters, additional, extras, skipModelChecks };
 }
 
 /**

@@ -54,7 +54,7 @@ export const secondsField: INodeProperties = {
 	type: 'options',
 	default: '4',
 	description:
-		`Length of the clip. The list shows what the chosen model makes (${MODEL_EXAMPLES.seconds}; …) and every value for a model the node does not know; a duration a known model cannot make is refused before anything is paid for.`,
+		`Length of the clip. The list shows what the chosen model makes (${MODEL_EXAMPLES.seconds}; …) and every value for a model the node does not know; a duration a known model cannot make is refused before anything is paid for, naming what it makes; turn on Options → Skip Model Checks to send it anyway.`,
 	// Values stay strings: saved workflows store them so.
 	options: DURATIONS.map((seconds) => ({ name: `${seconds} s`, value: String(seconds) })),
 };
@@ -198,6 +198,15 @@ const lostJobSearchOption: INodeProperties = {
 		"When the answer to a create is lost (timeout, 5xx, dropped connection), how long to keep looking for the job in the server's job list before the request may be sent again. It is sent again only if the list then shows no such job, so you are never charged twice; raise this for a gateway that lists new jobs late.",
 };
 
+const skipModelChecksOption: INodeProperties = {
+	displayName: 'Skip Model Checks',
+	name: 'skipModelChecks',
+	type: 'boolean',
+	default: false,
+	description:
+		"Whether to send a duration or size the node's model catalogue says this model does not make. Turn on when your server knows better (a newer version of the model): the value is sent as it is and the server decides, and may refuse it or charge for it.",
+};
+
 const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
@@ -216,7 +225,7 @@ export function createOptions(...extra: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...outputOptions, maxCostOption, concurrencyOption, lostJobSearchOption, ...extra],
+		options: [...outputOptions, maxCostOption, concurrencyOption, lostJobSearchOption, skipModelChecksOption, ...extra],
 	};
 }
 

@@ -1,41 +1,59 @@
 /**
- * What every execution in this n8n process shares about creates (module state, bounded in size and
- * time), so that recovering a lost create can never hand one job to two items or two executions:
+ * What every execution in this n8n process shares about creates (process-wide memory, ./memory,
+ * bounded in size and time), so that recovering a lost create can never hand one job to two items or two executions:
  *
- * - claims: the jobs that belong to an item, keyed by the server's base URL and the job id. A job is
- *   claimed the moment its create is answered or a recovery adopts it, and is never adopted again;
- * - lanes: one per server and prompt. Creates that look the same in the job list but differ in what
- *   it does not show (another first frame, other characters, another execution) take turns in their
- *   lane, so at most one kind of them can have a lost answer at a time; identical creates of one
- *   execution go together, since any of their jobs is as good as another;
+ * - claims: the jobs that belong to an item, keyed by the server (serverKey: one spelling per
+ *   server) and the job id. A job is claimed the moment its create is answered or a recovery adopts
+ *   it, and is never adopted again (kept CLAIM_TTL_MS, at most MAX_CLAIMS, per process);
+ * - turns: one queue per server and prompt. Creates that look the same in the job list but differ in
+ *   what it does not show (another first frame, other characters, another execution) take turns, so
+ *   at most one kind of them can have a lost answer at a time; identical creates of one execution go
+ *   together, since any of their jobs is as good as another;
  * - orphans: creates given up on while their job may exist. Until they expire, a job that could be
  *   theirs is not adopted by a create of another kind.
  */
 import type { Video } from '../api/schemas';
 import type { Fingerprint } from './fingerprint';
 import { matches } from './fingerprint';
+import { remember } from './memory';
 
 /** A claim outlives any execution that could still look for the job. */
 const CLAIM_TTL_MS = 24 * 60 * 60_000;
 const MAX_CLAIMS = 20_000;
 /** How long a create given up on keeps a look-alike job from being adopted by another kind. */
 const ORPHAN_TTL_MS = 30 * 60_000;
-const MAX_LANES = 1_000;
+const MAX_TURNS = 1_000;
 
-const claims = new Map<string, number>();
+const claims = remember<number>('claims');
 
-const claimKey = (baseUrl: string, id: string) => `${baseUrl}\n${id}`;
+const claimKey = (server: string, id: string) => `${server}\n${id}`;
 
-export function isClaimed(baseUrl: string, id: string): boolean {
-	const until = claims.get(claimKey(baseUrl, id));
+/**
+ * One spelling per server, whatever the credential wrote: scheme and host in lower case, no default
+ * port, no trailing slashes, no trailing /v1 (the Sora 2 API's prefix, which some credentials give and
+ * others leave to the node). Claims and turns are keyed by it, so two credentials for one server share them.
+ */
+export function serverKey(baseUrl: string): string {
+	const trimmed = baseUrl.trim();
+	const match = /^(https?):\/\/([^/?#]+)([^?#]*)/i.exec(trimmed);
+	if (!match) return trimmed.replace(/\/+$/, '');
+	const scheme = match[1].toLowerCase();
+	let host = match[2].toLowerCase();
+	if ((scheme === 'http' && host.endsWith(':80')) || (scheme === 'https' && host.endsWith(':443'))) host = host.replace(/:\d+$/, '');
+	const path = match[3].replace(/\/+$/, '').replace(/\/v1$/i, '').replace(/\/+$/, '');
+	return `${scheme}://${host}${path}`;
+}
+
+export function isClaimed(server: string, id: string): boolean {
+	const until = claims.get(claimKey(server, id));
 	return until !== undefined && until > Date.now();
 }
 
 /** Claims a job for the caller; false when it already belongs to someone else. */
-export function claimJob(baseUrl: string, id: string): boolean {
-	if (isClaimed(baseUrl, id)) return false;
+export function claimJob(server: string, id: string): boolean {
+	if (isClaimed(server, id)) return false;
 	const now = Date.now();
-	const key = claimKey(baseUrl, id);
+	const key = claimKey(server, id);
 	claims.delete(key); // an expired claim is renewed at the end, so the Map stays ordered by expiry
 	claims.set(key, now + CLAIM_TTL_MS);
 	// Oldest first (a Map keeps insertion order): drop the expired, then the oldest beyond the bound.
@@ -93,9 +111,9 @@ interface Orphan {
 /**
  * The creates of one server and prompt. One kind at a time is inside (sending, or looking for a
  * lost answer); the others wait in arrival order. Inside, a look at the job list waits until no
- * create of the lane is on the wire, so it never mistakes a sibling's fresh job for a lost one.
+ * create of these turns is on the wire, so it never mistakes a sibling's fresh job for a lost one.
  */
-export class Lane {
+export class Turns {
 	readonly lock = new SharedLock();
 
 	private kind: string | undefined;
@@ -170,18 +188,19 @@ export class Lane {
 	}
 }
 
-const lanes = new Map<string, Lane>();
+const turnsByKey = remember<Turns>('turns');
 
-/** The lane of the creates with this prompt on this server. */
-export function laneFor(baseUrl: string, prompt: string): Lane {
-	const key = `${baseUrl}\n${prompt}`;
-	let lane = lanes.get(key);
-	if (!lane) {
-		if (lanes.size >= MAX_LANES) {
-			for (const [other, candidate] of lanes) if (candidate.idle()) lanes.delete(other);
+/** The turns of the creates with this prompt on this server (`server` as serverKey spells it). */
+export function turnsFor(server: string, prompt: string): Turns {
+	const key = `${server}\n${prompt}`;
+	let turns = turnsByKey.get(key);
+	if (!turns) {
+		if (turnsByKey.size >= MAX_TURNS) {
+			for (const [other, candidate] of turnsByKey) if (candidate.idle()) turnsByKey.delete(other);
 		}
-		lane = new Lane(() => lanes.get(key) === lane && lanes.delete(key));
-		lanes.set(key, lane);
+		const made: Turns = new Turns(() => turnsByKey.get(key) === made && turnsByKey.delete(key));
+		turns = made;
+		turnsByKey.set(key, turns);
 	}
-	return lane;
+	return turns;
 }

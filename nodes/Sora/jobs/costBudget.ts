@@ -1,17 +1,20 @@
 /**
  * "Max Estimated Cost per Execution": a running total of the estimated price of the jobs one
  * execution submits — every Sora node of the workflow and every run of it (loops) together —
- * checked before each job is sent, so a workflow cannot spend past the limit. A create the server
- * refused started no job and gives its reservation back.
+ * checked before each job is sent, so a workflow cannot spend past the limit. It prices the body
+ * that is sent (asSent: after Additional Body Fields), not only the form. A create the server
+ * refused started no job and gives its reservation back. The totals are process-wide memory
+ * (./memory).
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { estimateCost } from '../models';
 import { executionKey } from './execution';
+import { remember } from './memory';
 
 /** Totals of recent executions (module state: node runs of one execution share it). */
-const totals = new Map<string, { spent: number; touched: number }>();
+const totals = remember<{ spent: number; touched: number }>('budgets');
 /** An execution still running after this long keeps its total only if it submitted meanwhile. */
 const KEEP_MS = 24 * 60 * 60_000;
 const MAX_EXECUTIONS = 1_000;
@@ -42,12 +45,34 @@ export interface Reservation {
 	charged(actualUsd: number): void;
 }
 
+/**
+ * What the body that is sent asks for, where it says so: Additional Body Fields (and model options)
+ * are merged into the body last and win on the server, so the limit must price them, not the form.
+ */
+export function asSent(body: unknown, asked: { model: string; size: string; seconds: number }): { model: string; size: string; seconds: number } {
+	const read = (key: string): string | undefined => {
+		if (typeof FormData !== 'undefined' && body instanceof FormData) {
+			const value = body.get(key);
+			return typeof value === 'string' ? value : undefined;
+		}
+		const value = body && typeof body === 'object' ? (body as IDataObject)[key] : undefined;
+		return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+	};
+	const seconds = Number(read('seconds') ?? read('duration') ?? Number.NaN);
+	return { model: read('model') ?? asked.model, size: read('size') ?? asked.size, seconds: Number.isFinite(seconds) ? seconds : asked.seconds };
+}
+
 export function reserveBudget(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	job: { model: string; size: string; seconds: number },
+	sent?: { model: string; size: string; seconds: number },
 ): Reservation {
-	const estimate = estimateCost(job.model, job.size, job.seconds);
+	// The dearer of what the form asked and what the body says: a server may read either spelling.
+	const prices = [estimateCost(job.model, job.size, job.seconds), sent && estimateCost(sent.model, sent.size, sent.seconds)].filter(
+		(price): price is number => price !== undefined,
+	);
+	const estimate = prices.length ? Math.max(...prices) : undefined;
 	// Without a known price nothing is checked now, but what the server later reports still counts.
 	const cost = estimate ?? 0;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;

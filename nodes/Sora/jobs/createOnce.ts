@@ -1,23 +1,27 @@
 /**
- * Creates that never pay twice. A create whose answer was lost (reset, timeout, 5xx or a cut-off
- * body after the server may have accepted it) is not simply sent again:
+ * Creates that never pay twice. The invariants this module keeps (README "Exactly once"):
  *
- * 1. every attempt carries the same `Idempotency-Key`, so a server that honours keys answers a
- *    repeated request with the job it already started;
- * 2. the server's job list is searched for the job, again and again with growing gaps for the
- *    "Lost Job Search" window (45 s by default), since gateways list a new job late or create it
- *    upstream seconds after they gave up. A job counts when it shows this request's fingerprint
- *    (./fingerprint), was made after the newest job the list showed before this run's first create
- *    (the server's own clock on both sides, so a skewed clock cannot hide it), and belongs to no
- *    item or execution yet (./claims);
- * 3. only when the window has passed, the list reaches back past that point, and it shows no job
- *    with this prompt is the request sent again. Otherwise the item fails with an error that says
- *    what may exist and that nothing was sent again. A 429 (and a connection refused before
- *    sending) was never processed and is sent again after the server's Retry-After.
+ * 1. A create is sent again only when the server's own job list proves, on the server's clock, that
+ *    no job of this request exists after the send. Otherwise the item fails with an error naming
+ *    every job that may be it. Never our clock, never an allowance: "after the send" is "not listed
+ *    in the baseline read before this run's first create, and created at or after the newest job that
+ *    read showed" (both the server's own figures). When that read fails (it is tried BASELINE_READS
+ *    times before anything is sent) there is no baseline, and absence is proven only by a list read to
+ *    its end that shows no unclaimed job with this prompt at all. A job without created_at proves
+ *    nothing: it may be named, never adopted.
+ * 2. A job goes to an item only if the server made it after that item's send (1) and no other item,
+ *    in any execution of this n8n process, holds it (./claims: a claim is taken the moment a create is
+ *    answered or a recovery adopts a job, keyed by the normalised server, so two credentials that
+ *    spell one server differently share claims).
  *
+ * How: every attempt carries the same `Idempotency-Key` (servers that honour it answer a repeated
+ * request with the job they started); a lost answer (reset, timeout, 5xx, a cut-off body) is looked
+ * for in the job list again and again over the "Lost Job Search" window (45 s by default), since
+ * gateways list a new job late or create it upstream seconds after giving up; a 429 (and a connection
+ * refused before sending) was never processed and is sent again after the server's Retry-After.
  * Creates that look alike in the list but differ in what it does not show (another first frame,
- * other characters, another execution) take turns (./claims lanes), so a recovery never has to
- * guess between them.
+ * other characters, another execution) take turns (./claims Turns), so a recovery never guesses
+ * between them. An execution cancelled while a create is on the wire names what may exist.
  */
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
@@ -30,8 +34,8 @@ import { isRetryable, retrying, settle } from '../api/retry';
 import type { Video } from '../api/schemas';
 import { parseVideo } from '../api/schemas';
 import { supports } from '../servers';
-import type { Lane } from './claims';
-import { claimJob, isClaimed, laneFor } from './claims';
+import type { Turns } from './claims';
+import { claimJob, isClaimed, serverKey, turnsFor } from './claims';
 import { executionKey } from './execution';
 import type { Fingerprint } from './fingerprint';
 import { digestOf, fingerprintOf, matches } from './fingerprint';
@@ -55,51 +59,56 @@ const EXTRA_LOOKS = 3;
 /** Pages of 100 recent jobs read per look. */
 const RECONCILE_PAGES = 3;
 /** Jobs read before a run's first create, to know where "after it" begins on the server's clock. */
-const FLOOR_PAGE = 20;
-/** When the server could not tell us its newest job, jobs up to this much older than our clock count. */
-const CLOCK_ALLOWANCE_S = 300;
+const BASELINE_PAGE = 20;
+/** Reads of that list before giving up on it (it is read before anything is sent, so trying again costs nothing). */
+const BASELINE_READS = 3;
 
-/** Where "made after this run began creating" starts, in the job list. */
-interface Floor {
-	/** Jobs made before it show a created_at below this (server seconds). */
-	createdAt: number;
-	/** Jobs listed before the run's first create, at that second. */
-	before: Set<string>;
-}
+/**
+ * Where "made after this run began creating" starts in the job list, on the server's clock only.
+ * `known: false` when the list could not be read before the first create: then no job with this
+ * prompt can be told apart from an older one, so nothing is adopted, and absence is proven only by a
+ * list read to its end that shows no unclaimed job with this prompt at all.
+ */
+type Baseline = { known: true; createdAt: number; before: Set<string> } | { known: false };
 
-/** One floor per node run and server, taken before the run's first create. */
-const floors = new WeakMap<object, Map<string, Promise<Floor>>>();
+/** One baseline per node run and server, taken before the run's first create. */
+const baselines = new WeakMap<object, Map<string, Promise<Baseline>>>();
 
-async function readFloor(client: SoraClient): Promise<Floor> {
-	const byClock: Floor = { createdAt: Math.floor(Date.now() / 1000) - CLOCK_ALLOWANCE_S, before: new Set() };
-	if (!supports(client.server, 'list')) return byClock;
+async function readBaseline(client: SoraClient, signal: AbortSignal | undefined): Promise<Baseline> {
+	// Without a list nothing is ever looked for: look() says so.
+	if (!supports(client.server, 'list')) return { known: false };
 	const first = async () => {
-		for await (const page of client.listVideos('the check for lost creates', { order: 'desc', limit: FLOOR_PAGE, retry: false })) {
+		for await (const page of client.listVideos('the check for lost creates', { order: 'desc', limit: BASELINE_PAGE, retry: false })) {
 			return page.data;
 		}
 		return [];
 	};
-	// One request, not retried: without it, lost creates fall back to our clock with a wide allowance.
-	const outcome = await settle(first());
-	if (!outcome.ok || outcome.value.some((video) => video.created_at === null)) return byClock;
-	const listed = outcome.value;
-	if (listed.length === 0) return { createdAt: -Infinity, before: new Set() };
-	const newest = Math.max(...listed.map((video) => video.created_at ?? 0));
-	return { createdAt: newest, before: new Set(listed.map((video) => video.id)) };
+	for (let read = 1; ; read++) {
+		const outcome = await settle(first());
+		if (outcome.ok) {
+			const listed = outcome.value;
+			const timed = listed.filter((video) => video.created_at !== null).map((video) => video.created_at as number);
+			// Untimed jobs listed now are "before" by their id; the time line comes from the timed ones.
+			return { known: true, createdAt: timed.length ? Math.max(...timed) : -Infinity, before: new Set(listed.map((video) => video.id)) };
+		}
+		if (read >= BASELINE_READS || signal?.aborted) return { known: false };
+		await sleep(FIRST_GAP_MS * 2 ** (read - 1), signal).catch(() => {});
+	}
 }
 
-async function floorFor(ctx: IExecuteFunctions, client: SoraClient): Promise<Floor> {
-	let byServer = floors.get(ctx);
+async function baselineFor(ctx: IExecuteFunctions, client: SoraClient, signal: AbortSignal | undefined): Promise<Baseline> {
+	let byServer = baselines.get(ctx);
 	if (!byServer) {
 		byServer = new Map();
-		floors.set(ctx, byServer);
+		baselines.set(ctx, byServer);
 	}
-	let floor = byServer.get(client.server.baseUrl);
-	if (!floor) {
-		floor = readFloor(client);
-		byServer.set(client.server.baseUrl, floor);
+	const key = serverKey(client.server.baseUrl);
+	let baseline = byServer.get(key);
+	if (!baseline) {
+		baseline = readBaseline(client, signal);
+		byServer.set(key, baseline);
 	}
-	return await floor;
+	return await baseline;
 }
 
 function searchWindowMs(ctx: IExecuteFunctions, itemIndex: number): number {
@@ -118,43 +127,50 @@ interface Look {
 	found?: Video;
 	/** A match that may also be the job of a look-alike create given up on earlier. */
 	ambiguous: boolean;
-	/** The list reached back past the floor: a job this create started would be in it. */
+	/** The list reached back past the baseline (or, without one, to its end): a job this create started would be in it. */
 	complete: boolean;
-	/** Unclaimed jobs with this prompt made since the floor that differ in model, size or duration. */
+	/** Unclaimed jobs with this prompt that differ in model, size or duration, made since the baseline. */
 	lookalikes: number;
+	/** Every unclaimed job this look saw that may be this create's (named in the item's error if it fails). */
+	mayBe: string[];
 }
 
 /**
  * Reads the recent jobs once. Throws Unverifiable when the server cannot be checked at all (no
- * list, no prompts or times), and the list's own error when it fails.
+ * list, no prompts), and the list's own error when it fails. A job is adopted only when the
+ * server's own clock puts it at or after the baseline and it was not listed before the first
+ * create; a job without created_at, or any job when there is no baseline, may be it but is never
+ * adopted (it could be older, or someone else's).
  */
 async function look(
 	client: SoraClient,
 	itemIndex: number,
 	fingerprint: Fingerprint,
-	floor: Floor,
-	lane: Lane,
+	baseline: Baseline,
+	turns: Turns,
 	kind: string,
 ): Promise<Look> {
-	const { server } = client;
-	const { baseUrl } = server;
-	if (!supports(server, 'list')) throw new Unverifiable(`${server.name} has no job list to check`);
+	const { baseUrl } = client.server;
+	const server = serverKey(baseUrl);
+	if (!supports(client.server, 'list')) throw new Unverifiable(`${client.server.name} has no job list to check`);
 	const matching: Video[] = [];
+	const mayBe: string[] = [];
+	let undatable = false;
 	let lookalikes = 0;
 	let complete = false;
 	let read = 0;
 	const pages = client.listVideos('the check for a lost create', { order: 'desc', limit: 100, itemIndex, retry: false });
 	for await (const page of pages) {
 		for (const video of page.data) {
-			if (video.created_at === null || video.prompt === null) {
-				throw new Unverifiable('the job list does not show when and with which prompt jobs were created');
-			}
-			if (video.created_at < floor.createdAt) {
+			if (video.prompt === null) throw new Unverifiable('the job list does not show with which prompt jobs were created');
+			if (baseline.known && video.created_at !== null && video.created_at < baseline.createdAt) {
 				complete = true;
 				break;
 			}
-			if (floor.before.has(video.id) || video.prompt !== fingerprint.prompt || isClaimed(baseUrl, video.id)) continue;
-			if (matches(video, fingerprint)) matching.push(video);
+			if ((baseline.known && baseline.before.has(video.id)) || video.prompt !== fingerprint.prompt || isClaimed(server, video.id)) continue;
+			mayBe.push(video.id);
+			if (!baseline.known || video.created_at === null) undatable = true;
+			else if (matches(video, fingerprint)) matching.push(video);
 			else lookalikes++;
 		}
 		if (complete || !page.next) {
@@ -163,12 +179,13 @@ async function look(
 		}
 		if (++read >= RECONCILE_PAGES) break;
 	}
+	if (undatable) return { ambiguous: true, complete, lookalikes, mayBe };
 	// The earliest match is the one closest to this item's first attempt.
 	matching.sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : 1));
 	const [found] = matching;
-	if (found && lane.couldBeOrphan(kind, found)) return { ambiguous: true, complete, lookalikes };
-	if (found && !claimJob(baseUrl, found.id)) return { ambiguous: true, complete, lookalikes };
-	return { found, ambiguous: false, complete, lookalikes };
+	if (found && turns.couldBeOrphan(kind, found)) return { ambiguous: true, complete, lookalikes, mayBe };
+	if (found && !claimJob(server, found.id)) return { ambiguous: true, complete, lookalikes, mayBe };
+	return { found, ambiguous: false, complete, lookalikes, mayBe };
 }
 
 /** Why the list cannot be used at all (no list, a refused or lasting failure); undefined when it may work later. */
@@ -218,17 +235,25 @@ export function startedNoJob(error: unknown): boolean {
 interface CreateContext {
 	fingerprint: Fingerprint;
 	kind: string;
-	floor: Floor;
-	lane: Lane;
+	baseline: Baseline;
+	turns: Turns;
 	signal: AbortSignal | undefined;
 }
 
-async function createInLane(
+/** "Jobs that may be it: …", for an error that must name every job a create may have started. */
+function naming(ids: Iterable<string>): string {
+	const all = [...new Set(ids)];
+	if (all.length === 0) return '';
+	const shown = all.slice(0, 20);
+	return ` The server lists ${all.length === 1 ? 'a job that may be it' : `${all.length} jobs that may be it`}: ${shown.join(', ')}${all.length > shown.length ? ` and ${all.length - shown.length} more` : ''}.`;
+}
+
+async function createInTurn(
 	this: IExecuteFunctions,
 	client: SoraClient,
 	itemIndex: number,
 	job: JobRequest,
-	{ fingerprint, kind, floor, lane, signal }: CreateContext,
+	{ fingerprint, kind, baseline, turns, signal }: CreateContext,
 ): Promise<{ video: Video; submittedAt: number }> {
 	const headers = { 'idempotency-key': `n8n-sora-${randomUUID()}` };
 	const submittedAt = Date.now();
@@ -241,13 +266,17 @@ async function createInLane(
 	let gaveUp = false;
 	/** The job list proved at least once that a lost send had started nothing. */
 	let ruledOut = false;
+	/** A send is on the wire: if the execution is cancelled now, the server may still make its job. */
+	let onTheWire = false;
+	/** Every job any look saw that may be this create's: an error names them all. */
+	const mayBe = new Set<string>();
 
 	const giveUp = (failure: Error, reason: string): Error => {
 		gaveUp = true;
-		lane.addOrphan(kind, fingerprint);
+		turns.addOrphan(kind, fingerprint);
 		return explain(
 			failure,
-			`The server may have started this job before its answer was lost, and ${reason}. The request was not sent again so that you are not charged twice; look for ${whatMayExist(fingerprint, submittedAt)} on the server (for example with Get Many) before running this item again.`,
+			`The server may have started this job before its answer was lost, and ${reason}. The request was not sent again so that you are not charged twice; look for ${whatMayExist(fingerprint, submittedAt)} on the server (for example with Get Many) before running this item again.${naming(mayBe)}`,
 		);
 	};
 
@@ -261,17 +290,15 @@ async function createInLane(
 		let extra = 0;
 		let last: Look | undefined;
 		let unreadable: Error | undefined;
+		let ambiguous = false;
 		for (;;) {
-			const seen = await settle(lane.lock.exclusive(async () => await look(client, itemIndex, fingerprint, floor, lane, kind)));
+			const seen = await settle(turns.lock.exclusive(async () => await look(client, itemIndex, fingerprint, baseline, turns, kind)));
 			if (signal?.aborted) throw seen.ok ? failure : seen.error;
 			if (seen.ok) {
 				if (seen.value.found) return seen.value.found;
-				if (seen.value.ambiguous) {
-					throw giveUp(
-						failure,
-						'the job list cannot tell it apart from the job of another create with the same prompt, model, size and duration that was given up on (they differ only in what the list does not show: the first frame, characters, an uploaded file, or the execution that sent it)',
-					);
-				}
+				seen.value.mayBe.forEach((id) => mayBe.add(id));
+				// Not adopted: the job may still show up later, so the whole window is searched and every candidate named.
+				ambiguous ||= seen.value.ambiguous;
 				[last, unreadable] = [seen.value, undefined];
 			} else {
 				const why = unusable(seen.error);
@@ -292,8 +319,21 @@ async function createInLane(
 		if (unreadable || !last) {
 			throw giveUp(failure, `it cannot be checked: the job list could not be read (${unreadable?.message ?? 'no answer'})`);
 		}
+		if (ambiguous) {
+			throw giveUp(
+				failure,
+				baseline.known
+					? 'the job list cannot tell it apart from another job with the same prompt (one that shows no creation time, or the job of another create with the same prompt, model, size and duration that was given up on: they differ only in what the list does not show)'
+					: "the job list could not be read before the first create, so on the server's clock nothing tells this job from an older one with the same prompt",
+			);
+		}
 		if (!last.complete) {
-			throw giveUp(failure, `after ${searched} the job list still does not reach back to when it was sent (too many newer jobs), so it cannot be ruled out`);
+			throw giveUp(
+				failure,
+				baseline.known
+					? `after ${searched} the job list still does not reach back to when it was sent (too many newer jobs), so it cannot be ruled out`
+					: `the job list could not be read before the first create, and after ${searched} it does not end within the pages read, so it cannot be ruled out`,
+			);
 		}
 		if (last.lookalikes > 0) {
 			throw giveUp(
@@ -307,11 +347,16 @@ async function createInLane(
 	let sends = 0;
 	/** When the last attempt was sent: the job it started (found or answered) began about then. */
 	let sentAt = submittedAt;
-	const send = async (): Promise<Video> =>
-		await lane.lock.shared(async () => {
+	const send = async (): Promise<{ video: Video; mine: boolean }> =>
+		await turns.lock.shared(async () => {
 			sends++;
 			sentAt = Date.now();
-			const response = await client.startJob(job, { itemIndex, headers });
+			onTheWire = true;
+			const answered = await settle(client.startJob(job, { itemIndex, headers }));
+			// A cancellation ends the wait, not the server's work: the send stays "on the wire" then.
+			if (!signal?.aborted) onTheWire = false;
+			if (!answered.ok) throw answered.error;
+			const response = answered.value;
 			let video: Video;
 			try {
 				video = parseVideo(response.body);
@@ -319,9 +364,12 @@ async function createInLane(
 				mayExist = true;
 				throw notAVideo(this, itemIndex, error as Error);
 			}
-			claimJob(client.server.baseUrl, video.id); // before the lock is released, so no look can take it
-			return video;
+			// Claimed before the lock is released, so no look can take it. It may be held already: a server that honours
+			// the key answers a repeat with the job it made, which a recovery of an identical create may have adopted.
+			return { video, mine: claimJob(serverKey(client.server.baseUrl), video.id) };
 		});
+	/** Times this item's key was answered with a job another item holds (then it creates under a new key). */
+	let rekeyed = 0;
 
 	// The one retry loop: a lost answer is looked for in the job list before anything is sent again.
 	const attempt = async (): Promise<Video> => {
@@ -331,7 +379,17 @@ async function createInLane(
 			[lost, ruledOut] = [undefined, true]; // the list proves the last send started nothing
 		}
 		const sent = await settle(send());
-		if (sent.ok) return sent.value;
+		if (sent.ok && sent.value.mine) return sent.value.video;
+		if (sent.ok) {
+			// Its job went to an identical create of this execution (any of their jobs is as good as another), so this
+			// item has none yet: it is looked for like a lost answer (a job of the other's may exist), then, if the list
+			// proves there is none, created under a new key, since the server would answer the old one with the same job.
+			const held = new NodeOperationError(this.getNode(), `The server answered with job ${sent.value.video.id}, which another item of this execution already holds`, { itemIndex });
+			if (++rekeyed > 2) throw giveUp(held, 'the server keeps answering with jobs other items hold');
+			headers['idempotency-key'] = `n8n-sora-${randomUUID()}`;
+			lost = held;
+			return await attempt();
+		}
 		if (failureOf(sent.error)?.maybeProcessed) lost = sent.error;
 		throw sent.error;
 	};
@@ -345,8 +403,16 @@ async function createInLane(
 		if (last.ok) [lost, ruledOut] = [undefined, true];
 		else error = last.error;
 	}
+	if (signal?.aborted && (onTheWire || lost)) {
+		// Cancelled while the server may have been making the job: say what may exist, keep it counted.
+		turns.addOrphan(kind, fingerprint);
+		throw explain(
+			error,
+			`The execution was cancelled while this item's create was on its way; the server may have started the job and charged for it. Look for ${whatMayExist(fingerprint, sentAt)} on the server (for example with Get Many) before running this item again.${naming(mayBe)}`,
+		);
+	}
 	if (gaveUp || lost || mayExist) {
-		if (!gaveUp) lane.addOrphan(kind, fingerprint);
+		if (!gaveUp) turns.addOrphan(kind, fingerprint);
 		throw error;
 	}
 	notStarted.add(error);
@@ -372,11 +438,11 @@ export async function createJobOnce(
 	const signal = cancelSignal(this);
 	const fingerprint = fingerprintOf(job);
 	const kind = `${executionKey(this)}\n${await digestOf(job)}`;
-	const floor = await floorFor(this, client);
-	const lane = laneFor(client.server.baseUrl, fingerprint.prompt);
-	await lane.enter(kind, signal, () => new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex }));
-	const outcome = await settle(createInLane.call(this, client, itemIndex, job, { fingerprint, kind, floor, lane, signal }));
-	lane.leave();
+	const baseline = await baselineFor(this, client, signal);
+	const turns = turnsFor(serverKey(client.server.baseUrl), fingerprint.prompt);
+	await turns.enter(kind, signal, () => new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex }));
+	const outcome = await settle(createInTurn.call(this, client, itemIndex, job, { fingerprint, kind, baseline, turns, signal }));
+	turns.leave();
 	if (outcome.ok) return outcome.value;
 	throw outcome.error;
 }

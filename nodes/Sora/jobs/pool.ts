@@ -1,5 +1,5 @@
 /**
- * Bounded concurrency without timers: a pool of lanes over item indexes, and a limiter that any
+ * Bounded concurrency without timers: a pool of workers over item indexes, and a limiter that any
  * number of tasks can share. Neither keeps order itself: callers write results by index, so output
  * order always matches input order.
  */
@@ -22,13 +22,13 @@ export async function runPool(
 	worker: (index: number) => Promise<void>,
 ): Promise<void> {
 	let next = 0;
-	const lanes = Array.from({ length: Math.max(1, Math.min(limit, count)) }, async () => {
+	const workers = Array.from({ length: Math.max(1, Math.min(limit, count)) }, async () => {
 		while (next < count) {
 			const index = next++;
 			await worker(index);
 		}
 	});
-	await Promise.all(lanes);
+	await Promise.all(workers);
 }
 
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;

@@ -88,18 +88,34 @@ function likeJobsDelay(
 }
 
 /**
- * What like jobs' run times say about the next one. Each job ran at least lo and at most hi. Bounds that overlap are
- * consistent with one run time: the band is their intersection. Bounds that do not overlap (run times really
- * differ) give the band between them, if that spread stays within LIKE_MAX_SPREAD; wider, like jobs disagree and
- * predict nothing. Needs two jobs.
+ * The band of runs that agree with each other: bounds that overlap are consistent with one run time (the band is
+ * their intersection); bounds that do not overlap give the band between them, if that spread stays within
+ * LIKE_MAX_SPREAD; wider, they disagree.
  */
-export function runTimeBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
-	// One job is no evidence that like jobs agree: following it would cost every other job of a mixed batch looks.
-	if (runs.length < 2) return undefined;
+function agreedBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
 	const leastHi = Math.min(...runs.map((r) => r.hi));
 	const greatestLo = Math.max(...runs.map((r) => r.lo));
 	if (greatestLo <= leastHi) return { lo: greatestLo, hi: leastHi };
 	return greatestLo - leastHi <= LIKE_MAX_SPREAD * greatestLo ? { lo: leastHi, hi: greatestLo } : undefined;
+}
+
+/**
+ * What like jobs' run times say about the next one: the band of the largest group of them that agree (agreedBand),
+ * when that group holds at least three runs and two thirds of all. One slow job among like ones (a retry upstream,
+ * a busy moment) is outvoted instead of making the whole kind predict nothing; kinds whose runs scatter predict nothing.
+ */
+export function runTimeBand(runs: Array<{ lo: number; hi: number }>): { lo: number; hi: number } | undefined {
+	// One job is no evidence that like jobs agree: following it would cost every other job of a mixed batch looks.
+	if (runs.length < 2) return undefined;
+	const whole = agreedBand(runs);
+	if (whole) return whole;
+	let best: { size: number; band: { lo: number; hi: number } } | undefined;
+	for (const anchor of runs) {
+		const group = runs.filter((run) => agreedBand([anchor, run]) !== undefined);
+		const band = group.length >= 3 ? agreedBand(group) : undefined;
+		if (band && (!best || group.length > best.size)) best = { size: group.length, band };
+	}
+	return best && best.size * 3 >= runs.length * 2 ? best.band : undefined;
 }
 
 /**
@@ -184,10 +200,10 @@ function linearWindow(
  * server's hint (capped at 8 s), never later than MAX_POLL_GAP_MS.
  */
 export function nextPollDelay(state: PollState, now: number, context: QueueContext = {}): number {
-	const floor = Math.max(MIN_POLL_GAP_MS, Math.min(state.hintMs ?? 0, MAX_HINT_MS));
+	const soonest = Math.max(MIN_POLL_GAP_MS, Math.min(state.hintMs ?? 0, MAX_HINT_MS));
 	const observations = state.observations;
 	const last = observations[observations.length - 1];
-	if (!last) return clamp(FIRST_POLL_MS - (now - state.submittedAt), floor, MAX_POLL_GAP_MS);
+	if (!last) return clamp(FIRST_POLL_MS - (now - state.submittedAt), soonest, MAX_POLL_GAP_MS);
 	const running = observations.filter((o) => o.status === 'in_progress');
 	if (last.status !== 'in_progress' || !running.some((o) => (o.progress ?? 0) > 0)) {
 		// Nothing to extrapolate from: look again soon, backing off gently. A job deep in this run's
@@ -195,11 +211,11 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 		// whenever one of the run's jobs finishes), so it is looked at rarely.
 		const waited = now - state.submittedAt;
 		if (last.status === 'queued' && (context.queuedAhead ?? 0) >= QUEUE_HEAD) {
-			return clamp(waited / 4, Math.max(floor, MAX_POLL_GAP_MS), MAX_QUEUED_GAP_MS);
+			return clamp(waited / 4, Math.max(soonest, MAX_POLL_GAP_MS), MAX_QUEUED_GAP_MS);
 		}
 		const backoff = Math.max(1000, waited / 4);
 		const like = last.status === 'queued' ? undefined : likeJobsDelay(context.likeRuns, startedAt(state), now, { before: Math.min(backoff, 2000), after: backoff });
-		return clamp(like ?? backoff, floor, MAX_POLL_GAP_MS);
+		return clamp(like ?? backoff, soonest, MAX_POLL_GAP_MS);
 	}
 
 	const lastQueued = [...observations].reverse().find((o) => o.status === 'queued' && o.at <= running[0].at);
@@ -227,10 +243,10 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 		minGap = Math.max(500, (now - running[plateau].at) / 2);
 		// Stalled (at 99, say) or jumping: like jobs of the run tell better than the back-off when it ends.
 		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, { before: 500, after: minGap });
-		if (like !== undefined) return clamp(like, floor, MAX_POLL_GAP_MS);
+		if (like !== undefined) return clamp(like, soonest, MAX_POLL_GAP_MS);
 	}
 	const target = window ? Math.min(window.hi + MARGIN_MS, window.lo + TARGET_LAG_MS) : now;
-	return clamp(Math.min(Math.max(target - now, minGap), maxGap), floor, MAX_POLL_GAP_MS);
+	return clamp(Math.min(Math.max(target - now, minGap), maxGap), soonest, MAX_POLL_GAP_MS);
 }
 
 export function clamp(value: number, min: number, max: number): number {

@@ -9,7 +9,7 @@ import type { JobRequest, SoraClient } from '../api/client';
 import { settle } from '../api/retry';
 import type { Video } from '../api/schemas';
 import type { Reservation } from './costBudget';
-import { reserveBudget } from './costBudget';
+import { asSent, reserveBudget } from './costBudget';
 import { createJobOnce, startedNoJob } from './createOnce';
 import type { PendingJob } from './watcher';
 
@@ -51,7 +51,7 @@ export async function submitJob(
 	options: WaitOptions,
 	estimate?: Estimate,
 ): Promise<SubmittedJob> {
-	const reservation = estimate ? reserveBudget.call(this, itemIndex, estimate) : undefined;
+	const reservation = estimate ? reserveBudget.call(this, itemIndex, estimate, asSent(job.body, estimate)) : undefined;
 	const created = await settle(createJobOnce.call(this, client, itemIndex, job));
 	if (!created.ok) {
 		// Refused (4xx) or never accepted: nothing was spent. A job that may exist stays counted.

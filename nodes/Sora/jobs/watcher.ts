@@ -10,6 +10,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { SoraClient } from '../api/client';
 import { cancelSignal } from '../api/request';
 import type { Video } from '../api/schemas';
+import { remember } from './memory';
 import { createLimiter, DEFAULT_CONCURRENCY } from './pool';
 import type { PollState } from './schedule';
 import { FIRST_POLL_MS, MAX_HINT_MS, MAX_POLL_GAP_MS, MIN_POLL_GAP_MS, clamp, nextPollDelay, runTimeBand, startedAt } from './schedule';
@@ -46,12 +47,12 @@ function isTransient(error: unknown): boolean {
 
 /**
  * How long finished jobs ran, by server, model, seconds and size: the latest few per kind, kept for the life of
- * the n8n process so the next run (a schedule making the same clips) starts with them. A server renders like
+ * the n8n process (./memory) so the next run (a schedule making the same clips) starts with them. A server renders like
  * requests in like times, and under changing load the latest runs tell best, so only RECENT_RUNS are kept.
  */
 const RECENT_RUNS = 10;
 const MAX_KINDS = 200;
-const runTimes = new Map<string, Array<{ lo: number; hi: number }>>();
+const runTimes = remember<Array<{ lo: number; hi: number }>>('runTimes');
 
 function rememberRunTime(key: string, lo: number, hi: number): void {
 	const runs = runTimes.get(key) ?? [];

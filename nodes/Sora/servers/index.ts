@@ -135,13 +135,18 @@ export function listHeaders(ctx: AnyContext, server: Server, action: string): ID
 	return { 'custom-llm-provider': server.provider };
 }
 
-/** The one size check: the size's form, what the model makes, and what the server makes. */
-export function checkSize(ctx: AnyContext, itemIndex: number, server: Server, model: string, size: string): void {
-	const problem = sizeProblem(model, size);
+/**
+ * The one size check: the size's form, what the model makes (unless `skipModelChecks`: the user's
+ * Skip Model Checks option), and what the server makes.
+ */
+export function checkSize(ctx: AnyContext, itemIndex: number, server: Server, model: string, size: string, skipModelChecks = false): void {
+	const problem = sizeProblem(skipModelChecks ? '' : model, size);
 	if (problem) {
 		throw new NodeOperationError(ctx.getNode(), problem, {
 			itemIndex,
-			description: 'Change the Size or the Model so that they fit together.',
+			description: skipModelChecks
+				? 'Give the size as WIDTHxHEIGHT.'
+				: `Change the Size or the Model so that they fit together. If your server makes this size for ${model} even so, turn on Options → ${SKIP_MODEL_CHECKS}: the size is then sent as it is and the server decides.`,
 		});
 	}
 	const refusal = SERVERS[server.id].sizeProblem?.(size);
@@ -156,22 +161,26 @@ export function checkCreate(
 	ctx: AnyContext,
 	itemIndex: number,
 	server: Server,
-	fields: { model: string; seconds: number; size: string; characters: unknown[]; extras?: ModelExtras; downloadThumbnail?: boolean },
+	fields: { model: string; seconds: number; size: string; characters: unknown[]; extras?: ModelExtras; downloadThumbnail?: boolean; skipModelChecks?: boolean },
 ): void {
-	if (fields.size !== 'matchImage') checkSize(ctx, itemIndex, server, fields.model, fields.size);
+	if (fields.size !== 'matchImage') checkSize(ctx, itemIndex, server, fields.model, fields.size, fields.skipModelChecks);
 	if (fields.characters.length) requireFeature(ctx, server, 'characters', 'a video with characters', itemIndex);
 	if (fields.downloadThumbnail) requireFeature(ctx, server, 'thumbnail', 'Download Thumbnail', itemIndex);
 	const refusal = SERVERS[server.id].secondsProblem?.(fields.seconds);
 	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
-	const modelRefusal = durationProblem(fields.model, fields.seconds, fields.size);
+	// The catalogue's word, which the user may overrule (a server that knows a newer version of the model).
+	const modelRefusal = fields.skipModelChecks ? undefined : durationProblem(fields.model, fields.seconds, fields.size);
 	if (modelRefusal) {
 		throw new NodeOperationError(ctx.getNode(), modelRefusal, {
 			itemIndex,
-			description: 'Set Duration (and Size) to what the model makes. If your server knows better, give the value by expression: the node refuses only what the model is documented not to make.',
+			description: `Set Duration (and Size) to what the model makes. If your server makes it even so, turn on Options → ${SKIP_MODEL_CHECKS}: the node then sends the value as it is and the server decides (a value given by expression is checked the same way).`,
 		});
 	}
 	checkModelOptions(ctx, itemIndex, server, fields.model, fields.extras ?? {});
 }
+
+/** The option that lets a user who knows better send what the model catalogue says a model does not make. */
+const SKIP_MODEL_CHECKS = 'Skip Model Checks';
 
 /** The server as model-option sentences name it: LiteLLM with the provider behind it, which decides. */
 const withProvider = (server: Server) => (server.provider ? `${server.name} with provider ${server.provider}` : server.name);

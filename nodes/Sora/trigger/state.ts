@@ -1,16 +1,26 @@
 /**
- * The Sora Trigger's state and its rules: which finished videos a poll may claim, what it records
+ * The Sora Trigger's state and its rules: which finished videos a poll may lease, what it records
  * when it hands them out, and how far the floor may rise. Everything here is synchronous, so each
  * step runs whole between two awaits of a poll: polls that overlap on the same static data object
- * see each other's claims, and none can undo another's.
+ * see each other's leases, and none can undo another's.
+ *
+ * The promise (README "Sora Trigger: exactly once"): every video that completes and can be downloaded
+ * is emitted exactly once, with its MP4, whatever the server's clocks do within CLOCK_SLACK_S (a
+ * constant offset, replicas whose clocks differ, steps back and forth), however long the trigger was
+ * off and however the list pages. The state stays bounded (what finished within the slack, plus
+ * leases); once caught up an idle poll is one request. A video listed completed whose download says
+ * "not ready" is tried again, and emitted with download_error only after NOT_READY_MS.
  *
  * Invariants, for every video the server lists:
  * - created before `floor`: settled (emitted, filtered out, or made before activation); never looked at again;
  * - in `done`: emitted; never emitted again while it stays there, and it stays while it is at or above the floor;
- * - in `leases`: being delivered by the poll named there, until `until`; nobody else claims it meanwhile,
+ * - in `leases`: being delivered by the poll named there, until `until`; nobody else takes it meanwhile,
  *   and the floor does not pass it. A lease of a poll that died (crash, restart, abandoned) simply expires.
  * The floor rises only past videos that are settled: never past one that is running, leased, finished
- * and not yet emitted, or possibly not yet shown by a list that lags (LIST_LAG_S).
+ * and not yet emitted, or possibly not yet shown by a list that lags (LIST_LAG_S) or stamped by a
+ * server clock that is behind the one read (CLOCK_SLACK_S). The server's clock is never remembered as a
+ * maximum for good (OFFSET_TTL_MS): a clock that was fast and is corrected, or one replica that runs
+ * ahead of another, must not carry the floor past videos the slower clock stamps.
  */
 import type { Video } from '../api/schemas';
 import type { Seen, Walk } from './walk';
@@ -31,10 +41,14 @@ export interface TriggerState {
 	/** Emitted videos at or above the floor: id → created_at at most this (null if unknown). */
 	done: Record<string, number | null>;
 	leases: Record<string, Lease>;
-	/** The server clock against ours (see Walk.offset), kept from poll to poll. */
+	/** The server clock against ours (see Walk.offset): the greatest reading of the last OFFSET_TTL_MS. */
 	offset?: number;
+	/** Local ms when `offset` was last read (or confirmed) by a walk. */
+	offsetAt?: number;
 	/** Downloads that failed in a way worth another try, per video, so one cannot hold the trigger forever. */
 	tries?: Record<string, number>;
+	/** Videos listed completed whose download said "not ready": local ms of the first such answer. */
+	notReady?: Record<string, number>;
 }
 
 export interface TriggerFilters {
@@ -45,6 +59,20 @@ export interface TriggerFilters {
 
 /** A job may still show up in the list this long after it was created (replicas, indexes). */
 const LIST_LAG_S = 10;
+/**
+ * How far a server clock that stamps a new job may be behind the clock this walk read: replicas whose
+ * clocks differ, or a clock corrected after running fast. The floor stays this much further back.
+ */
+const CLOCK_SLACK_S = 60;
+/**
+ * How long the greatest reading of the server clock is kept when later walks read less. A walk reads
+ * a lower bound (the newest stamp it sees), which on an idle server lags far behind; keeping the
+ * greatest lets the floor catch up. Kept forever, a clock that ran fast and was corrected (or one fast
+ * replica) would hold it too high, so it expires; within CLOCK_SLACK_S that is harmless meanwhile.
+ */
+const OFFSET_TTL_MS = 10 * 60_000;
+/** A video listed completed but not downloadable ("not ready") is tried again for this long (local ms). */
+export const NOT_READY_MS = 10 * 60_000;
 /** A job still unfinished this long after it was created no longer holds the floor back. */
 const STALE_S = 24 * 3600;
 /** Emitted ids without any known time are kept up to this many (the newest). */
@@ -68,21 +96,34 @@ export function readState(raw: unknown): TriggerState | undefined {
 	return { v: 2, floor: Number(old.floor) || 0, done: { ...(old.emitted ?? {}) }, leases: {} };
 }
 
-/** The state of a new trigger: all that the list shows now counts as made before activation. */
+/**
+ * How far back the activation walk must reach: the newest time it shows, less the lag and the clock
+ * slack, so every video listed at activation that a later floor could still reach is recorded as made before.
+ */
+export function activationReach(seen: Seen[]): boolean {
+	const times = seen.map((one) => one.upper).filter((t): t is number => t !== null);
+	if (times.length === 0) return false;
+	return Math.min(...times) < Math.max(...times) - LIST_LAG_S - CLOCK_SLACK_S;
+}
+
+/**
+ * The state of a new trigger: all that the list shows now counts as made before activation. The floor
+ * starts LIST_LAG_S + CLOCK_SLACK_S below the newest time shown, with every listed video above it
+ * recorded as settled, so a video a slower clock stamps after activation (a second replica, a corrected
+ * clock, the same second) is still ahead of the floor and gets emitted.
+ */
 export function baselineState(walk: Walk | undefined): TriggerState {
 	const state: TriggerState = { v: 2, floor: 0, done: {}, leases: {} };
 	if (!walk) return state;
-	state.offset = walk.offset;
+	readClock(state, walk);
 	let newest: number | null = null;
 	for (const { video, upper } of walk.seen) {
 		if (upper === null) state.done[video.id] = null;
 		else newest = Math.max(newest ?? upper, upper);
 	}
 	if (newest !== null) {
-		// The floor stays at the newest second the list shows, with what it shows there settled: a video made in
-		// that same second just after activation is still ahead of the floor and gets emitted.
-		state.floor = newest;
-		for (const { video, upper } of walk.seen) if (upper === newest) state.done[video.id] = upper;
+		state.floor = newest - LIST_LAG_S - CLOCK_SLACK_S;
+		for (const { video, upper } of walk.seen) if (upper !== null && upper >= state.floor) state.done[video.id] = upper;
 	}
 	return state;
 }
@@ -119,25 +160,35 @@ function isCandidate(state: TriggerState, seen: Seen, filters: TriggerFilters, n
 	);
 }
 
-/** The videos a poll may hand out, newest first (manual runs pick from these without claiming). */
+/** The videos a poll may hand out, newest first (manual runs pick from these without leasing). */
 export function candidates(state: TriggerState, seen: Seen[], filters: TriggerFilters, now: number): Seen[] {
 	return seen.filter((one) => isCandidate(state, one, filters, now));
 }
 
 /**
- * Claims up to `limit` candidates for poll `by`, oldest first (the list is newest first, ties in the
+ * Leases up to `limit` candidates to poll `by`, oldest first (the list is newest first, ties in the
  * server's order), each with a lease until `until`. The rest wait for the next polls and hold the floor.
  */
-export function claim(
+export function lease(
 	state: TriggerState,
 	walk: Walk,
 	filters: TriggerFilters,
 	options: { by: string; until: number; limit: number; now: number },
 ): Seen[] {
-	if (walk.offset !== undefined) state.offset = Math.max(state.offset ?? -Infinity, walk.offset);
-	const claimed = candidates(state, walk.seen, filters, options.now).reverse().slice(0, options.limit);
-	for (const seen of claimed) state.leases[seen.video.id] = { by: options.by, until: options.until, t: seen.lower };
-	return claimed;
+	readClock(state, walk);
+	const leased = candidates(state, walk.seen, filters, options.now).reverse().slice(0, options.limit);
+	for (const seen of leased) state.leases[seen.video.id] = { by: options.by, until: options.until, t: seen.lower };
+	return leased;
+}
+
+/** Takes this walk's reading of the server clock: the greatest of the last OFFSET_TTL_MS (never one kept forever). */
+function readClock(state: TriggerState, walk: Walk): void {
+	if (walk.offset === undefined) return;
+	const stale = state.offsetAt === undefined || walk.startedAt - state.offsetAt > OFFSET_TTL_MS;
+	if (state.offset === undefined || walk.offset >= state.offset || stale) {
+		state.offset = walk.offset;
+		state.offsetAt = walk.startedAt;
+	}
 }
 
 /** Gives up every lease of poll `by` (it could not finish in time). */
@@ -146,10 +197,13 @@ export function release(state: TriggerState, by: string): void {
 }
 
 export interface Outcome {
-	/** Delivered, to be emitted if the claim still stands. */
+	/** Delivered, to be emitted if the lease still stands. */
 	delivered: Seen[];
-	/** Not delivered: handed back to the next polls; `attempted` when a download was tried and failed. */
-	handedBack: Array<{ seen: Seen; attempted: boolean }>;
+	/**
+	 * Not delivered: handed back to the next polls; `attempted` when a download was tried and failed,
+	 * `notReady` when it failed because the server said the MP4 is not ready yet.
+	 */
+	handedBack: Array<{ seen: Seen; attempted: boolean; notReady?: number }>;
 }
 
 /**
@@ -166,12 +220,14 @@ export function commit(state: TriggerState, walk: Walk, filters: TriggerFilters,
 		state.done[id] = seen.video.created_at ?? seen.video.completed_at ?? null;
 		delete state.leases[id];
 		if (state.tries) delete state.tries[id];
+		if (state.notReady) delete state.notReady[id];
 		emit.push(seen);
 	}
-	for (const { seen, attempted } of outcome.handedBack) {
+	for (const { seen, attempted, notReady } of outcome.handedBack) {
 		const { id } = seen.video;
 		if (state.leases[id]?.by === by) delete state.leases[id];
-		if (attempted) state.tries = { ...(state.tries ?? {}), [id]: (state.tries?.[id] ?? 0) + 1 };
+		if (notReady !== undefined) state.notReady = { ...(state.notReady ?? {}), [id]: state.notReady?.[id] ?? notReady };
+		else if (attempted) state.tries = { ...(state.tries ?? {}), [id]: (state.tries?.[id] ?? 0) + 1 };
 	}
 	if (walk.complete) raiseFloor(state, walk, filters, now);
 	capUntimed(state);
@@ -180,13 +236,13 @@ export function commit(state: TriggerState, walk: Walk, filters: TriggerFilters,
 
 /**
  * The floor becomes the oldest of: every video the walk saw that is not settled (running, or finished
- * and not emitted), every lease, and the newest time the list may still be missing (LIST_LAG_S before
- * the server's clock at the start of the walk). It never goes beyond the newest video seen, nor down.
+ * and not emitted), every lease, and the newest time the list may still be missing (LIST_LAG_S and
+ * CLOCK_SLACK_S before the server's clock, as this walk read it, at the start of the walk). It never goes beyond the newest video seen, nor down.
  */
 function raiseFloor(state: TriggerState, walk: Walk, filters: TriggerFilters, now: number): void {
 	if (state.offset === undefined) return;
 	const serverNow = Math.floor((walk.startedAt + state.offset) / 1000);
-	let next = serverNow - LIST_LAG_S;
+	let next = serverNow - LIST_LAG_S - CLOCK_SLACK_S;
 	let newest = -Infinity;
 	const seenIds = new Set<string>();
 	const hold = (t: number | null) => {
@@ -210,8 +266,8 @@ function raiseFloor(state: TriggerState, walk: Walk, filters: TriggerFilters, no
 		else hold(lease.t);
 	}
 	next = Math.min(next, newest + 1);
-	if (state.tries) {
-		for (const id of Object.keys(state.tries)) if (!seenIds.has(id) || id in state.done) delete state.tries[id];
+	for (const record of [state.tries, state.notReady]) {
+		if (record) for (const id of Object.keys(record)) if (!seenIds.has(id) || id in state.done) delete record[id];
 	}
 	if (!(next > state.floor)) return;
 	state.floor = next;

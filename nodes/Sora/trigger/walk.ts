@@ -1,6 +1,6 @@
 /**
  * One walk of the job list for the Sora Trigger: newest first, down to the floor of its state,
- * within a deadline and a page cap. It only reads; what to claim and how far the floor may rise is
+ * within a deadline and a page cap. It only reads; what to lease and how far the floor may rise is
  * decided in ./state from what the walk saw.
  */
 import type { SoraClient } from '../api/client';

@@ -29,7 +29,7 @@ const { startGateway } = require('./gateway');
 const PKG = path.resolve(__dirname, '../../..');
 const API_KEY = 'sk-scenarios-7c2d9e4b1a6f3058-secret';
 
-const MODULES = [require('./create'), require('./trigger')];
+const MODULES = [require('./create'), require('./trigger'), require('./invariants')];
 
 /** Everything a scenario starts, closed when it ends. */
 class Env {

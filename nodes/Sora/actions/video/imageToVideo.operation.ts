@@ -75,7 +75,7 @@ function fitSize(this: IExecuteFunctions, itemIndex: number, server: Server, req
 	const imageSize = `${info.width}x${info.height}`;
 	if (request.size === 'matchImage') {
 		request.size = imageSize;
-		checkSize(this, itemIndex, server, request.model, imageSize);
+		checkSize(this, itemIndex, server, request.model, imageSize, request.skipModelChecks);
 	}
 	if (imageSize !== request.size) {
 		throw imageError.call(

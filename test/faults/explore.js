@@ -1,0 +1,296 @@
+/**
+ * A machine that searches for counterexamples to the invariants of issue 24 (fast-check): it draws a
+ * server's behaviour and a workload, runs the REAL nodes inside n8n-core (test/harness) against the
+ * emulator behind a misbehaving gateway (./scenarios/gateway.js), and checks
+ *
+ * - creates (server: clock skew, 503 bursts on the list and on creates, 429s, answers dropped after the
+ *   server made the job, list lag, idempotency keys honoured or ignored, strangers' and untimed jobs, a
+ *   second execution spelling the server otherwise): no item pays twice; an item gets a job the server made for it, never another's; a job
+ *   paid for and not delivered is named (by id) in its item's error;
+ * - trigger: every finished video is emitted exactly once.
+ *
+ * A failure is shrunk by fast-check to a minimal schedule and reported with its `seed` and `path`, so
+ * `npm run explore -- --seed S --path P` replays it. Used by scripts/explore.js (long runs) and
+ * test/faults/explore.test.js (a bounded run inside npm test).
+ */
+const fc = require('fast-check');
+const crypto = require('crypto');
+const path = require('path');
+const harness = require('../harness');
+const { startEmulator } = require('../emulator');
+const { startGateway, errorPage, listLagging, json } = require('./scenarios/gateway');
+const { recorder } = require('../engine/triggerKit');
+
+const PKG = path.resolve(__dirname, '../..');
+const API_KEY = 'sk-explore-4f1c9a2e7b3d5068-secret';
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withServer(emulatorOptions, hooks, work) {
+	const emulator = await startEmulator({ port: 0, apiKey: API_KEY, jobMs: 0, pollAfterMs: 100, mediaMode: 'lazy', captions: false, ...emulatorOptions });
+	const gateway = await startGateway(emulator.origin, hooks);
+	try {
+		return await work(emulator, gateway);
+	} finally {
+		await gateway.close().catch(() => {});
+		await emulator.close().catch(() => {});
+	}
+}
+
+const credentials = (baseUrl) => ({ soraApi: { apiKey: API_KEY, baseUrl, authHeader: 'bearer' } });
+
+async function makeJob(baseUrl, prompt) {
+	const response = await fetch(`${baseUrl}/videos`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ prompt, model: 'sora-2', seconds: '4', size: '720x1280' }),
+	});
+	return await response.json();
+}
+
+/** Each job keeps the clock shift (s) `shiftOf()` gives when it is first seen, in every answer. */
+function stamped(shiftOf, then) {
+	const shifts = new Map();
+	const shift = (video) => {
+		if (!video || typeof video !== 'object' || !video.id) return video;
+		if (!shifts.has(video.id)) shifts.set(video.id, shiftOf());
+		const s = shifts.get(video.id);
+		const out = { ...video };
+		for (const key of ['created_at', 'completed_at', 'expires_at']) if (typeof out[key] === 'number') out[key] += s;
+		return out;
+	};
+	return (route, answer, seen) => {
+		const body = json(answer);
+		let out = answer;
+		if (body && answer.status < 300 && body.object === 'video') out = { ...answer, body: Buffer.from(JSON.stringify(shift(body))) };
+		if (body && answer.status < 300 && body.object === 'list') out = { ...answer, body: Buffer.from(JSON.stringify({ ...body, data: body.data.map(shift) })) };
+		return then ? then(route, out, seen) : out;
+	};
+}
+
+// ------------------------------------------------------------------------------------------------
+// Creates
+// ------------------------------------------------------------------------------------------------
+
+const createCase = fc.record({
+	/** The server's clock against ours (s). */
+	skewS: fc.integer({ min: -900, max: 900 }),
+	/** 503s on the first list reads (the baseline read before the first create is the first). */
+	listFailures: fc.integer({ min: 0, max: 4 }),
+	/** Answers to the first creates that never reach the server: 503 pages and 429s with Retry-After. */
+	createRefusals: fc.array(fc.constantFrom('503', '429'), { maxLength: 2 }),
+	/** Per item: its first create's answer is lost after the server made the job. */
+	drops: fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }),
+	/** Items share one prompt (alike) or each has its own. */
+	alike: fc.boolean(),
+	/** Someone else made a job with the same request shortly before. */
+	stranger: fc.boolean(),
+	/** An older job on the server shows no created_at. */
+	untimedNeighbour: fc.boolean(),
+	honoursKeys: fc.boolean(),
+	/** A second execution at once, with the credential spelling the server otherwise. */
+	secondExecution: fc.boolean(),
+	/** The list shows a new job this late (ms). */
+	listLagMs: fc.constantFrom(0, 0, 1500),
+});
+
+async function runCreateCase(c) {
+	const t = crypto.randomBytes(3).toString('hex');
+	const prompts = c.drops.map((_, i) => (c.alike ? `explore ${t} alike` : `explore ${t} item ${i}`));
+	const second = c.secondExecution ? [`explore ${t} other execution`] : [];
+	let lists = 0;
+	let creates = 0;
+	let refused = 0;
+	const dropping = c.drops.slice();
+	const hooks = {
+		list: async () => (++lists <= c.listFailures ? errorPage(503) : undefined),
+		create: async ({ forward }) => {
+			const refusal = c.createRefusals[refused++];
+			if (refusal === '503') return errorPage(503);
+			if (refusal === '429') return { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: Buffer.from(JSON.stringify({ error: { message: 'Rate limit reached.', type: 'requests', code: 'rate_limit_exceeded' } })) };
+			const index = creates++;
+			if (!dropping[index]) return undefined;
+			dropping[index] = false;
+			await forward();
+			return 'drop';
+		},
+		answer: stamped(() => c.skewS, c.listLagMs ? listLagging(c.listLagMs) : undefined),
+	};
+	return await withServer({ ignoreIdempotencyKeys: !c.honoursKeys }, hooks, async (emulator, gateway) => {
+		if (c.untimedNeighbour) {
+			emulator.setConfig({ omitCreatedAt: true });
+			await makeJob(emulator.baseUrl, `someone else ${t}`);
+			emulator.setConfig({ omitCreatedAt: false });
+		}
+		const strangers = new Set();
+		if (c.stranger) {
+			strangers.add((await makeJob(emulator.baseUrl, prompts[0])).id);
+			await sleep(1000); // a second earlier on the server's clock
+		}
+		const before = new Set(emulator.jobs().map((job) => job.id));
+		const parameters = { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', model: { __rl: true, mode: 'list', value: 'sora-2' }, seconds: '4', size: '720x1280', options: { lostJobSearchSeconds: 5 } };
+		const run = (baseUrl, items) => harness.runNode({ pkg: PKG, nodeType: 'sora', credentials: credentials(baseUrl), parameters, continueOnFail: true, inputItems: items.map((prompt) => ({ json: { prompt } })) });
+		// The second execution spells the server otherwise (a trailing slash): claims must still be shared.
+		const results = await Promise.all([run(gateway.baseUrl, prompts), ...(second.length ? [run(`${gateway.baseUrl}/`, second)] : [])]);
+		const outputs = results.flatMap((result, r) => (r === 0 ? prompts : second).map((prompt, i) => ({ prompt, json: result.items[i]?.json ?? { error: result.error?.message ?? 'no output' } })));
+		return judgeCreates(emulator, before, strangers, outputs);
+	});
+}
+
+/** Problems with the invariants of creates, [] when they hold. */
+function judgeCreates(emulator, before, strangers, outputs) {
+	const problems = [];
+	const jobs = emulator.jobs().filter((job) => !before.has(job.id));
+	const handed = new Map();
+	const errors = outputs.filter((o) => o.json.error).map((o) => `${o.json.error} ${o.json.errorDescription ?? ''}`);
+	for (const { prompt, json: out } of outputs) {
+		if (out.error) continue;
+		if (strangers.has(out.id)) problems.push(`an item was handed a stranger's job ${out.id}`);
+		const job = jobs.find((one) => one.id === out.id);
+		if (!job) problems.push(`an item got ${out.id}, not made in this run`);
+		else if (job.prompt !== prompt) problems.push(`an item got ${out.id}, made for another prompt`);
+		if (handed.has(out.id)) problems.push(`${out.id} handed to two items`);
+		handed.set(out.id, prompt);
+	}
+	for (const prompt of new Set(outputs.map((o) => o.prompt))) {
+		const items = outputs.filter((o) => o.prompt === prompt).length;
+		const made = jobs.filter((job) => job.prompt === prompt);
+		if (made.length > items) problems.push(`${made.length} paid jobs for ${items} item(s) with prompt "${prompt}"`);
+		for (const job of made) {
+			if (handed.has(job.id)) continue;
+			if (!errors.some((text) => text.includes(job.id))) problems.push(`paid job ${job.id} neither delivered nor named in an error`);
+		}
+	}
+	return problems;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Trigger
+// ------------------------------------------------------------------------------------------------
+
+const triggerCase = fc.record({
+	/**
+	 * Clock shift (s) of each gateway replica; creates go to them in turn. With the steps below, clocks
+	 * disagree by at most 60 s, the trigger's documented tolerance (README "Exactly once"); wider steps
+	 * were found to lose videos (seed 1293772221: three steps of -25 s), as documented.
+	 */
+	replicas: fc.array(fc.integer({ min: -15, max: 15 }), { minLength: 1, maxLength: 3 }),
+	/** Per round: how many videos finish, a clock step applied to every replica (s), whether the trigger polls, restarts. */
+	rounds: fc.array(
+		fc.record({
+			videos: fc.integer({ min: 0, max: 12 }),
+			step: fc.constantFrom(0, 0, 0, -30, -15, -10, 10, 15, 30),
+			poll: fc.boolean(),
+			restart: fc.boolean(),
+			overlap: fc.boolean(),
+		}),
+		{ minLength: 1, maxLength: 5 },
+	),
+	/** Long downtime: this many videos finish while the trigger is off, before the last round. */
+	downtime: fc.constantFrom(0, 0, 0, 120, 260),
+	omitCreatedAt: fc.constantFrom(0, 0, 0.3),
+	listLagMs: fc.constantFrom(0, 0, 1200),
+	maxPerPoll: fc.constantFrom(3, 10, 100),
+	ignoreCursor: fc.constantFrom(false, false, false, true),
+});
+
+async function runTriggerCase(c) {
+	let shift = 0;
+	let creates = 0;
+	const hooks = { answer: stamped(() => shift + c.replicas[creates++ % c.replicas.length], c.listLagMs ? listLagging(c.listLagMs) : undefined) };
+	return await withServer({ omitCreatedAt: c.omitCreatedAt, ignoreCursor: c.ignoreCursor }, hooks, async (emulator, gateway) => {
+		const parameters = { events: ['completed'], onlyNew: true, options: { download: false, maxPerPoll: c.maxPerPoll } };
+		let staticData = {};
+		let trigger = await harness.activeWorkflow({ pkg: PKG, nodeType: 'soraTrigger', credentials: credentials(gateway.baseUrl), parameters, staticData });
+		const rec = recorder();
+		const created = new Set();
+		const problems = [];
+		try {
+			if ((await trigger.poll()) !== null) problems.push('the activation poll emitted');
+			const make = async (n, label) => {
+				for (let k = 0; k < n; k += 20) {
+					const batch = await Promise.all(Array.from({ length: Math.min(20, n - k) }, (_, j) => makeJob(gateway.baseUrl, `${label} ${k + j}`)));
+					batch.forEach((job) => created.add(job.id));
+				}
+			};
+			for (const [r, round] of c.rounds.entries()) {
+				// Steps back and forth, the clock staying within ±15 s of true (see `replicas`).
+				shift = Math.max(-15, Math.min(15, shift + round.step));
+				if (c.downtime && r === c.rounds.length - 1) await make(c.downtime, 'while off');
+				await make(round.videos, `round ${r}`);
+				if (round.restart) {
+					await trigger.close();
+					staticData = JSON.parse(JSON.stringify(trigger.live()));
+					trigger = await harness.activeWorkflow({ pkg: PKG, nodeType: 'soraTrigger', credentials: credentials(gateway.baseUrl), parameters, staticData });
+				}
+				if (round.poll) {
+					if (round.overlap) for (const out of await Promise.all([trigger.poll(), trigger.poll()])) rec.record(out);
+					else rec.record(await trigger.poll());
+				}
+			}
+			const polls = Math.ceil((created.size + 1) / c.maxPerPoll) + 4;
+			for (let k = 0; k < polls && [...created].some((id) => !rec.emitted.has(id)); k++) {
+				await sleep(c.listLagMs ? 700 : 50);
+				rec.record(await trigger.poll());
+			}
+			rec.record(await trigger.poll());
+		} finally {
+			await trigger.close();
+		}
+		// A server that ignores the cursor shows only its first page: what drops off it is never seen (README
+		// "Exactly once": a documented limit, found by this search as seed 1292956553). Expected then: the newest 100.
+		let expected = created;
+		if (c.ignoreCursor) {
+			const response = await fetch(`${emulator.baseUrl}/videos?order=desc&limit=100`, { headers: { authorization: `Bearer ${API_KEY}` } });
+			expected = new Set((await response.json()).data.map((video) => video.id).filter((id) => created.has(id)));
+		}
+		const lost = [...expected].filter((id) => !rec.emitted.has(id));
+		const twice = [...rec.emitted].filter(([, n]) => n > 1).map(([id]) => id);
+		const strange = [...rec.emitted.keys()].filter((id) => !created.has(id));
+		if (lost.length) problems.push(`${lost.length} of ${expected.size} finished videos never emitted`);
+		if (twice.length) problems.push(`${twice.length} videos emitted more than once`);
+		if (strange.length) problems.push(`${strange.length} videos emitted that were made before activation`);
+		return problems;
+	});
+}
+
+// ------------------------------------------------------------------------------------------------
+
+const PROPERTIES = {
+	creates: { arbitrary: createCase, run: runCreateCase },
+	trigger: { arbitrary: triggerCase, run: runTriggerCase },
+};
+
+/**
+ * Runs `runs` cases of each property (or of `only`); returns per property the runs, the violations and
+ * the shrunk counterexample with its seed and path.
+ */
+async function explore({ runs = 20, seed = Date.now() % 2 ** 31, path: replayPath, only, timeLimitMs, log = () => {} } = {}) {
+	const results = {};
+	for (const [name, { arbitrary, run }] of Object.entries(PROPERTIES)) {
+		if (only && !only.includes(name)) continue;
+		const started = Date.now();
+		let cases = 0;
+		const property = fc.asyncProperty(arbitrary, async (c) => {
+			cases++;
+			const problems = await run(c);
+			if (problems.length) throw new Error(problems.join('; '));
+		});
+		const details = await fc.check(property, {
+			numRuns: runs,
+			seed,
+			...(replayPath ? { path: replayPath, endOnFailure: true } : {}),
+			...(timeLimitMs ? { interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false } : {}),
+		});
+		const result = { runs: details.numRuns, cases, violations: details.failed ? 1 : 0, seconds: Math.round((Date.now() - started) / 100) / 10, seed: details.seed };
+		if (details.failed) {
+			result.path = details.counterexamplePath;
+			result.counterexample = details.counterexample?.[0];
+			result.error = String(details.errorInstance?.message ?? details.error ?? '').slice(0, 2000);
+		}
+		log(`${name}: ${result.runs} runs, ${result.violations} violations, ${result.seconds} s${details.failed ? ` (seed ${result.seed}, path ${result.path}): ${JSON.stringify(result.counterexample)} → ${result.error}` : ''}`);
+		results[name] = result;
+	}
+	return results;
+}
+
+module.exports = { explore };
