@@ -837,6 +837,8 @@ async function main() {
 			console.error(error.stack || error);
 		}
 		for (const r of publishRows.filter((row) => !row.skipped && row.problems.length)) failures.push(`${r.example} [${r.mode}]: ${r.problems.join('; ')}`);
+		// In CI (root on Debian, where every row can run) a skipped publishing row is a failure, not a pass.
+		if (process.env.CI === 'true') for (const r of publishRows.filter((row) => row.skipped)) failures.push(`${r.example} [${r.mode}] was skipped in CI: ${r.skipped}`);
 	}
 
 	printTable();

@@ -30,22 +30,24 @@ describe('typed model ids in the list mode', () => {
 		}
 	});
 
-	test('a filter that matches listed models only narrows the list (no typed entry)', async () => {
+	test('a filter that matches listed models narrows the list; the typed text comes last unless a listed id is exactly it', async () => {
 		const server = await start();
 		try {
 			const results = await search(server.credentials, 'sora');
-			expect(results.length).toBeGreaterThan(0);
+			expect(results.length).toBeGreaterThan(1);
 			expect(results.every((r) => r.value.toLowerCase().includes('sora') || r.name.toLowerCase().includes('sora'))).toBe(true);
-			expect(results.some((r) => r.name.includes('not listed'))).toBe(false);
+			expect(results[results.length - 1]).toEqual({ name: 'sora (not listed by the server)', value: 'sora' });
+			const exact = await search(server.credentials, 'sora-2');
+			expect(exact.some((r) => r.name.includes('not listed'))).toBe(false);
 		} finally {
 			await server.emulator.close();
 		}
 	});
 
-	test('OpenRouter: a slug it does not list is offered; Kling still finds its listed slug only', async () => {
+	test('OpenRouter: a slug it does not list is offered; Kling finds its listed slug first, the typed text after it', async () => {
 		const server = await start('openrouter');
 		try {
-			expect((await search(server.credentials, 'kling')).map((r) => r.value)).toEqual(['kwaivgi/kling-video-o1']);
+			expect((await search(server.credentials, 'kling')).map((r) => r.value)).toEqual(['kwaivgi/kling-video-o1', 'kling']);
 			const typed = await search(server.credentials, 'bytedance/seedance-2.0');
 			expect(typed).toEqual([{ name: 'bytedance/seedance-2.0 (not listed by the server)', value: 'bytedance/seedance-2.0' }]);
 		} finally {

@@ -34,6 +34,12 @@ describe('asSent: the limit prices the body that is sent', () => {
 	test('a duration spelled "duration", and fields the body does not carry keep the form value', () => {
 		expect(asSent({ prompt: 'x', duration: 8 }, asked)).toEqual({ model: 'sora-2', size: '720x1280', seconds: 8 });
 	});
+	test('a multipart body spelled by the server module: Additional Body Fields replace the form values', () => {
+		const { contractForm } = require('../../dist/nodes/Sora/servers/openai');
+		const form = contractForm({ prompt: 'x', model: 'sora-2', seconds: 4, size: '720x1280', characters: [], additional: { model: 'sora-2-pro', size: '1792x1024', seconds: '12' } });
+		expect(form.getAll('seconds')).toEqual(['12']);
+		expect(asSent(form, asked)).toEqual({ model: 'sora-2-pro', size: '1792x1024', seconds: 12 });
+	});
 	test('a multipart body', () => {
 		const form = new FormData();
 		form.append('model', 'sora-2-pro');

@@ -206,11 +206,13 @@ function notAVideo(ctx: IExecuteFunctions, itemIndex: number, error: Error): Nod
 }
 
 /** Adds what happened to the job to the error of a create that may have reached the server. */
-function explain(error: Error, sentence: string): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.description = `${error.description ? `${error.description} ` : ''}${sentence}`;
-	}
-	return error;
+function explain(ctx: IExecuteFunctions, itemIndex: number, error: Error, sentence: string): Error {
+	// A cancelled wait or request rejects with a plain error (the abort reason): it becomes an item error too, so
+	// the sentence naming the job that may exist is never dropped.
+	const explained =
+		error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
+	explained.description = `${explained.description ? `${explained.description} ` : ''}${sentence}`;
+	return explained;
 }
 
 /** What to look for on the server: the job a create whose answer was lost may have started. */
@@ -275,6 +277,8 @@ async function createInTurn(
 		gaveUp = true;
 		turns.addOrphan(kind, fingerprint);
 		return explain(
+			this,
+			itemIndex,
 			failure,
 			`The server may have started this job before its answer was lost, and ${reason}. The request was not sent again so that you are not charged twice; look for ${whatMayExist(fingerprint, submittedAt)} on the server (for example with Get Many) before running this item again.${naming(mayBe)}`,
 		);
@@ -407,6 +411,8 @@ async function createInTurn(
 		// Cancelled while the server may have been making the job: say what may exist, keep it counted.
 		turns.addOrphan(kind, fingerprint);
 		throw explain(
+			this,
+			itemIndex,
 			error,
 			`The execution was cancelled while this item's create was on its way; the server may have started the job and charged for it. Look for ${whatMayExist(fingerprint, sentAt)} on the server (for example with Get Many) before running this item again.${naming(mayBe)}`,
 		);
@@ -419,6 +425,8 @@ async function createInTurn(
 	// Rejected (4xx), cancelled before sending, or out of attempts with nothing started.
 	if (signal?.aborted || !isRetryable(error)) throw error;
 	throw explain(
+		this,
+		itemIndex,
 		error,
 		`No job was started for this item (it was sent ${sends === 1 ? 'once' : `${sends} times`}${ruledOut ? " and the server's job list shows none" : ''}).`,
 	);

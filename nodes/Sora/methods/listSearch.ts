@@ -33,10 +33,12 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
 		.filter(({ caps, name }) => !needle || caps.id.toLowerCase().includes(needle) || name.toLowerCase().includes(needle))
 		.sort((a, b) => rank(a.caps) - rank(b.caps))
 		.map(({ caps, name }) => ({ name, value: caps.id }));
+	// The typed id itself is a choice unless a listed model is exactly it (the list is not exhaustive): first when
+	// nothing else matches, after the matches otherwise (typing sora-2 where only sora-2-pro is listed).
 	const typed = (filter ?? '').trim();
-	if (typed && results.length === 0) {
+	if (typed && !results.some((result) => result.value.toLowerCase() === typed.toLowerCase())) {
 		const source = serverModels.length ? 'not listed by the server' : 'not in the built-in list';
-		results.unshift({ name: `${typed} (${source})`, value: typed });
+		results.push({ name: `${typed} (${source})`, value: typed });
 	}
 	return { results };
 }

@@ -27,8 +27,11 @@ export function contractForm(fields: CreateFields): FormData {
 	form.append('seconds', String(fields.seconds));
 	form.append('size', fields.size);
 	fields.characters.forEach(({ id }, index) => form.append(`characters[${index}][id]`, id));
+	// Additional Body Fields replace the form's own value (set, not append), as they do in a JSON body: a field
+	// sent twice would leave the server to pick one (Starlette and FastAPI read the last), and the cost limit and
+	// the lost-create search (which read the first) would then price and match another job than the one made.
 	for (const [key, value] of Object.entries(fields.additional)) {
-		form.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+		form.set(key, typeof value === 'string' ? value : JSON.stringify(value));
 	}
 	return form;
 }
