@@ -34,22 +34,7 @@ function chromiumPath() {
 /** Chromium and ffprobe, installed with apt-get when missing (root on Debian/Ubuntu only). */
 function ensureSystemTools() {
 	const missing = () => [...(chromiumPath() ? [] : ['chromium']), ...(which('ffprobe') ? [] : ['ffmpeg'])];
-	let packages = missing();
-	if (!packages.length) return;
-	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-	if (!isRoot || !which('apt-get')) {
-		throw new Error(`the editor tests need ${packages.join(', ')}: install them (Debian: apt-get install ${packages.join(' ')}) or run this as root on Debian`);
-	}
-	rt.log(`installing ${packages.join(', ')} with apt-get (first run only)`);
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
-	if (install().status !== 0) {
-		// A fresh image often has no package lists yet.
-		rt.run('apt-get', ['update'], { env });
-		if (install().status !== 0) throw new Error(`apt-get install ${packages.join(' ')} failed`);
-	}
-	packages = missing();
-	if (packages.length) throw new Error(`still missing after apt-get: ${packages.join(', ')}`);
+	rt.ensureDebianPackages(missing, 'the editor tests');
 }
 
 function main() {

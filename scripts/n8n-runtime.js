@@ -1009,6 +1009,30 @@ function onPath(command) {
 	return (process.env.PATH || '').split(path.delimiter).some((dir) => dir && exts.some((ext) => fs.existsSync(path.join(dir, command + ext))));
 }
 
+/**
+ * Debian packages a test run needs (test tooling, never the product): `missing()` lists those this machine lacks.
+ * They are installed with apt-get when running as root on Debian (a fresh image may first need `apt-get update`);
+ * otherwise the error says what `purpose` needs and how to install it. Used by e2e:queue, e2e:editor and the
+ * publishing rows, so a fresh CI machine installs what each needs and nothing else.
+ */
+function ensureDebianPackages(missing, purpose) {
+	let packages = missing();
+	if (!packages.length) return;
+	const root = typeof process.getuid === 'function' && process.getuid() === 0;
+	if (!root || !onPath('apt-get')) {
+		throw new Error(`${purpose} needs ${packages.join(', ')}: install them (Debian: apt-get install ${packages.join(' ')}) or run this as root on Debian`);
+	}
+	log(`installing ${packages.join(', ')} with apt-get for ${purpose} (first run only)`);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+	if (install().status !== 0) {
+		run('apt-get', ['update'], { env });
+		if (install().status !== 0) throw new Error(`apt-get install ${packages.join(' ')} failed`);
+	}
+	packages = missing();
+	if (packages.length) throw new Error(`still missing after apt-get: ${packages.join(', ')}`);
+}
+
 function freeBytes(dir) {
 	let existing = dir;
 	while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
@@ -1077,6 +1101,8 @@ async function ensureRuntime() {
 }
 
 module.exports = {
+	ensureDebianPackages,
+	onPath,
 	ROOT,
 	isAlive,
 	signalGroup,

@@ -56,22 +56,7 @@ function ensureSystemTools() {
 		if (!which('ffprobe')) packages.push('ffmpeg');
 		return packages;
 	};
-	let packages = missing();
-	if (packages.length) {
-		if (!isRoot() || !which('apt-get')) {
-			throw new Error(`queue mode needs ${packages.join(', ')}: install them (Debian: apt-get install ${packages.join(' ')}) or run this as root on Debian`);
-		}
-		rt.log(`installing ${packages.join(', ')} with apt-get (first run only)`);
-		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
-		if (install().status !== 0) {
-			// A fresh image often has no package lists yet.
-			rt.run('apt-get', ['update'], { env });
-			if (install().status !== 0) throw new Error(`apt-get install ${packages.join(' ')} failed`);
-		}
-		packages = missing();
-		if (packages.length) throw new Error(`still missing after apt-get: ${packages.join(', ')}`);
-	}
+	rt.ensureDebianPackages(missing, 'queue mode');
 	const tools = { pgBin: postgresBinDir(), redis: which('redis-server'), ffprobe: which('ffprobe') };
 	const pgVersion = rt.run(path.join(tools.pgBin, 'postgres'), ['--version'], { capture: true }).stdout.trim();
 	const redisVersion = rt.run(tools.redis, ['--version'], { capture: true }).stdout.trim().split(' ').find((w) => w.startsWith('v='));
