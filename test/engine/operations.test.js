@@ -230,7 +230,13 @@ describe('Resource locators', () => {
 
 	test('searchModels lists the server\'s models (GET /models) with what the table knows of them', async () => {
 		const models = await harness.runListSearch({ pkg: PKG, nodeType: 'sora', method: 'searchModels', credentials: server.credentials, filter: 'pro' });
-		expect(models.results).toEqual([{ name: 'Sora 2 Pro — sora-2-pro (4/8/12 s, 6 sizes, from $0.30/s)', value: 'sora-2-pro' }]);
+		// The listed match, then the typed text itself: the server's list is not exhaustive (issue 22).
+		expect(models.results).toEqual([
+			{ name: 'Sora 2 Pro — sora-2-pro (4/8/12 s, 6 sizes, from $0.30/s)', value: 'sora-2-pro' },
+			{ name: 'pro (not listed by the server)', value: 'pro' },
+		]);
+		const exact = await harness.runListSearch({ pkg: PKG, nodeType: 'sora', method: 'searchModels', credentials: server.credentials, filter: 'sora-2-pro' });
+		expect(exact.results).toEqual([{ name: 'Sora 2 Pro — sora-2-pro (4/8/12 s, 6 sizes, from $0.30/s)', value: 'sora-2-pro' }]);
 		// The server lists no Veo: the picker offers only the typed text itself, marked as not listed (issue 22).
 		const veo = await harness.runListSearch({ pkg: PKG, nodeType: 'sora', method: 'searchModels', credentials: server.credentials, filter: 'veo' });
 		expect(veo.results).toEqual([{ name: 'veo (not listed by the server)', value: 'veo' }]);
