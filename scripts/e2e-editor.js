@@ -27,13 +27,9 @@ function which(command) {
 	return undefined;
 }
 
-function chromiumPath() {
-	return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && fs.existsSync(p));
-}
-
 /** Chromium and ffprobe, installed with apt-get when missing (root on Debian/Ubuntu only). */
 function ensureSystemTools() {
-	const missing = () => [...(chromiumPath() ? [] : ['chromium']), ...(which('ffprobe') ? [] : ['ffmpeg'])];
+	const missing = () => [...(rt.chromiumPath() ? [] : ['chromium']), ...(which('ffprobe') ? [] : ['ffmpeg'])];
 	rt.ensureDebianPackages(missing, 'the editor tests');
 }
 
@@ -50,7 +46,7 @@ function main() {
 	if (json === path.resolve('')) throw new Error('--json needs a file name');
 	if (docs && !['before', 'after'].includes(docs)) throw new Error('--docs takes before or after');
 	ensureSystemTools();
-	const chromium = chromiumPath();
+	const chromium = rt.chromiumPath();
 	const version = spawnSync(chromium, ['--version'], { encoding: 'utf8' }).stdout.trim();
 	rt.log(`browser: ${version || chromium} (${chromium}); ffprobe: ${which('ffprobe')}`);
 	const cli = path.join(rt.ROOT, 'node_modules', '@playwright', 'test', 'cli.js');

@@ -1009,6 +1009,11 @@ function onPath(command) {
 	return (process.env.PATH || '').split(path.delimiter).some((dir) => dir && exts.some((ext) => fs.existsSync(path.join(dir, command + ext))));
 }
 
+/** The Chromium the browser scripts drive: $CHROMIUM_PATH, else Debian's or a system one (never a downloaded build). */
+function chromiumPath() {
+	return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && fs.existsSync(p));
+}
+
 /**
  * Debian packages a test run needs (test tooling, never the product): `missing()` lists those this machine lacks.
  * They are installed with apt-get when running as root on Debian (a fresh image may first need `apt-get update`);
@@ -1101,6 +1106,7 @@ async function ensureRuntime() {
 }
 
 module.exports = {
+	chromiumPath,
 	ensureDebianPackages,
 	onPath,
 	ROOT,

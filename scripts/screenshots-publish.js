@@ -19,7 +19,7 @@ const OUT = path.join(rt.ROOT, 'out', 'screenshots-publish');
 const USER_FOLDER = path.join(OUT, 'n8n');
 const SHOTS = path.join(rt.ROOT, 'docs', 'screenshots');
 const OWNER = { email: 'demo@example.com', password: 'SoraDemo123' };
-const CHROMIUM = process.env.CHROMIUM_PATH || ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => fs.existsSync(p));
+const CHROMIUM = rt.chromiumPath();
 
 async function main() {
 	if (!CHROMIUM) throw new Error('Chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)');
