@@ -113,7 +113,9 @@ test('from an empty canvas: Manual Trigger → Sora (Text to Video) → Read/Wri
 	await test.step('add Read/Write Files from Disk: "Write File to Disk" into the files folder', async () => {
 		await page.getByTestId('node-creator-plus-button').click();
 		await h.pickFromCreator(page, 'Read/Write Files', /Read\/Write Files from Disk/);
-		await page.getByTestId('node-creator-item-name').filter({ hasText: /write file/i }).first().click();
+		// The action's exact name: /write file/ also matches the node entry "Read/Write Files from Disk", which may still
+		// be in the page while the actions panel slides in (a click on it then does nothing).
+		await page.getByTestId('node-creator-item-name').filter({ hasText: /^\s*Write File to Disk\s*$/ }).first().click();
 		await expect(page.getByTestId('ndv')).toBeVisible();
 		const fileName = page.getByTestId('parameter-input-fileName').locator('input, textarea').first();
 		await fileName.fill(target);
