@@ -104,4 +104,28 @@ async function pollUntilDelivered(trigger, created, { more = async () => [], max
 	return { ...rec.figures(created), perPoll, withoutBinary: rec.withoutBinary, rec };
 }
 
-module.exports = { createJob, sleep, makeGate, heldDownload, heldFirstPage, heldLaterPage, recorder, N8N_POLL_TIMEOUT_MS, withN8nTimeout, pollUntilDelivered };
+/**
+ * The figures of a trigger run: `created` (a Set of ids, or a Map id → job) the videos that must each be emitted
+ * exactly once, `rec` (recorder()) what the polls emitted. A video emitted that is not among them is a problem, and
+ * so, when the trigger downloads (`download`), is a completed video emitted without its MP4.
+ */
+function figures(rec, created, problems = [], { download = false } = {}) {
+	const counts = [...created.keys()].map((id) => rec.emitted.get(id) ?? 0);
+	const unknown = [...rec.emitted.keys()].filter((id) => !created.has(id));
+	if (unknown.length) problems.push(`emitted ${unknown.length} video(s) not expected: ${unknown.slice(0, 3).join(', ')}`);
+	if (download && rec.withoutBinary.length) {
+		problems.push(`${rec.withoutBinary.length} completed video(s) emitted without their MP4: ${rec.withoutBinary.map((v) => v.download_error ?? '').slice(0, 1)}`);
+	}
+	const result = {
+		jobs: created.size,
+		delivered: counts.filter((n) => n === 1).length,
+		duplicates: counts.filter((n) => n > 1).length,
+		lost: counts.filter((n) => n === 0).length,
+		problems,
+	};
+	if (result.lost) problems.push(`${result.lost} of ${created.size} video(s) never emitted`);
+	if (result.duplicates) problems.push(`${result.duplicates} video(s) emitted more than once`);
+	return result;
+}
+
+module.exports = { createJob, sleep, makeGate, heldDownload, heldFirstPage, heldLaterPage, recorder, figures, N8N_POLL_TIMEOUT_MS, withN8nTimeout, pollUntilDelivered };

@@ -18,7 +18,7 @@ const crypto = require('crypto');
 const path = require('path');
 const harness = require('../harness');
 const { startEmulator } = require('../emulator');
-const { startGateway, errorPage, listLagging, json } = require('./scenarios/gateway');
+const { startGateway, errorPage, listLagging, stamped } = require('./scenarios/gateway');
 const { recorder } = require('../engine/triggerKit');
 
 const PKG = path.resolve(__dirname, '../..');
@@ -45,26 +45,6 @@ async function makeJob(baseUrl, prompt) {
 		body: JSON.stringify({ prompt, model: 'sora-2', seconds: '4', size: '720x1280' }),
 	});
 	return await response.json();
-}
-
-/** Each job keeps the clock shift (s) `shiftOf()` gives when it is first seen, in every answer. */
-function stamped(shiftOf, then) {
-	const shifts = new Map();
-	const shift = (video) => {
-		if (!video || typeof video !== 'object' || !video.id) return video;
-		if (!shifts.has(video.id)) shifts.set(video.id, shiftOf());
-		const s = shifts.get(video.id);
-		const out = { ...video };
-		for (const key of ['created_at', 'completed_at', 'expires_at']) if (typeof out[key] === 'number') out[key] += s;
-		return out;
-	};
-	return (route, answer, seen) => {
-		const body = json(answer);
-		let out = answer;
-		if (body && answer.status < 300 && body.object === 'video') out = { ...answer, body: Buffer.from(JSON.stringify(shift(body))) };
-		if (body && answer.status < 300 && body.object === 'list') out = { ...answer, body: Buffer.from(JSON.stringify({ ...body, data: body.data.map(shift) })) };
-		return then ? then(route, out, seen) : out;
-	};
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -143,4 +143,28 @@ function clockShifted(seconds) {
 	};
 }
 
-module.exports = { startGateway, errorPage, promptOf, listLagging, clockShifted, json };
+/**
+ * Answer rewrites for clocks that differ per job: each job keeps the shift (s) `shiftOf()` gives when it is first
+ * seen (the replica that created it), in every answer, as a real job's stored created_at does. `then` rewrites
+ * the result further (list lag, say).
+ */
+function stamped(shiftOf, then) {
+	const shifts = new Map();
+	const shift = (video) => {
+		if (!video || typeof video !== 'object' || !video.id) return video;
+		if (!shifts.has(video.id)) shifts.set(video.id, shiftOf());
+		const s = shifts.get(video.id);
+		const out = { ...video };
+		for (const key of ['created_at', 'completed_at', 'expires_at']) if (typeof out[key] === 'number') out[key] += s;
+		return out;
+	};
+	return (route, answer, seen) => {
+		const body = json(answer);
+		let out = answer;
+		if (body && answer.status < 300 && body.object === 'video') out = { ...answer, body: Buffer.from(JSON.stringify(shift(body))) };
+		if (body && answer.status < 300 && body.object === 'list') out = { ...answer, body: Buffer.from(JSON.stringify({ ...body, data: body.data.map(shift) })) };
+		return then ? then(route, out, seen) : out;
+	};
+}
+
+module.exports = { startGateway, errorPage, promptOf, listLagging, clockShifted, stamped, json };

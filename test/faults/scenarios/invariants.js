@@ -12,8 +12,8 @@
  */
 const crypto = require('crypto');
 const harness = require('../../harness');
-const { errorPage, clockShifted, json } = require('./gateway');
-const { sleep, recorder } = require('../../engine/triggerKit');
+const { errorPage, clockShifted, stamped } = require('./gateway');
+const { sleep, recorder, figures } = require('../../engine/triggerKit');
 
 const tag = () => crypto.randomBytes(3).toString('hex');
 const sora2 = { __rl: true, mode: 'list', value: 'sora-2' };
@@ -72,47 +72,6 @@ function judgeCreate(emulator, beforeIds, json, prompt, { strangers = new Set() 
 	if (extraCreates) problems.push(`${made.length} paid jobs for one item`);
 	if (lost && !json.error) problems.push(`${lost} paid job(s) neither delivered nor named`);
 	return { jobs: 1, delivered, lost, wrong, itemErrors, extraCreates, problems };
-}
-
-/** A trigger scenario's figures: `created` must each be emitted exactly once (with its MP4 when `download`). */
-function judgeTrigger(rec, created, problems, { download = false } = {}) {
-	const counts = [...created].map((id) => rec.emitted.get(id) ?? 0);
-	const unknown = [...rec.emitted.keys()].filter((id) => !created.has(id));
-	if (unknown.length) problems.push(`emitted ${unknown.length} video(s) not expected`);
-	if (download && rec.withoutBinary.length) problems.push(`${rec.withoutBinary.length} completed video(s) emitted without their MP4: ${rec.withoutBinary.map((v) => v.download_error ?? '').slice(0, 1)}`);
-	const result = {
-		jobs: created.size,
-		delivered: counts.filter((n) => n === 1).length,
-		duplicates: counts.filter((n) => n > 1).length,
-		lost: counts.filter((n) => n === 0).length,
-		problems,
-	};
-	if (result.lost) problems.push(`${result.lost} of ${created.size} video(s) never emitted`);
-	if (result.duplicates) problems.push(`${result.duplicates} video(s) emitted more than once`);
-	return result;
-}
-
-/**
- * A gateway rewrite for replicas whose clocks differ: each job keeps the shift of the replica that
- * created it (`shiftOf()` at its create), in every answer, as a real job's stored created_at does.
- */
-function stampedByReplica(shiftOf) {
-	const shifts = new Map();
-	const shift = (video) => {
-		if (!video || typeof video !== 'object' || !video.id) return video;
-		if (!shifts.has(video.id)) shifts.set(video.id, shiftOf());
-		const s = shifts.get(video.id);
-		const out = { ...video };
-		for (const key of ['created_at', 'completed_at', 'expires_at']) if (typeof out[key] === 'number') out[key] += s;
-		return out;
-	};
-	return (route, answer) => {
-		const body = json(answer);
-		if (!body || answer.status >= 300) return answer;
-		if (body.object === 'video') return { ...answer, body: Buffer.from(JSON.stringify(shift(body))) };
-		if (body.object === 'list') return { ...answer, body: Buffer.from(JSON.stringify({ ...body, data: body.data.map(shift) })) };
-		return answer;
-	};
 }
 
 const triggerParameters = (options = {}) => ({ events: ['completed'], onlyNew: true, options: { download: false, maxPerPoll: 100, ...options } });
@@ -213,12 +172,12 @@ module.exports = [
 		async run(env) {
 			const emulator = await env.emulator({ jobMs: 0 });
 			let creates = 0;
-			const gateway = await env.gateway(emulator, { answer: stampedByReplica(() => (creates++ % 2 === 0 ? 0 : -30)) });
+			const gateway = await env.gateway(emulator, { answer: stamped(() => (creates++ % 2 === 0 ? 0 : -30)) });
 			const trigger = await env.activeWorkflow(gateway.baseUrl, triggerParameters());
 			const rec = recorder();
 			if ((await trigger.poll()) !== null) return { problems: ['the activation poll emitted videos'] };
 			const created = await triggerRounds(env, gateway, trigger, rec, { rounds: 6, perRound: 5 });
-			return judgeTrigger(rec, created, []);
+			return figures(rec, created, []);
 		},
 	},
 	{
@@ -228,12 +187,12 @@ module.exports = [
 		async run(env) {
 			const emulator = await env.emulator({ jobMs: 0 });
 			let shift = 30;
-			const gateway = await env.gateway(emulator, { answer: stampedByReplica(() => shift) });
+			const gateway = await env.gateway(emulator, { answer: stamped(() => shift) });
 			const trigger = await env.activeWorkflow(gateway.baseUrl, triggerParameters());
 			const rec = recorder();
 			if ((await trigger.poll()) !== null) return { problems: ['the activation poll emitted videos'] };
 			const created = await triggerRounds(env, gateway, trigger, rec, { rounds: 6, perRound: 5, onRound: (round) => (shift = round < 3 ? 30 : 0) });
-			return judgeTrigger(rec, created, []);
+			return figures(rec, created, []);
 		},
 	},
 	{
@@ -262,7 +221,7 @@ module.exports = [
 				rec.record(await trigger.poll());
 			}
 			rec.record(await trigger.poll());
-			return judgeTrigger(rec, created, [], { download: true });
+			return figures(rec, created, [], { download: true });
 		},
 	},
 	{
@@ -351,12 +310,12 @@ module.exports = [
 			const failed = [...first.items, ...second.items].filter((item) => item.json.error);
 			if (failed.length) problems.push(`${failed.length} item(s) failed: ${failed[0].json.error}`);
 			const retrieves = (id) => gateway.requests.filter((r) => r.route === 'retrieve' && r.url.includes(id)).length;
-			const figures = second.items.map((item) => ({ id: item.json.id, lagMs: (seenDone.get(item.json.id) ?? Infinity) - ((createdAt.get(item.json.id) ?? 0) + LIKE_MS), requests: retrieves(item.json.id) }));
-			for (const f of figures) {
+			const rows = second.items.map((item) => ({ id: item.json.id, lagMs: (seenDone.get(item.json.id) ?? Infinity) - ((createdAt.get(item.json.id) ?? 0) + LIKE_MS), requests: retrieves(item.json.id) }));
+			for (const f of rows) {
 				if (f.requests > 10) problems.push(`${f.id}: ${f.requests} status requests (at most 10)`);
 				if (f.lagMs > 1500) problems.push(`${f.id}: seen ${(f.lagMs / 1000).toFixed(1)} s after it finished (at most 1.5 s)`);
 			}
-			return { jobs: figures.length, delivered: figures.length - new Set(problems.map((p) => p.split(':')[0])).size, problems };
+			return { jobs: rows.length, delivered: rows.length - new Set(problems.map((p) => p.split(':')[0])).size, problems };
 		},
 	},
 	{
@@ -379,7 +338,7 @@ module.exports = [
 			const hidden = [...rec.emitted.keys()].filter((id) => !shown.has(id)).length;
 			if (hidden) problems.push(`${hidden} video(s) the server never showed were emitted`);
 			if (twice) problems.push(`${twice} video(s) emitted more than once`);
-			return judgeTrigger(rec, shown, problems);
+			return figures(rec, shown, problems);
 		},
 	},
 	{
@@ -389,12 +348,12 @@ module.exports = [
 		async run(env) {
 			const emulator = await env.emulator({ jobMs: 0 });
 			let shift = 0;
-			const gateway = await env.gateway(emulator, { answer: stampedByReplica(() => shift) });
+			const gateway = await env.gateway(emulator, { answer: stamped(() => shift) });
 			const trigger = await env.activeWorkflow(gateway.baseUrl, triggerParameters({ maxPerPoll: 3 }));
 			const rec = recorder();
 			if ((await trigger.poll()) !== null) return { problems: ['the activation poll emitted videos'] };
 			const created = await triggerRounds(env, gateway, trigger, rec, { rounds: 3, perRound: 2, onRound: (round) => (shift = -25 * round) });
-			return judgeTrigger(rec, created, []);
+			return figures(rec, created, []);
 		},
 	},
 	{

@@ -5,7 +5,7 @@
  * n8n's engine (polls share its live static data, as in n8n) against the emulator; the setups are
  * those of the trigger's engine tests (test/engine/trigger.test.js), whose helpers they share.
  */
-const { createJob, sleep, makeGate, heldDownload, heldLaterPage, recorder, withN8nTimeout, N8N_POLL_TIMEOUT_MS, pollUntilDelivered } = require('../../engine/triggerKit');
+const { createJob, sleep, makeGate, heldDownload, heldLaterPage, recorder, figures, withN8nTimeout, N8N_POLL_TIMEOUT_MS, pollUntilDelivered } = require('../../engine/triggerKit');
 
 const parameters = (options = {}, onlyNew = true) => ({ events: ['completed', 'failed'], onlyNew, options: { download: false, ...options } });
 
@@ -17,28 +17,6 @@ async function activate(env, emulator, options, onlyNew = true) {
 	const trigger = await env.activeWorkflow(emulator.baseUrl, parameters(options, onlyNew));
 	if (onlyNew && (await trigger.poll()) !== null) throw new Error('the activation poll emitted videos');
 	return trigger;
-}
-
-/**
- * The figures of a trigger scenario: `created` (id → job) the videos that must be emitted, `rec` what
- * the polls emitted. A video emitted that is not among them is a problem, and so, when the trigger
- * downloads (`download`), is a completed video emitted without its MP4.
- */
-function figures(rec, created, problems = [], { download = false } = {}) {
-	const counts = [...created.keys()].map((id) => rec.emitted.get(id) ?? 0);
-	const unknown = [...rec.emitted.keys()].filter((id) => !created.has(id));
-	if (unknown.length) problems.push(`emitted ${unknown.length} video(s) not expected: ${unknown.slice(0, 3).join(', ')}`);
-	if (download && rec.withoutBinary.length) problems.push(`${rec.withoutBinary.length} completed video(s) emitted without their MP4`);
-	const result = {
-		jobs: created.size,
-		delivered: counts.filter((n) => n === 1).length,
-		duplicates: counts.filter((n) => n > 1).length,
-		lost: counts.filter((n) => n === 0).length,
-		problems,
-	};
-	if (result.lost) problems.push(`${result.lost} video(s) never emitted`);
-	if (result.duplicates) problems.push(`${result.duplicates} video(s) emitted more than once`);
-	return result;
 }
 
 const byId = (jobs) => new Map(jobs.map((job) => [job.id, job]));
