@@ -249,7 +249,7 @@ async function previewVideo(page) {
 	const video = page.locator('video').first();
 	const playing = await video
 		.waitFor({ timeout: 10_000 })
-		.then(() => page.waitForFunction(() => { const v = document.querySelector('video'); return v && v.readyState >= 2; }, null, { timeout: 10_000 }))
+		.then(() => page.waitForFunction(() => { const v = globalThis.document.querySelector('video'); return v && v.readyState >= 2; }, null, { timeout: 10_000 }))
 		.then(() => true)
 		.catch(() => false);
 	if (playing) {

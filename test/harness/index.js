@@ -848,7 +848,7 @@ async function runPollDetailed(options) {
 		nodeName = 'Poll Trigger',
 		activation,
 	} = options;
-	const { fullType, typeDef, version } = await resolveNodeType(options.pkg, nodeType, typeVersion);
+	const { fullType, version } = await resolveNodeType(options.pkg, nodeType, typeVersion);
 
 	const executionId = mode === 'manual' ? String(++executionCounter) : undefined;
 	const workflowId = options.workflowId ?? 'harness-poll-wf';

@@ -12,7 +12,7 @@
  */
 const crypto = require('crypto');
 const harness = require('../../harness');
-const { errorPage, clockShifted, stamped } = require('./gateway');
+const { errorPage, clockShifted, stamped, json } = require('./gateway');
 const { sleep, recorder, figures } = require('../../engine/triggerKit');
 
 const tag = () => crypto.randomBytes(3).toString('hex');
