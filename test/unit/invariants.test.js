@@ -28,23 +28,32 @@ describe('serverKey: one spelling per server', () => {
 
 describe('asSent: the limit prices the body that is sent', () => {
 	const asked = { model: 'sora-2', size: '720x1280', seconds: 4 };
+	test("a server that spells the request otherwise is read its way (OpenRouter's resolution + aspect_ratio, duration)", () => {
+		const { openrouter } = require('../../dist/nodes/Sora/servers/openrouter');
+		// What the form asked (720p, 4 s), then Additional Body Fields {"resolution":"1080p","duration":12} win.
+		const body = { prompt: 'x', model: 'sora-2-pro', duration: 12, resolution: '1080p', aspect_ratio: '9:16' };
+		const sent = asSent({ body, shows: openrouter.shownInList(body) }, { model: 'sora-2-pro', size: '720x1280', seconds: 4 });
+		expect(sent).toEqual({ model: 'sora-2-pro', size: '1080x1920', seconds: 12 });
+		const { estimateCost } = require('../../dist/nodes/Sora/models');
+		expect(estimateCost(sent.model, sent.size, sent.seconds)).toBeGreaterThan(estimateCost('sora-2-pro', '720x1280', 4) * 5);
+	});
 	test('Additional Body Fields in a JSON body win over the form', () => {
-		expect(asSent({ prompt: 'x', model: 'sora-2-pro', size: '1792x1024', seconds: '12' }, asked)).toEqual({ model: 'sora-2-pro', size: '1792x1024', seconds: 12 });
+		expect(asSent({ body: { prompt: 'x', model: 'sora-2-pro', size: '1792x1024', seconds: '12' } }, asked)).toEqual({ model: 'sora-2-pro', size: '1792x1024', seconds: 12 });
 	});
 	test('a duration spelled "duration", and fields the body does not carry keep the form value', () => {
-		expect(asSent({ prompt: 'x', duration: 8 }, asked)).toEqual({ model: 'sora-2', size: '720x1280', seconds: 8 });
+		expect(asSent({ body: { prompt: 'x', duration: 8 } }, asked)).toEqual({ model: 'sora-2', size: '720x1280', seconds: 8 });
 	});
 	test('a multipart body spelled by the server module: Additional Body Fields replace the form values', () => {
 		const { contractForm } = require('../../dist/nodes/Sora/servers/openai');
 		const form = contractForm({ prompt: 'x', model: 'sora-2', seconds: 4, size: '720x1280', characters: [], additional: { model: 'sora-2-pro', size: '1792x1024', seconds: '12' } });
 		expect(form.getAll('seconds')).toEqual(['12']);
-		expect(asSent(form, asked)).toEqual({ model: 'sora-2-pro', size: '1792x1024', seconds: 12 });
+		expect(asSent({ body: form }, asked)).toEqual({ model: 'sora-2-pro', size: '1792x1024', seconds: 12 });
 	});
 	test('a multipart body', () => {
 		const form = new FormData();
 		form.append('model', 'sora-2-pro');
 		form.append('seconds', '8');
-		expect(asSent(form, asked)).toEqual({ model: 'sora-2-pro', size: '720x1280', seconds: 8 });
+		expect(asSent({ body: form }, asked)).toEqual({ model: 'sora-2-pro', size: '720x1280', seconds: 8 });
 	});
 });
 

@@ -9,6 +9,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { JobRequest } from '../api/client';
 import { estimateCost } from '../models';
 import { executionKey } from './execution';
 import { remember } from './memory';
@@ -34,6 +35,13 @@ function totalOf(ctx: IExecuteFunctions): { spent: number; touched: number } {
 	return total;
 }
 
+/** What the cost budget needs to know about a job. */
+export interface Estimate {
+	model: string;
+	size: string;
+	seconds: number;
+}
+
 /**
  * A job's price, counted against the execution: the estimate until the server says what the job cost (OpenRouter's
  * `usage.cost`), then that figure — the best one available — so later jobs of the execution are checked against
@@ -46,11 +54,15 @@ export interface Reservation {
 }
 
 /**
- * What the body that is sent asks for, where it says so: Additional Body Fields (and model options)
- * are merged into the body last and win on the server, so the limit must price them, not the form.
+ * What the request that is sent asks for. Additional Body Fields (and model options) are merged into the body
+ * last and win on the server, so the limit prices them, not the form. `job.shows` is the server module's own reading
+ * of that body (servers/*: shownInList), so a server that spells the request otherwise is read its way: OpenRouter's
+ * `resolution` + `aspect_ratio` become the size, its `duration` the seconds. A field it does not show is read from
+ * the body's contract spelling, and else is what the form asked.
  */
-export function asSent(body: unknown, asked: { model: string; size: string; seconds: number }): { model: string; size: string; seconds: number } {
+export function asSent(job: Pick<JobRequest, 'body' | 'shows'>, asked: Estimate): Estimate {
 	const read = (key: string): string | undefined => {
+		const body = job.body;
 		if (typeof FormData !== 'undefined' && body instanceof FormData) {
 			const value = body.get(key);
 			return typeof value === 'string' ? value : undefined;
@@ -58,15 +70,20 @@ export function asSent(body: unknown, asked: { model: string; size: string; seco
 		const value = body && typeof body === 'object' ? (body as IDataObject)[key] : undefined;
 		return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 	};
-	const seconds = Number(read('seconds') ?? read('duration') ?? Number.NaN);
-	return { model: read('model') ?? asked.model, size: read('size') ?? asked.size, seconds: Number.isFinite(seconds) ? seconds : asked.seconds };
+	const shows = job.shows ?? {};
+	const seconds = Number(shows.seconds?.[0] ?? read('seconds') ?? read('duration') ?? Number.NaN);
+	return {
+		model: shows.model ?? read('model') ?? asked.model,
+		size: shows.size ?? read('size') ?? asked.size,
+		seconds: Number.isFinite(seconds) ? seconds : asked.seconds,
+	};
 }
 
 export function reserveBudget(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	job: { model: string; size: string; seconds: number },
-	sent?: { model: string; size: string; seconds: number },
+	job: Estimate,
+	sent?: Estimate,
 ): Reservation {
 	// The dearer of what the form asked and what the body says: a server may read either spelling.
 	const prices = [estimateCost(job.model, job.size, job.seconds), sent && estimateCost(sent.model, sent.size, sent.seconds)].filter(

@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { JobRequest, SoraClient } from '../api/client';
 import { settle } from '../api/retry';
 import type { Video } from '../api/schemas';
-import type { Reservation } from './costBudget';
+import type { Estimate, Reservation } from './costBudget';
 import { asSent, reserveBudget } from './costBudget';
 import { createJobOnce, startedNoJob } from './createOnce';
 import type { PendingJob } from './watcher';
@@ -32,13 +32,6 @@ export interface SubmittedJob extends PendingJob {
 	budget?: Reservation;
 }
 
-/** What the cost budget needs to know about a job. */
-export interface Estimate {
-	model: string;
-	size: string;
-	seconds: number;
-}
-
 /**
  * Sends one job-creating request. The idempotency key lets servers that honour it answer a
  * repeated request with the job they already started instead of charging for a second one.
@@ -51,7 +44,7 @@ export async function submitJob(
 	options: WaitOptions,
 	estimate?: Estimate,
 ): Promise<SubmittedJob> {
-	const reservation = estimate ? reserveBudget.call(this, itemIndex, estimate, asSent(job.body, estimate)) : undefined;
+	const reservation = estimate ? reserveBudget.call(this, itemIndex, estimate, asSent(job, estimate)) : undefined;
 	const created = await settle(createJobOnce.call(this, client, itemIndex, job));
 	if (!created.ok) {
 		// Refused (4xx) or never accepted: nothing was spent. A job that may exist stays counted.
