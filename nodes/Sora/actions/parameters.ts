@@ -7,7 +7,7 @@ import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
 import { composePrompt } from '../descriptions/promptBuilder';
 import { DEFAULT_CONCURRENCY, normaliseConcurrency } from '../jobs/pool';
-import type { WaitOptions } from '../jobs/submit';
+import type { JobOptions } from '../jobs/submit';
 import type { CreateFields, Server, ModelExtras } from '../servers';
 import { checkCreate } from '../servers';
 
@@ -229,8 +229,8 @@ export function readConcurrency(this: IExecuteFunctions): number {
 	return normaliseConcurrency(this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
 }
 
-/** Wait for Completion and the output options of every operation that starts a job. */
-export function readWaitOptions(this: IExecuteFunctions, itemIndex: number): WaitOptions {
+/** Wait for Completion, the output options and the cost limit of every operation that starts a job. */
+export function readJobOptions(this: IExecuteFunctions, itemIndex: number): JobOptions {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const binaryProperty = String(options.binaryPropertyOutput ?? 'data').trim() || 'data';
 	return {
@@ -238,5 +238,6 @@ export function readWaitOptions(this: IExecuteFunctions, itemIndex: number): Wai
 		maxWaitMs: Number(options.maxWaitMinutes ?? 20) * 60_000,
 		binaryProperty,
 		downloadThumbnail: options.downloadThumbnail === true,
+		maxCostUsd: Math.max(0, Number(options.maxCostPerExecution ?? 0) || 0),
 	};
 }

@@ -82,6 +82,8 @@ export function asSent(job: Pick<JobRequest, 'body' | 'shows'>, asked: Estimate)
 export function reserveBudget(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	/** Max Estimated Cost per Execution (USD); 0 sets no limit. */
+	limit: number,
 	job: Estimate,
 	sent?: Estimate,
 ): Reservation {
@@ -92,8 +94,6 @@ export function reserveBudget(
 	const estimate = prices.length ? Math.max(...prices) : undefined;
 	// Without a known price nothing is checked now, but what the server later reports still counts.
 	const cost = estimate ?? 0;
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const limit = Number(options.maxCostPerExecution ?? 0);
 	const total = totalOf(this);
 	if (limit && estimate !== undefined && total.spent + cost > limit + 1e-9) {
 		throw new NodeOperationError(

@@ -13,17 +13,20 @@ import { asSent, reserveBudget } from './costBudget';
 import { createJobOnce, startedNoJob } from './createOnce';
 import type { PendingJob } from './watcher';
 
-export interface WaitOptions {
+/** The options of an operation that starts a job, read once from the editor (actions/parameters readJobOptions). */
+export interface JobOptions {
 	wait: boolean;
 	maxWaitMs: number;
 	binaryProperty: string;
 	downloadThumbnail: boolean;
+	/** Max Estimated Cost per Execution in USD; 0 sets no limit. */
+	maxCostUsd: number;
 }
 
 /** A job the router still has to wait for (or hand back at once when waiting is off). */
 export interface SubmittedJob extends PendingJob {
 	kind: 'job';
-	options: WaitOptions;
+	options: JobOptions;
 	/** Extra JSON for the output item (for example an extension count). */
 	extra?: IDataObject;
 	/** What was asked for, to fill in what a server leaves null (Veo behind LiteLLM reports no model, size or seconds). */
@@ -41,10 +44,10 @@ export async function submitJob(
 	client: SoraClient,
 	itemIndex: number,
 	job: JobRequest,
-	options: WaitOptions,
+	options: JobOptions,
 	estimate?: Estimate,
 ): Promise<SubmittedJob> {
-	const reservation = estimate ? reserveBudget.call(this, itemIndex, estimate, asSent(job, estimate)) : undefined;
+	const reservation = estimate ? reserveBudget.call(this, itemIndex, options.maxCostUsd, estimate, asSent(job, estimate)) : undefined;
 	const created = await settle(createJobOnce.call(this, client, itemIndex, job));
 	if (!created.ok) {
 		// Refused (4xx) or never accepted: nothing was spent. A job that may exist stays counted.

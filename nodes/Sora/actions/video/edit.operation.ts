@@ -8,7 +8,7 @@ import type { SubmittedJob } from '../../jobs/submit';
 import { estimateLike, fetchCompletedSource, showsLike, submitJob } from '../../jobs/submit';
 import { getBinaryInput, readBinaryBuffer } from '../../media/binaryInput';
 import { looksLikeMp4 } from '../../api/probes';
-import { readId, readModel, readPrompt, readWaitOptions } from '../parameters';
+import { readId, readModel, readPrompt, readJobOptions } from '../parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -45,7 +45,7 @@ export const description = updateDisplayOptions(
 /** One well-defined change to a video: by id, or to an uploaded file with a model. */
 export async function execute(this: IExecuteFunctions, itemIndex: number, client: SoraClient): Promise<SubmittedJob> {
 	const prompt = readPrompt.call(this, itemIndex);
-	const wait = readWaitOptions.call(this, itemIndex);
+	const wait = readJobOptions.call(this, itemIndex);
 	if (this.getNodeParameter('source', itemIndex) === 'videoId') {
 		const id = readId.call(this, itemIndex, 'videoId', 'video');
 		const source = await fetchCompletedSource.call(this, client, itemIndex, id, 'edited');

@@ -6,7 +6,7 @@ import { createOptions, promptFields, secondsField, waitField } from '../../desc
 import { videoIdField } from '../../descriptions/videoLocator';
 import type { SubmittedJob } from '../../jobs/submit';
 import { estimateLike, fetchCompletedSource, showsLike, submitJob } from '../../jobs/submit';
-import { readId, readPrompt, readSeconds, readWaitOptions } from '../parameters';
+import { readId, readPrompt, readSeconds, readJobOptions } from '../parameters';
 
 const MAX_TOTAL_SECONDS = 120;
 const MAX_EXTENSIONS = 6;
@@ -55,7 +55,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		itemIndex,
 		// The job shows the stitched total, or on some servers only the seconds added.
 		{ kind: 'extend', body: { prompt, seconds: String(seconds), video: { id } }, shows: { ...showsLike(source, [String(total), String(seconds)]), prompt } },
-		readWaitOptions.call(this, itemIndex),
+		readJobOptions.call(this, itemIndex),
 		estimateLike(source, seconds),
 	);
 	job.extra = { extension_count: previous + 1 };

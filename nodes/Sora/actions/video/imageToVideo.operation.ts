@@ -12,7 +12,7 @@ import type { Server, ImageReference } from '../../servers';
 import { settle } from '../../api/retry';
 import { checkSize, createJson, createWithImage, listShows, requireFeature, urlFrameRoute } from '../../servers';
 import type { VideoRequest } from '../parameters';
-import { readVideoRequest, readWaitOptions } from '../parameters';
+import { readVideoRequest, readJobOptions } from '../parameters';
 
 /** JPEG headers can sit behind large EXIF blocks; 512 KB covers real photos without reading the file. */
 const HEADER_BYTES = 512 * 1024;
@@ -119,7 +119,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const request = readVideoRequest.call(this, itemIndex, server);
 	const source = this.getNodeParameter('imageSource', itemIndex) as string;
 	const submit = async (body: JobRequest['body']) =>
-		await submitJob.call(this, client, itemIndex, { kind: 'create', body, shows: listShows(server, body) }, readWaitOptions.call(this, itemIndex), request);
+		await submitJob.call(this, client, itemIndex, { kind: 'create', body, shows: listShows(server, body) }, readJobOptions.call(this, itemIndex), request);
 
 	/** A first frame the node holds as bytes: the server decides how they travel (servers createWithImage). */
 	const submitImage = async (image: Buffer, info: ImageInfo, fileName: string | undefined) => {

@@ -7,7 +7,7 @@ import { videoIdField } from '../../descriptions/videoLocator';
 import type { SubmittedJob } from '../../jobs/submit';
 import { estimateLike, fetchCompletedSource, showsLike, submitJob } from '../../jobs/submit';
 import { serverOf } from '../../servers';
-import { readId, readPrompt, readWaitOptions } from '../parameters';
+import { readId, readPrompt, readJobOptions } from '../parameters';
 
 const properties: INodeProperties[] = [videoIdField, ...promptFields, waitField, createOptions()];
 
@@ -26,7 +26,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 		client,
 		itemIndex,
 		{ kind: 'remix', sourceId: id, body: serverOf(client.server).remixBody(prompt, source), shows: { ...showsLike(source, [source.seconds]), prompt } },
-		readWaitOptions.call(this, itemIndex),
+		readJobOptions.call(this, itemIndex),
 		estimateLike(source, Number(source.seconds)),
 	);
 }

@@ -6,7 +6,7 @@ import { generationFields, promptFields, sizeField } from '../../descriptions/ge
 import type { SubmittedJob } from '../../jobs/submit';
 import { submitJob } from '../../jobs/submit';
 import { createJson, listShows } from '../../servers';
-import { readVideoRequest, readWaitOptions } from '../parameters';
+import { readVideoRequest, readJobOptions } from '../parameters';
 
 const properties: INodeProperties[] = [
 	...promptFields,
@@ -23,5 +23,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, client
 	const request = readVideoRequest.call(this, itemIndex, server);
 	const body = createJson(server, request);
 	const job = { kind: 'create' as const, body, shows: listShows(server, body) };
-	return await submitJob.call(this, client, itemIndex, job, readWaitOptions.call(this, itemIndex), request);
+	return await submitJob.call(this, client, itemIndex, job, readJobOptions.call(this, itemIndex), request);
 }
