@@ -289,17 +289,17 @@ describe('results and gateway fields', () => {
 	});
 
 	test('new-api: task_id, integer duration, "45%" progress, succeeded and url', () => {
-		expect(parseVideo({ task_id: 'task_1', status: 'in_progress', progress: '45%', duration: 8 })).toMatchObject({ id: 'task_1', progress: 45, seconds: '8' });
-		const done = parseVideo({ task_id: 'task_1', status: 'succeeded', url: 'https://cdn.example/v.mp4' });
+		expect(parseVideo({ task_id: 'task_1', status: 'in_progress', progress: '45%', duration: 8 }, dialect('newapi'))).toMatchObject({ id: 'task_1', progress: 45, seconds: '8' });
+		const done = parseVideo({ task_id: 'task_1', status: 'succeeded', url: 'https://cdn.example/v.mp4' }, dialect('newapi'));
 		expect(done).toMatchObject({ status: 'completed', urls: ['https://cdn.example/v.mp4'] });
 	});
 
 	test('OpenRouter: pending, signed urls before the content proxy, resolution + aspect ratio, cancelled with a string error', () => {
-		expect(parseVideo({ id: 'job-1', polling_url: '/api/v1/videos/job-1', status: 'pending' })).toMatchObject({ status: 'queued', size: null });
-		const done = parseVideo({ id: 'job-1', status: 'completed', unsigned_urls: ['https://or/api/v1/videos/job-1/content?index=0'], urls: ['https://bucket/s.mp4?sig=1'], resolution: '720p', aspect_ratio: '9:16' });
+		expect(parseVideo({ id: 'job-1', polling_url: '/api/v1/videos/job-1', status: 'pending' }, dialect('openrouter'))).toMatchObject({ status: 'queued', size: null });
+		const done = parseVideo({ id: 'job-1', status: 'completed', unsigned_urls: ['https://or/api/v1/videos/job-1/content?index=0'], urls: ['https://bucket/s.mp4?sig=1'], resolution: '720p', aspect_ratio: '9:16' }, dialect('openrouter'));
 		expect(done.urls).toEqual(['https://bucket/s.mp4?sig=1', 'https://or/api/v1/videos/job-1/content?index=0']);
 		expect(done.size).toBe('720x1280');
-		expect(parseVideo({ id: 'job-2', status: 'cancelled', error: 'Cancelled by the provider.' }).error).toEqual({ code: 'cancelled', message: 'Cancelled by the provider.' });
-		expect(parseVideo({ id: 'v', status: 'queued', url: 'https://x' }).urls).toBeUndefined(); // only finished videos carry a result
+		expect(parseVideo({ id: 'job-2', status: 'cancelled', error: 'Cancelled by the provider.' }, dialect('openrouter')).error).toEqual({ code: 'cancelled', message: 'Cancelled by the provider.' });
+		expect(parseVideo({ id: 'v', status: 'queued', url: 'https://x' }, dialect('openrouter')).urls).toBeUndefined(); // only finished videos carry a result
 	});
 });

@@ -78,7 +78,7 @@ export class SoraClient {
 	async pollVideo(id: string, itemIndex?: number): Promise<{ video: Video; pollAfterMs?: number }> {
 		const response = await this.request('GET', videoPath(id), { itemIndex });
 		const hint = Number(header(response.headers, 'openai-poll-after-ms') ?? header(response.headers, 'llm_provider-openai-poll-after-ms'));
-		const video = parseVideo(response.body);
+		const video = parseVideo(response.body, this.server);
 		return { video: { ...video, id }, pollAfterMs: Number.isFinite(hint) && hint > 0 ? hint : undefined };
 	}
 
@@ -105,7 +105,7 @@ export class SoraClient {
 				deadline: options.deadline,
 				qs: { limit: options.limit ?? 100, order: options.order ?? 'desc', ...(after ? { after } : {}) },
 			});
-			const page = parseVideoList(response.body);
+			const page = parseVideoList(response.body, this.server);
 			const next = page.has_more && page.last_id && page.last_id !== after ? page.last_id : undefined;
 			yield { ...page, next };
 			if (!next) return;

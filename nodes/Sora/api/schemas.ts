@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 
+import type { Server } from '../servers';
+import { contractVideo } from '../servers';
 
 type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
 
@@ -53,33 +55,6 @@ const errorObject = z
 	})
 	.passthrough();
 
-/** Gateways name fields their own way: new-api's task_id, duration, progress "45%" and url. */
-function gatewayFields(value: unknown): unknown {
-	if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-	const raw = value as Record<string, unknown>;
-	const metadata = raw.metadata && typeof raw.metadata === 'object' ? (raw.metadata as Record<string, unknown>) : {};
-	const usage = raw.usage && typeof raw.usage === 'object' ? (raw.usage as Record<string, unknown>) : {};
-	return {
-		...raw,
-		id: raw.id ?? raw.task_id,
-		seconds: raw.seconds ?? raw.duration,
-		size: raw.size ?? openRouterSize(raw.resolution, raw.aspect_ratio),
-		// new-api: the result URL sits in metadata.url ("" until the task succeeds).
-		url: raw.url ?? metadata.url,
-		// OpenRouter: what the job actually cost.
-		cost: typeof usage.cost === 'number' ? usage.cost : undefined,
-	};
-}
-
-/** OpenRouter's resolution + aspect ratio ("720p", "16:9") back to WIDTHxHEIGHT. */
-function openRouterSize(resolution: unknown, aspectRatio: unknown): string | undefined {
-	const lines = Number(String(resolution ?? '').replace(/p$/i, ''));
-	const [w, h] = String(aspectRatio ?? '').split(':').map(Number);
-	if (!lines || !w || !h) return undefined;
-	const long = Math.round((lines * Math.max(w, h)) / Math.min(w, h));
-	return w >= h ? `${long}x${lines}` : `${lines}x${long}`;
-}
-
 const urlList = z.preprocess(
 	(value) => (typeof value === 'string' ? [value] : Array.isArray(value) ? value : []),
 	z.array(z.unknown()).transform((urls) => urls.filter((url): url is string => typeof url === 'string' && /^https?:\/\//i.test(url))),
@@ -111,7 +86,6 @@ const videoObject = z
 	})
 	.passthrough();
 
-const videoSchema = z.preprocess(gatewayFields, videoObject);
 
 export interface Video {
 	id: string;
@@ -154,9 +128,12 @@ function normaliseError(
 	return null;
 }
 
-/** Validates one video object from any compatible server and returns it in the official shape. */
-export function parseVideo(data: unknown): Video {
-	const raw = videoSchema.parse(data);
+/**
+ * Validates one video object from `server` and returns it in the official shape. The server module first fills in
+ * the contract's field names from its own (new-api's task_id, OpenRouter's resolution + aspect ratio…).
+ */
+export function parseVideo(data: unknown, server: Server): Video {
+	const raw = videoObject.parse(contractVideo(server, data));
 	const rawStatus = raw.status.toLowerCase();
 	// A word we do not know (a gateway passing a provider's own, new-api's UNKNOWN) means "not finished":
 	// callers keep waiting instead of failing, and the word is kept for whoever reads the item.
@@ -197,9 +174,9 @@ export interface VideoList {
 	has_more: boolean;
 }
 
-export function parseVideoList(data: unknown): VideoList {
+export function parseVideoList(data: unknown, server: Server): VideoList {
 	const raw = videoListSchema.parse(data);
-	const videos = raw.data.map(parseVideo);
+	const videos = raw.data.map((video) => parseVideo(video, server));
 	return {
 		data: videos,
 		last_id: raw.last_id ?? videos[videos.length - 1]?.id ?? null,

@@ -363,7 +363,7 @@ async function createInTurn(
 			const response = answered.value;
 			let video: Video;
 			try {
-				video = parseVideo(response.body);
+				video = parseVideo(response.body, client.server);
 			} catch (error) {
 				mayExist = true;
 				throw notAVideo(this, itemIndex, error as Error);

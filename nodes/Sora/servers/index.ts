@@ -244,6 +244,13 @@ function createForm(server: Server, fields: CreateFields): FormData {
 	return form;
 }
 
+/** A video object from this server with the contract's field names filled in from its own (before validation). */
+export function contractVideo(server: Server, value: unknown): unknown {
+	const fields = SERVERS[server.id].videoFields;
+	if (!fields || !value || typeof value !== 'object' || Array.isArray(value)) return value;
+	return fields(value as Record<string, unknown>);
+}
+
 /** What the server's job list will show of a create body it spelled, as sent (to recognise a lost create). */
 export function listShows(server: Server, body: IDataObject | FormData): JobShows {
 	return (SERVERS[server.id].shownInList ?? contractShows)(body);

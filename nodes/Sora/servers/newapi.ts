@@ -21,7 +21,7 @@ import { mergeInto } from './modelOptions';
 import type { OptionSpelling } from './modelOptions';
 import { contractForm } from './openai';
 import type { ServerModule } from './types';
-import { bodyField, contractShows } from './types';
+import { bodyField, contractShows, objectField } from './types';
 import { openAiModels } from './modelLists';
 
 /** The top-level fields of new-api's TaskSubmitReq; anything else is an option for `metadata`. */
@@ -153,6 +153,9 @@ export const newapi: ServerModule = {
 	modelOptions: (server, model) => vendorOptions(vendorOf(model), model),
 	// Its list shows `seconds`, or the vendor's integer `duration` where only that was sent (Additional Body Fields).
 	shownInList: (body) => (bodyField(body, 'seconds') === undefined ? contractShows(body, 'duration') : contractShows(body)),
+	// A task row: `task_id`, the vendor's integer `duration`, and the result URL in `metadata.url` ("" until the task
+	// succeeds) (dto/openai_video.go OpenAIVideo, relay/channel/task/*: the fields each adaptor fills).
+	videoFields: (raw) => ({ ...raw, id: raw.id ?? raw.task_id, seconds: raw.seconds ?? raw.duration, url: raw.url ?? objectField(raw, 'metadata').url }),
 	remixBody: (prompt, source) => ({ prompt, ...(source.model ? { model: source.model } : {}) }),
 	assetQuery: (variant) => ({ variant }),
 	mayCarryResultUrl: true,

@@ -4,7 +4,7 @@
  * results in `urls[]` or `/content?index=0`. Create, poll and content only.
  */
 import type { ServerModule } from './types';
-import { bodyField, contractShows } from './types';
+import { bodyField, contractShows, objectField } from './types';
 import { openRouterVideoModels } from './modelLists';
 
 /** OpenRouter spells a size as a resolution and an aspect ratio. */
@@ -14,6 +14,15 @@ const SIZES: Record<string, { resolution: string; aspect_ratio: string }> = {
 	'1920x1080': { resolution: '1080p', aspect_ratio: '16:9' },
 	'1080x1920': { resolution: '1080p', aspect_ratio: '9:16' },
 };
+
+/** Resolution + aspect ratio ("720p", "16:9") back to WIDTHxHEIGHT, for any resolution a model reports. */
+function sizeOf(resolution: unknown, aspectRatio: unknown): string | undefined {
+	const lines = Number(String(resolution ?? '').replace(/p$/i, ''));
+	const [w, h] = String(aspectRatio ?? '').split(':').map(Number);
+	if (!lines || !w || !h) return undefined;
+	const long = Math.round((lines * Math.max(w, h)) / Math.min(w, h));
+	return w >= h ? `${long}x${lines}` : `${lines}x${long}`;
+}
 
 /** One entry of `frame_images`. */
 const frame = (url: string, frameType: string) => ({ type: 'image_url', image_url: { url }, frame_type: frameType });
@@ -56,6 +65,17 @@ export const openrouter: ServerModule = {
 		const [resolution, aspect] = [bodyField(body, 'resolution'), bodyField(body, 'aspect_ratio')];
 		const size = Object.keys(SIZES).find((key) => SIZES[key].resolution === resolution && SIZES[key].aspect_ratio === aspect);
 		return { ...contractShows(body, 'duration'), size };
+	},
+	// Its video object: the integer `duration`, the size as resolution + aspect ratio, and what the job cost in
+	// `usage.cost` (its API reference, GET /api/v1/videos/{id}).
+	videoFields: (raw) => {
+		const cost = objectField(raw, 'usage').cost;
+		return {
+			...raw,
+			seconds: raw.seconds ?? raw.duration,
+			size: raw.size ?? sizeOf(raw.resolution, raw.aspect_ratio),
+			cost: typeof cost === 'number' ? cost : undefined,
+		};
 	},
 	remixBody: (prompt) => ({ prompt }),
 	assetQuery: () => ({ index: 0 }),

@@ -120,6 +120,11 @@ export interface ServerModule {
 	 * sent); default: the contract's prompt, model, size and seconds fields.
 	 */
 	shownInList?(body: IDataObject | FormData): JobShows;
+	/**
+	 * A video object as this server spells it, with the contract's field names filled in from its own before it is
+	 * validated (api/schemas parseVideo); default: as it is.
+	 */
+	videoFields?(raw: Record<string, unknown>): Record<string, unknown>;
 	/** The body of a remix: the new prompt, and what else the server needs to know about the source. */
 	remixBody(prompt: string, source: { model: string | null }): IDataObject;
 	/** The query that picks an asset variant from `/videos/{id}/content`. */
@@ -131,6 +136,12 @@ export interface ServerModule {
 	 * the list is spelled. The model picker merges it with the built-in table.
 	 */
 	modelLists: ReadonlyArray<{ path: string; parse: ModelListParser }>;
+}
+
+/** An object field of a server's answer, {} when absent or not an object. */
+export function objectField(raw: Record<string, unknown>, name: string): Record<string, unknown> {
+	const value = raw[name];
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** A text field of a JSON or multipart body, as the job list would show it; undefined when absent or not text. */
