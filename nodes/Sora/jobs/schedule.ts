@@ -70,10 +70,10 @@ function staggered(delay: number, context: QueueContext): number {
 }
 
 /**
- * A like job may end this much sooner than the longest seen, or later than the shortest (shares of it, at least
- * LIKE_MIN_SLACK_MS): a batch of like requests varies by a few per cent. A band wider than that (like jobs looked at
- * rarely, so each run is known only loosely) already holds the spread: it is the window itself, with no slack added on
- * top (slack on a loose band only spreads the looks thinner, and the lag grows with the gap between them).
+ * A like job may end this much sooner than the band of like jobs' runs, or later than its start (shares of it, at least
+ * LIKE_MIN_SLACK_MS): a batch of like requests varies by a few per cent either way, and a band pinned by the
+ * intersection of their bounds (runTimeBand) may sit anywhere in that spread. A band wider than that (like jobs looked
+ * at rarely, so each run is known only loosely) already holds the late side: no slack is added past its end.
  */
 const LIKE_EARLY = 0.06;
 const LIKE_LATE = 0.06;
@@ -83,7 +83,8 @@ const LIKE_LOOKS = 8;
 /**
  * Status requests a like job is meant to cost in all (issue 24: at most 10): the looks left of it once the job reaches
  * the window are spread over the window, so a wide window costs no more looks, and a job that reached it with looks to
- * spare is looked at more densely. A job still running past the window (slower than every like job) costs more.
+ * spare is looked at more densely. One is kept for a job that ends just past the window; one still running later
+ * (slower than every like job) costs more.
  */
 export const LIKE_LOOK_BUDGET = 10;
 /**
@@ -101,7 +102,7 @@ const LIKE_MAX_GAP_MS = 1000;
 
 /** When like jobs' runs predict a job started at `startedAt` ends: [from, to] (ms, same clock). */
 export function likeWindow(likeRuns: { lo: number; hi: number }, startedAt: number): { from: number; to: number } {
-	const from = Math.min(likeRuns.lo, likeRuns.hi - Math.max(LIKE_MIN_SLACK_MS, likeRuns.hi * LIKE_EARLY));
+	const from = likeRuns.lo - Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_EARLY);
 	const to = Math.max(likeRuns.hi, likeRuns.lo + Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_LATE));
 	return { from: startedAt + from, to: startedAt + to };
 }
@@ -138,8 +139,8 @@ function likeJobsDelay(
 	const widest = clamp((to - from) / LIKE_LOOKS, LIKE_MIN_GAP_MS, MAX_POLL_GAP_MS);
 	if (now < from) return Math.max(before, Math.min(from - now, MAX_POLL_GAP_MS));
 	if (now < to) {
-		// The looks left cover what is left of the window, the last on its end.
-		const left = LIKE_LOOK_BUDGET - looks;
+		// The looks left cover what is left of the window, the last on its end; one is kept for a job just past it.
+		const left = LIKE_LOOK_BUDGET - 1 - looks;
 		const gap = left > 0 ? clamp((to - now) / left, LIKE_MIN_GAP_MS, LIKE_MAX_GAP_MS) : Math.min(widest, LIKE_MAX_GAP_MS);
 		return Math.min(to - now, gap);
 	}
@@ -306,10 +307,12 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 	}
 	const target = window ? Math.min(window.hi + MARGIN_MS, window.lo + TARGET_LAG_MS) : now;
 	const delay = Math.min(Math.max(target - now, minGap), maxGap);
-	// Progress that is not linear from the start and puts the end past every like job's (uneven jumps read as a late
-	// start, say) is outvoted by them until their window has passed: a like job most likely ends in it. Progress linear
-	// from the start is followed (it tells this job's end better than other jobs do).
-	if (!pinned && context.likeRuns && target > likeWindow(context.likeRuns, startedAt(state)).to) {
+	// Progress not linear from the start is weak evidence when two readings are all that fit a line (any two do:
+	// uneven jumps read as a late start): like jobs then have a say until their window has passed (whichever looks
+	// sooner), as a like job most likely ends in it. Progress linear from the start, or along three readings, is
+	// followed: it tells this job's end better than other jobs do.
+	const fitted = running.filter((o) => (o.progress ?? 0) > 0).length;
+	if (!pinned && context.likeRuns && fitted < 3) {
 		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, observations.length, { before: 500, after: delay });
 		if (like !== undefined) return clamp(Math.min(delay, like), soonest, MAX_POLL_GAP_MS);
 	}
