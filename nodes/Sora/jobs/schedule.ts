@@ -86,7 +86,7 @@ const LIKE_LOOKS = 8;
  * spare is looked at more densely. One is kept for a job that ends just past the window; one still running later
  * (slower than every like job) costs more.
  */
-export const LIKE_LOOK_BUDGET = 10;
+const LIKE_LOOK_BUDGET = 10;
 /**
  * Like jobs whose run times spread wider than this share of the longest do not agree (the same parameters, but other
  * prompts, load or queueing): they predict nothing, and following them would cost looks for no gain.
@@ -101,7 +101,7 @@ const LIKE_MIN_GAP_MS = 500;
 const LIKE_MAX_GAP_MS = 1000;
 
 /** When like jobs' runs predict a job started at `startedAt` ends: [from, to] (ms, same clock). */
-export function likeWindow(likeRuns: { lo: number; hi: number }, startedAt: number): { from: number; to: number } {
+function likeWindow(likeRuns: { lo: number; hi: number }, startedAt: number): { from: number; to: number } {
 	const from = likeRuns.lo - Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_EARLY);
 	const to = Math.max(likeRuns.hi, likeRuns.lo + Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_LATE));
 	return { from: startedAt + from, to: startedAt + to };
@@ -113,7 +113,7 @@ export function likeWindow(likeRuns: { lo: number; hi: number }, startedAt: numb
  * approach (a first look after a fixed second would cost one of the job's looks for nothing). Never sooner than
  * FIRST_POLL_MS.
  */
-export function firstLookDelay(likeRuns: QueueContext['likeRuns']): number {
+function firstLookDelay(likeRuns: QueueContext['likeRuns']): number {
 	if (!likeRuns) return FIRST_POLL_MS;
 	const { from } = likeWindow(likeRuns, 0);
 	if (from <= MAX_POLL_GAP_MS) return Math.max(FIRST_POLL_MS, from);
@@ -124,23 +124,26 @@ export function firstLookDelay(likeRuns: QueueContext['likeRuns']): number {
 /**
  * The next look at a running job whose progress cannot be extrapolated, from how long like jobs took: not before
  * the window they predict (but never more than MAX_POLL_GAP_MS apart, nor sooner than `before`), inside it as densely
- * as the job's remaining looks allow (LIKE_LOOK_BUDGET, `looks` made so far), and past it with gaps that grow with
+ * as the job's remaining looks allow (LIKE_LOOK_BUDGET, less the `observations` made so far), and past it with gaps that grow with
  * the overshoot (a job just outside the window likely ends soon) until they reach `after`, the caller's own back-off.
  */
 function likeJobsDelay(
 	likeRuns: QueueContext['likeRuns'],
 	startedAt: number,
 	now: number,
-	looks: number,
+	observations: Observation[],
 	{ before, after }: { before: number; after: number },
 ): number | undefined {
 	if (!likeRuns) return undefined;
 	const { from, to } = likeWindow(likeRuns, startedAt);
+	// A job that spent its looks before the window (it ran long before like jobs were known: the first of its kind,
+	// or one unlike the few that agree) keeps its own back-off: dense looks now would only add to them.
+	if (observations.filter((o) => (o.sentAt ?? o.at) < from).length >= LIKE_LOOK_BUDGET - 1) return undefined;
 	const widest = clamp((to - from) / LIKE_LOOKS, LIKE_MIN_GAP_MS, MAX_POLL_GAP_MS);
 	if (now < from) return Math.max(before, Math.min(from - now, MAX_POLL_GAP_MS));
 	if (now < to) {
 		// The looks left cover what is left of the window, the last on its end; one is kept for a job just past it.
-		const left = LIKE_LOOK_BUDGET - 1 - looks;
+		const left = LIKE_LOOK_BUDGET - 1 - observations.length;
 		const gap = left > 0 ? clamp((to - now) / left, LIKE_MIN_GAP_MS, LIKE_MAX_GAP_MS) : Math.min(widest, LIKE_MAX_GAP_MS);
 		return Math.min(to - now, gap);
 	}
@@ -274,7 +277,7 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 			return clamp(waited / 4, Math.max(soonest, MAX_POLL_GAP_MS), MAX_QUEUED_GAP_MS);
 		}
 		const backoff = staggered(Math.max(1000, waited / 4), context);
-		const like = last.status === 'queued' ? undefined : likeJobsDelay(context.likeRuns, startedAt(state), now, observations.length, { before: Math.min(backoff, 2000), after: backoff });
+		const like = last.status === 'queued' ? undefined : likeJobsDelay(context.likeRuns, startedAt(state), now, observations, { before: Math.min(backoff, 2000), after: backoff });
 		return clamp(like ?? backoff, soonest, MAX_POLL_GAP_MS);
 	}
 
@@ -302,7 +305,7 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 		}
 		minGap = staggered(Math.max(500, (now - running[plateau].at) / 2), context);
 		// Stalled (at 99, say) or jumping: like jobs of the run tell better than the back-off when it ends.
-		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, observations.length, { before: 500, after: minGap });
+		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, observations, { before: 500, after: minGap });
 		if (like !== undefined) return clamp(like, soonest, MAX_POLL_GAP_MS);
 	}
 	const target = window ? Math.min(window.hi + MARGIN_MS, window.lo + TARGET_LAG_MS) : now;
@@ -313,7 +316,7 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 	// followed: it tells this job's end better than other jobs do.
 	const fitted = running.filter((o) => (o.progress ?? 0) > 0).length;
 	if (!pinned && context.likeRuns && fitted < 3) {
-		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, observations.length, { before: 500, after: delay });
+		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, observations, { before: 500, after: delay });
 		if (like !== undefined) return clamp(Math.min(delay, like), soonest, MAX_POLL_GAP_MS);
 	}
 	return clamp(delay, soonest, MAX_POLL_GAP_MS);
