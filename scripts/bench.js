@@ -10,8 +10,11 @@
  *  2. lag         20 concurrent jobs of 8–40 s: completion → item ready (its MP4 fully served), and
  *                 status requests per job, for the node vs fixed 10 s and fixed 1 s pollers; then the
  *                 node alone on 10 jobs of 10–60 s under every progress profile a real server shows
- *                 (linear, stall at 99 %, jumps, none until done, null): p95, requests per job and the
- *                 longest gap between two looks at a running job.
+ *                 (linear, stall at 99 %, jumps, none until done, null), and on like jobs (a second run of
+ *                 ten 29–31 s jobs, with and without an outlier in the first): p95 of the lag the node sees
+ *                 (completion → the status answer saying so; the MP4's download shown beside it), requests
+ *                 per job and the longest gap between two looks at a running job (`--only profiles`: these
+ *                 rows alone, ~4 min).
  *  3. throughput  100 items of 10 s jobs in one execution vs items one after another; and 100 items
  *                 of 1 s jobs under a server cap of 2 running jobs vs the cap's own limit.
  *  4. trigger     one Sora Trigger poll with 1,000 videos on the server and 50 newly finished, and
