@@ -70,10 +70,10 @@ function staggered(delay: number, context: QueueContext): number {
 }
 
 /**
- * A like job may end this much sooner than the band of like jobs' runs, or later than its start (shares of it, at least
- * LIKE_MIN_SLACK_MS): a batch of like requests varies by a few per cent either way, and a band pinned by the
- * intersection of their bounds (runTimeBand) may sit anywhere in that spread. A band wider than that (like jobs looked
- * at rarely, so each run is known only loosely) already holds the late side: no slack is added past its end.
+ * A like job may end this much sooner than the start of the band of like jobs' runs, or later than that start (shares
+ * of it, at least LIKE_MIN_SLACK_MS): a batch of like requests varies by a few per cent either way, and a band pinned
+ * by the intersection of their bounds (runTimeBand) may sit anywhere in that spread. A band wider than that (like jobs
+ * looked at rarely, so each run is known only loosely) already holds the late side: no slack is added past its end.
  */
 const LIKE_EARLY = 0.06;
 const LIKE_LATE = 0.06;
@@ -124,8 +124,9 @@ function firstLookDelay(likeRuns: QueueContext['likeRuns']): number {
 /**
  * The next look at a running job whose progress cannot be extrapolated, from how long like jobs took: not before
  * the window they predict (but never more than MAX_POLL_GAP_MS apart, nor sooner than `before`), inside it as densely
- * as the job's remaining looks allow (LIKE_LOOK_BUDGET, less the `observations` made so far), and past it with gaps that grow with
- * the overshoot (a job just outside the window likely ends soon) until they reach `after`, the caller's own back-off.
+ * as the job's remaining looks allow (LIKE_LOOK_BUDGET, less the `observations` made so far), and past it with gaps
+ * that grow with the overshoot (a job just outside the window likely ends soon) until they reach `after`, the caller's
+ * own back-off.
  */
 function likeJobsDelay(
 	likeRuns: QueueContext['likeRuns'],
