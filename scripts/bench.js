@@ -10,8 +10,11 @@
  *  2. lag         20 concurrent jobs of 8–40 s: completion → item ready (its MP4 fully served), and
  *                 status requests per job, for the node vs fixed 10 s and fixed 1 s pollers; then the
  *                 node alone on 10 jobs of 10–60 s under every progress profile a real server shows
- *                 (linear, stall at 99 %, jumps, none until done, null): p95, requests per job and the
- *                 longest gap between two looks at a running job.
+ *                 (linear, stall at 99 %, jumps, none until done, null), and on like jobs (a second run of
+ *                 ten 29–31 s jobs, with and without an outlier in the first): p95 of the lag the node sees
+ *                 (completion → the status answer saying so; the MP4's download shown beside it), requests
+ *                 per job and the longest gap between two looks at a running job (`--only profiles`: these
+ *                 rows alone, ~4 min).
  *  3. throughput  100 items of 10 s jobs in one execution vs items one after another; and 100 items
  *                 of 1 s jobs under a server cap of 2 running jobs vs the cap's own limit.
  *  4. trigger     one Sora Trigger poll with 1,000 videos on the server and 50 newly finished, and
@@ -154,14 +157,27 @@ async function startInstrumentedEmulator(options) {
 		},
 	});
 	const requests = [];
-	emulator.server.on('request', (req, res) => {
+	// First among the listeners, so the status a retrieve answers is read before the emulator can end the response.
+	emulator.server.prependListener('request', (req, res) => {
 		const url = new URL(req.url, 'http://emulator.local');
 		const match = /\/videos(?:\/([^/]+))?(\/content)?\/?$/.exec(url.pathname);
 		if (url.pathname.startsWith('/__emulator') || !match) return;
 		const id = match[1] && decodeURIComponent(match[1]);
 		const route = !id ? (req.method === 'POST' ? 'create' : 'list') : match[2] ? 'content' : req.method === 'GET' ? 'retrieve' : 'other';
-		const entry = { route, id, variant: url.searchParams.get('variant') ?? 'video', start: Date.now(), end: undefined };
+		const entry = { route, id, variant: url.searchParams.get('variant') ?? 'video', start: Date.now(), end: undefined, status: undefined };
 		requests.push(entry);
+		if (route === 'retrieve') {
+			// The status the node is told: the first answer saying completed is when the node sees the job done.
+			const end = res.end;
+			res.end = function (chunk, ...rest) {
+				try {
+					entry.status = JSON.parse(String(chunk)).status;
+				} catch {
+					// not a video object (an error answer)
+				}
+				return end.call(this, chunk, ...rest);
+			};
+		}
 		res.on('finish', () => (entry.end = Date.now()));
 		res.on('close', () => (entry.end ??= Date.now()));
 	});
@@ -439,18 +455,39 @@ async function fixedPoller(baseUrl, prompts, intervalMs) {
 	);
 }
 
-/** Lag (completion → MP4 fully served) and status requests of every job whose prompt starts with `tag`. */
+/**
+ * Lag and status requests of every job whose prompt starts with `tag`: `lags` from its completion on the server to its
+ * MP4 fully served (the item ready), `seen` from its completion to the answer that first told the node it was done
+ * (the scheduler's part: the status request's answer sent). Per job, `jobs` holds the looks (ms from completion).
+ */
 function lagFigures(server, tag) {
 	const lags = [];
+	const seen = [];
 	const polls = [];
+	const jobs = [];
 	for (const video of server.emulator.jobs().filter((v) => v.prompt.startsWith(tag))) {
 		const completed = server.completedAt.get(video.id);
 		const served = server.requests.find((r) => r.route === 'content' && r.id === video.id && r.variant === 'video' && r.end);
-		if (completed === undefined || !served) throw new Error(`${tag}: ${video.id} was not completed and downloaded`);
+		const looks = server.requests.filter((r) => r.route === 'retrieve' && r.id === video.id);
+		const told = looks.find((r) => r.status === 'completed' && r.end);
+		if (completed === undefined || !served || !told) throw new Error(`${tag}: ${video.id} was not completed, seen and downloaded`);
 		lags.push(served.end - completed);
-		polls.push(server.count('retrieve', video.id));
+		seen.push(told.end - completed);
+		polls.push(looks.length);
+		jobs.push({ ranMs: video.duration_ms, seenMs: told.end - completed, readyMs: served.end - completed, looks: looks.map((r) => r.start - completed) });
 	}
-	return { jobs: lags.length, p50Ms: round(median(lags)), p95Ms: round(percentile(lags, 95)), maxMs: Math.max(...lags), requestsPerJobMedian: median(polls), requestsTotal: polls.reduce((a, b) => a + b, 0) };
+	return {
+		jobs: lags.length,
+		p50Ms: round(median(lags)),
+		p95Ms: round(percentile(lags, 95)),
+		maxMs: Math.max(...lags),
+		seenP50Ms: round(median(seen)),
+		seenP95Ms: round(percentile(seen, 95)),
+		requestsPerJobMedian: median(polls),
+		requestsPerJobMax: Math.max(...polls),
+		requestsTotal: polls.reduce((a, b) => a + b, 0),
+		perJob: jobs,
+	};
 }
 
 async function lagScenario(harness, size) {
@@ -515,6 +552,7 @@ const PROGRESS_PROFILES = ['linear', 'stall99', 'jumps', 'none', 'null'];
 async function profileLagScenario(harness, size) {
 	const jobMs = (video) => durationOf(video);
 	const figures = {};
+	const detail = {};
 	const measure = async (durations, runs, suffix, firstRun = durations) => {
 		const servers = await Promise.all(PROGRESS_PROFILES.map(async (progressProfile) => await startInstrumentedEmulator({ jobMs, progressProfile })));
 		try {
@@ -535,12 +573,16 @@ async function profileLagScenario(harness, size) {
 				const jobs = server.emulator.jobs().filter((v) => v.prompt.startsWith(tag));
 				const lag = lagFigures(server, tag);
 				figures[`${profile}${suffix}`] = {
-					p50Ms: lag.p50Ms,
-					p95Ms: lag.p95Ms,
+					// The goal's lag: completion on the server → the answer telling the node (issue 24).
+					p50Ms: lag.seenP50Ms,
+					p95Ms: lag.seenP95Ms,
+					// The item's lag: completion → its MP4 fully served (the download added).
+					readyP95Ms: lag.p95Ms,
 					requestsPerJobMedian: lag.requestsPerJobMedian,
-					requestsPerJobMax: Math.max(...jobs.map((v) => server.count('retrieve', v.id))),
+					requestsPerJobMax: lag.requestsPerJobMax,
 					maxGapMs: Math.max(...jobs.map((video) => maxGapMs(server, video.id))),
 				};
+				detail[`${profile}${suffix}`] = lag.perJob;
 			});
 		} finally {
 			await Promise.all(servers.map(async (server) => await server.emulator.close()));
@@ -550,7 +592,7 @@ async function profileLagScenario(harness, size) {
 	await measure(size.likeDurations, 2, ', like jobs');
 	// (c) the same, after a first run in which one like job took twice the longest (a retry upstream, a busy moment).
 	await measure(size.likeDurations, 2, ', like jobs after an outlier', [...size.likeDurations, 2 * Math.max(...size.likeDurations)]);
-	return { figures, detail: {} };
+	return { figures, detail };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -714,8 +756,18 @@ function report(results, size) {
 	}
 	if (results.profiles) {
 		for (const [profile, f] of Object.entries(results.profiles.figures)) {
-			const met = f.p95Ms <= 1500 && f.requestsPerJobMedian <= 10 && f.maxGapMs <= 10_500;
-			row('lag', `progress "${profile}": p95 ms / status req per job (median, max) / longest gap s`, `${f.p95Ms} / ${f.requestsPerJobMedian}, ${f.requestsPerJobMax} / ${(f.maxGapMs / 1000).toFixed(1)}`, '', '', 'p95 ≤ 1.5 s, ≤ 10 req, gap ≤ 10 s', met);
+			const figure = `progress "${profile}": seen p95 ms (ready p95) / status req per job (median, max) / longest gap s`;
+			const ours = `${f.p95Ms} (${f.readyP95Ms}) / ${f.requestsPerJobMedian}, ${f.requestsPerJobMax} / ${(f.maxGapMs / 1000).toFixed(1)}`;
+			if (profile.includes('like jobs')) {
+				// Issue 24: like jobs seen within 1.5 s at p95, every job with at most 10 status requests.
+				const met = f.p95Ms <= 1500 && f.requestsPerJobMax <= 10 && f.maxGapMs <= 10_500;
+				row('lag', figure, ours, '', '', 'p95 ≤ 1.5 s, ≤ 10 req each, gap ≤ 10 s', met);
+			} else {
+				// Unlike jobs of a first run: nothing but progress tells when they end (none and null tell nothing), so the
+				// promise is never to lag a fixed 10 s poller; linear progress is also seen within 1.5 s.
+				const met = f.maxGapMs <= 10_500 && (profile === 'linear' ? f.p95Ms <= 1500 : f.p95Ms <= 10_500);
+				row('lag', figure, ours, '', '', profile === 'linear' ? 'p95 ≤ 1.5 s, gap ≤ 10 s' : 'p95 ≤ 10 s, gap ≤ 10 s (a 10 s poller)', met);
+			}
 		}
 	}
 	if (results.throughput) {
@@ -738,6 +790,7 @@ function report(results, size) {
 	console.log(out.join('\n'));
 	const notes = [
 		`Emulator: sends no openai-poll-after-ms header (the gateways that still speak the API send none)${results.lag ? '; one lag row repeats the run against a server sending 1000' : ''}.`,
+		results.profiles && 'Progress rows: "seen" = completion on the server → the status answer telling the node (the scheduler\'s lag, issue 24\'s goal); "ready" = → the MP4 fully served. Rows without "like jobs": unlike jobs (10–60 s) of a first run; "like jobs": the second run of ten like jobs (29–31 s); "after an outlier": its first run also had one like job of twice the longest.',
 		results.lag && `Lag = emulator completion → the item's MP4 fully served to the node (the per-item output); fixed pollers run side by side, each on its own ${results.lag.detail.ours.jobs} jobs of the same durations (${Math.min(...size.lagDurations) / 1000}–${Math.max(...size.lagDurations) / 1000} s).`,
 		results.throughput && `* Sequential = items one after another (one execution per item), measured on ${results.throughput.detail.sequential.items} items of ${results.throughput.detail.sequential.jobSeconds} s jobs (${results.throughput.detail.sequential.perItemSeconds} s per item, ${results.throughput.detail.sequential.overheadSeconds} s beyond the job) and scaled: ${results.throughput.detail.items} × (${results.throughput.figures.jobSeconds} s + overhead).`,
 		results.throughput && `Cap: ${results.throughput.detail.capped.items} jobs of ${results.throughput.detail.capped.jobSeconds} s (scaled down from 10 s) under maxRunning ${results.throughput.figures.capped.cap}: limit = items × job / cap.`,

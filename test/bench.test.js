@@ -42,7 +42,7 @@ test('npm run bench --quick runs every scenario and writes the figures as JSON',
 			profiles: Object.fromEntries(
 				['linear', 'stall99', 'jumps', 'none', 'null']
 					.flatMap((profile) => [profile, `${profile}, like jobs`, `${profile}, like jobs after an outlier`])
-					.map((profile) => [profile, { p50Ms: 1, p95Ms: 1, requestsPerJobMedian: 1, requestsPerJobMax: 1, maxGapMs: 1 }]),
+					.map((profile) => [profile, { p50Ms: 1, p95Ms: 1, readyP95Ms: 1, requestsPerJobMedian: 1, requestsPerJobMax: 1, maxGapMs: 1 }]),
 			),
 			throughput: {
 				jobSeconds: 1,

@@ -47,44 +47,108 @@ export interface QueueContext {
 	 * nothing (none, null, stalled at 99, uneven jumps) this is the best guess of when a job ends.
 	 */
 	likeRuns?: { lo: number; hi: number };
+	/**
+	 * This job's place among like jobs of the run, in [0, 1) (spread evenly: see `phaseOf`): it stretches the back-off
+	 * of a job nothing predicts by up to ±STAGGER, so like jobs that started together are not all looked at on one
+	 * timetable. Looked at in step, every one of them would learn the same loose bounds (a completion somewhere in
+	 * one gap of several seconds), and the next like jobs would have to spread their looks over that whole gap; looked
+	 * at out of step, their bounds interleave and together pin the run time (runTimeBand) at no extra cost.
+	 */
+	phase?: number;
+}
+
+const STAGGER = 0.15;
+
+/** An evenly spread phase for the k-th like job of a run (golden-ratio steps: any first n of them interleave). */
+export function phaseOf(k: number): number {
+	return (0.5 + k * 0.618_033_988_75) % 1;
+}
+
+/** The back-off stretched by the job's phase (QueueContext.phase). */
+function staggered(delay: number, context: QueueContext): number {
+	return delay * (1 + STAGGER * (2 * (context.phase ?? 0.5) - 1));
 }
 
 /**
- * A like job may end this much sooner than the shortest seen, or later than the longest (shares of it, at least
- * LIKE_MIN_SLACK_MS): a batch of like requests varies by a few per cent, and the spread of the jobs seen is
- * already in [lo, hi].
+ * A like job may end this much sooner than the start of the band of like jobs' runs, or later than that start (shares
+ * of it, at least LIKE_MIN_SLACK_MS): a batch of like requests varies by a few per cent either way, and a band pinned
+ * by the intersection of their bounds (runTimeBand) may sit anywhere in that spread. A band wider than that (like jobs
+ * looked at rarely, so each run is known only loosely) already holds the late side: no slack is added past its end.
  */
-const LIKE_EARLY = 0.03;
-const LIKE_LATE = 0.05;
+const LIKE_EARLY = 0.06;
+const LIKE_LATE = 0.06;
 const LIKE_MIN_SLACK_MS = 500;
 /** Looks at most this many times inside the window like jobs predict, and at least this far apart. */
 const LIKE_LOOKS = 8;
+/**
+ * Status requests a like job is meant to cost in all (issue 24: at most 10): the looks left of it once the job reaches
+ * the window are spread over the window, so a wide window costs no more looks, and a job that reached it with looks to
+ * spare is looked at more densely. One is kept for a job that ends just past the window; one still running later
+ * (slower than every like job) costs more.
+ */
+const LIKE_LOOK_BUDGET = 10;
 /**
  * Like jobs whose run times spread wider than this share of the longest do not agree (the same parameters, but other
  * prompts, load or queueing): they predict nothing, and following them would cost looks for no gain.
  */
 const LIKE_MAX_SPREAD = 0.2;
 const LIKE_MIN_GAP_MS = 500;
+/**
+ * Never further apart inside the window: the lag a like job is meant to be seen within (issue 24: 1.5 s) less a
+ * request's time. A window too long for the looks left (jobs of a minute and more: the approach alone costs six looks
+ * at most MAX_POLL_GAP_MS apart) costs looks beyond LIKE_LOOK_BUDGET rather than lag.
+ */
+const LIKE_MAX_GAP_MS = 1000;
+
+/** When like jobs' runs predict a job started at `startedAt` ends: [from, to] (ms, same clock). */
+function likeWindow(likeRuns: { lo: number; hi: number }, startedAt: number): { from: number; to: number } {
+	const from = likeRuns.lo - Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_EARLY);
+	const to = Math.max(likeRuns.hi, likeRuns.lo + Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_LATE));
+	return { from: startedAt + from, to: startedAt + to };
+}
+
+/**
+ * The first look at a job whose like jobs are known, in ms after its submission: timed so that looks at most
+ * MAX_POLL_GAP_MS apart land on the start of the window like jobs predict, not one look early in the window's
+ * approach (a first look after a fixed second would cost one of the job's looks for nothing). Never sooner than
+ * FIRST_POLL_MS.
+ */
+function firstLookDelay(likeRuns: QueueContext['likeRuns']): number {
+	if (!likeRuns) return FIRST_POLL_MS;
+	const { from } = likeWindow(likeRuns, 0);
+	if (from <= MAX_POLL_GAP_MS) return Math.max(FIRST_POLL_MS, from);
+	const rest = from % MAX_POLL_GAP_MS;
+	return rest >= FIRST_POLL_MS ? rest : rest + MAX_POLL_GAP_MS / 2;
+}
 
 /**
  * The next look at a running job whose progress cannot be extrapolated, from how long like jobs took: not before
- * the window they predict (but never more than MAX_POLL_GAP_MS apart, nor sooner than `before`), densely inside it,
- * and past it with gaps that grow with the overshoot (a job just outside the window likely ends soon) until they
- * reach `after`, the caller's own back-off.
+ * the window they predict (but never more than MAX_POLL_GAP_MS apart, nor sooner than `before`), inside it as densely
+ * as the job's remaining looks allow (LIKE_LOOK_BUDGET, less the `observations` made so far), and past it with gaps
+ * that grow with the overshoot (a job just outside the window likely ends soon) until they reach `after`, the caller's
+ * own back-off.
  */
 function likeJobsDelay(
 	likeRuns: QueueContext['likeRuns'],
 	startedAt: number,
 	now: number,
+	observations: Observation[],
 	{ before, after }: { before: number; after: number },
 ): number | undefined {
 	if (!likeRuns) return undefined;
-	const from = startedAt + likeRuns.lo - Math.max(LIKE_MIN_SLACK_MS, likeRuns.lo * LIKE_EARLY);
-	const to = startedAt + likeRuns.hi + Math.max(LIKE_MIN_SLACK_MS, likeRuns.hi * LIKE_LATE);
-	const gap = clamp((to - from) / LIKE_LOOKS, LIKE_MIN_GAP_MS, MAX_POLL_GAP_MS);
+	const { from, to } = likeWindow(likeRuns, startedAt);
+	// A job that spent its looks before the window (it ran long before like jobs were known: the first of its kind,
+	// or one unlike the few that agree) keeps its own back-off: dense looks now would only add to them.
+	if (observations.filter((o) => (o.sentAt ?? o.at) < from).length >= LIKE_LOOK_BUDGET - 1) return undefined;
+	const widest = clamp((to - from) / LIKE_LOOKS, LIKE_MIN_GAP_MS, MAX_POLL_GAP_MS);
 	if (now < from) return Math.max(before, Math.min(from - now, MAX_POLL_GAP_MS));
-	if (now < to) return Math.min(to - now, gap);
-	return Math.min(after, Math.max(gap, now - to));
+	if (now < to) {
+		// The looks left cover what is left of the window, the last on its end; one is kept for a job just past it.
+		const left = LIKE_LOOK_BUDGET - 1 - observations.length;
+		const gap = left > 0 ? clamp((to - now) / left, LIKE_MIN_GAP_MS, LIKE_MAX_GAP_MS) : Math.min(widest, LIKE_MAX_GAP_MS);
+		return Math.min(to - now, gap);
+	}
+	return Math.min(after, Math.max(widest, now - to));
 }
 
 /**
@@ -203,7 +267,7 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 	const soonest = Math.max(MIN_POLL_GAP_MS, Math.min(state.hintMs ?? 0, MAX_HINT_MS));
 	const observations = state.observations;
 	const last = observations[observations.length - 1];
-	if (!last) return clamp(FIRST_POLL_MS - (now - state.submittedAt), soonest, MAX_POLL_GAP_MS);
+	if (!last) return clamp(firstLookDelay(context.likeRuns) - (now - state.submittedAt), soonest, MAX_POLL_GAP_MS);
 	const running = observations.filter((o) => o.status === 'in_progress');
 	if (last.status !== 'in_progress' || !running.some((o) => (o.progress ?? 0) > 0)) {
 		// Nothing to extrapolate from: look again soon, backing off gently. A job deep in this run's
@@ -213,8 +277,8 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 		if (last.status === 'queued' && (context.queuedAhead ?? 0) >= QUEUE_HEAD) {
 			return clamp(waited / 4, Math.max(soonest, MAX_POLL_GAP_MS), MAX_QUEUED_GAP_MS);
 		}
-		const backoff = Math.max(1000, waited / 4);
-		const like = last.status === 'queued' ? undefined : likeJobsDelay(context.likeRuns, startedAt(state), now, { before: Math.min(backoff, 2000), after: backoff });
+		const backoff = staggered(Math.max(1000, waited / 4), context);
+		const like = last.status === 'queued' ? undefined : likeJobsDelay(context.likeRuns, startedAt(state), now, observations, { before: Math.min(backoff, 2000), after: backoff });
 		return clamp(like ?? backoff, soonest, MAX_POLL_GAP_MS);
 	}
 
@@ -240,13 +304,23 @@ export function nextPollDelay(state: PollState, now: number, context: QueueConte
 		if (before) {
 			window = linearWindow([before, last], origin, { min: origin - BOX, max: before.at }, notDoneAt);
 		}
-		minGap = Math.max(500, (now - running[plateau].at) / 2);
+		minGap = staggered(Math.max(500, (now - running[plateau].at) / 2), context);
 		// Stalled (at 99, say) or jumping: like jobs of the run tell better than the back-off when it ends.
-		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, { before: 500, after: minGap });
+		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, observations, { before: 500, after: minGap });
 		if (like !== undefined) return clamp(like, soonest, MAX_POLL_GAP_MS);
 	}
 	const target = window ? Math.min(window.hi + MARGIN_MS, window.lo + TARGET_LAG_MS) : now;
-	return clamp(Math.min(Math.max(target - now, minGap), maxGap), soonest, MAX_POLL_GAP_MS);
+	const delay = Math.min(Math.max(target - now, minGap), maxGap);
+	// Progress not linear from the start is weak evidence when two readings are all that fit a line (any two do:
+	// uneven jumps read as a late start): like jobs then have a say until their window has passed (whichever looks
+	// sooner), as a like job most likely ends in it. Progress linear from the start, or along three readings, is
+	// followed: it tells this job's end better than other jobs do.
+	const fitted = running.filter((o) => (o.progress ?? 0) > 0).length;
+	if (!pinned && context.likeRuns && fitted < 3) {
+		const like = likeJobsDelay(context.likeRuns, startedAt(state), now, observations, { before: 500, after: delay });
+		if (like !== undefined) return clamp(Math.min(delay, like), soonest, MAX_POLL_GAP_MS);
+	}
+	return clamp(delay, soonest, MAX_POLL_GAP_MS);
 }
 
 export function clamp(value: number, min: number, max: number): number {

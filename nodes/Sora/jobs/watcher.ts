@@ -13,7 +13,7 @@ import type { Video } from '../api/schemas';
 import { remember } from './memory';
 import { createLimiter, DEFAULT_CONCURRENCY } from './pool';
 import type { PollState } from './schedule';
-import { FIRST_POLL_MS, MAX_HINT_MS, MAX_POLL_GAP_MS, MIN_POLL_GAP_MS, clamp, nextPollDelay, runTimeBand, startedAt } from './schedule';
+import { FIRST_POLL_MS, MAX_HINT_MS, MAX_POLL_GAP_MS, MIN_POLL_GAP_MS, clamp, nextPollDelay, phaseOf, runTimeBand, startedAt } from './schedule';
 
 const MAX_TRANSIENT_FAILURES = 20;
 const MAX_OBSERVATIONS = 20;
@@ -72,6 +72,8 @@ interface Tracked extends PollState {
 	job: PendingJob;
 	/** Model, seconds and size as asked: jobs with the same key are "like jobs". */
 	key: string;
+	/** Its place among the run's like jobs (QueueContext.phase): like jobs are looked at out of step. */
+	phase: number;
 	order: number;
 	nextAt: number;
 	failures: number;
@@ -105,6 +107,8 @@ export function watchVideos(
 	let handlerError: unknown;
 	let closed = false;
 	let added = 0;
+	/** Like jobs added so far, by key (their phases). */
+	const likeCount = new Map<string, number>();
 	let woken = false;
 	let waker: AbortController | undefined;
 	const wake = () => {
@@ -178,7 +182,7 @@ export function watchVideos(
 				settle(job, async () => await handlers.onError(job, timeoutError(this, job)));
 				return;
 			}
-			entry.nextAt = at + nextPollDelay(entry, at, { queuedAhead: queuedAhead(entry), likeRuns: likeRunTimes(entry.key) });
+			entry.nextAt = at + nextPollDelay(entry, at, { queuedAhead: queuedAhead(entry), likeRuns: likeRunTimes(entry.key), phase: entry.phase });
 			// One last look when the time is up, not a full gap later.
 			entry.nextAt = Math.min(entry.nextAt, Math.max(job.submittedAt + job.maxWaitMs + 1, at + MIN_POLL_GAP_MS));
 		} catch (error) {
@@ -238,9 +242,13 @@ export function watchVideos(
 			if (job.video.status === 'completed' || job.video.status === 'failed') {
 				settle(job, async () => await handlers.onFinished(job, job.video));
 			} else {
+				const key = likeKey(job.video);
+				const likeAdded = (likeCount.get(key) ?? 0) + 1;
+				likeCount.set(key, likeAdded);
 				const entry: Tracked = {
 					job,
-					key: likeKey(job.video),
+					key,
+					phase: phaseOf(likeAdded - 1),
 					order: added++,
 					submittedAt: job.submittedAt,
 					observations: [],
@@ -248,7 +256,8 @@ export function watchVideos(
 					failures: 0,
 					busy: false,
 				};
-				entry.nextAt = job.submittedAt + nextPollDelay(entry, job.submittedAt);
+				// Like jobs known: the first look is timed for the window they predict (firstLookDelay).
+				entry.nextAt = job.submittedAt + nextPollDelay(entry, job.submittedAt, { likeRuns: likeRunTimes(entry.key) });
 				tracked.set(job, entry);
 			}
 			running ??= loop();
