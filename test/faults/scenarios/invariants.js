@@ -166,6 +166,42 @@ module.exports = [
 		},
 	},
 	{
+		name: 'stranger-mid-run',
+		description:
+			"A run of two items, one at a time (Concurrency 1). While the first item's create is on the server, someone else makes a job with the second item's exact request (directly on the server); the second item's create answer is then lost after the server made its job. The stranger's job came after the run began but before the second item's send: the second item must not be handed it, and its own job must be delivered or named.",
+		async run(env) {
+			const emulator = await env.emulator(IGNORES_KEYS);
+			const t = tag();
+			const [first, second] = [`Mid-run first ${t}`, `Mid-run second ${t}`];
+			let stranger;
+			let creates = 0;
+			const gateway = await env.gateway(emulator, {
+				create: async ({ forward }) => {
+					const n = ++creates;
+					if (n === 1) {
+						const answer = await forward();
+						stranger = await makeJob(env, emulator.baseUrl, second);
+						await sleep(1100); // the second item's job is a second later on the server's clock
+						return answer;
+					}
+					if (n === 2) {
+						await forward();
+						return 'drop';
+					}
+					return undefined;
+				},
+			});
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo({ concurrency: 1 }), { inputItems: [{ json: { prompt: first } }, { json: { prompt: second } }] });
+			const outputs = [0, 1].map((i) => result.items[i]?.json ?? { error: result.error?.message });
+			const strangers = new Set(stranger ? [stranger.id] : []);
+			const a = judgeCreate(emulator, before, outputs[0], first, { strangers });
+			const b = judgeCreate(emulator, before, outputs[1], second, { strangers });
+			const problems = [...(stranger ? [] : ['the stranger was never made: the scenario did not run as meant']), ...a.problems, ...b.problems];
+			return { jobs: 2, delivered: a.delivered + b.delivered, lost: a.lost + b.lost, wrong: a.wrong + b.wrong, itemErrors: a.itemErrors + b.itemErrors, extraCreates: a.extraCreates + b.extraCreates, problems };
+		},
+	},
+	{
 		name: 'replica-clocks',
 		description:
 			'Two gateway replicas whose clocks are 30 s apart take creates in turn (each job keeps the time of the replica that made it): the trigger emits all 30 finished videos exactly once.',
