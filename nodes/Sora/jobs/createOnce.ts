@@ -4,20 +4,21 @@
  * 1. A create is sent again only when the server's own job list proves, on the server's clock, that
  *    no job of this request exists after the send. Otherwise the item fails with an error naming
  *    every job that may be it. Never our clock, never an allowance: "after the send" is "not listed
- *    in the baseline read this item made right before that send, and created at or after the newest
- *    job that read showed" (both the server's own figures). Every send of every item reads its own
- *    baseline (one GET of BASELINE_PAGE jobs, tried BASELINE_READS times) after the item's turn has
- *    come and before the request leaves; a recovery uses the baseline of the send it recovers. When
- *    that read fails there is no baseline, and absence is proven only by a list read to its end that
- *    shows no unclaimed job with this prompt at all; no older baseline stands in for it (an older one
- *    would let a job someone else made between that read and this send pass for this send's). A job
- *    without created_at proves nothing: it may be named, never adopted.
- * 2. A job goes to an item only if the server made it after that item's send (1: after the read
- *    made just before it) and no other item, in any execution of this n8n process, holds it (./claims:
- *    a claim is taken the moment a create is answered or a recovery adopts a job, keyed by the
- *    normalised server, so two credentials that spell one server differently share claims). A job
- *    the server made between that read and the send itself cannot be told from the send's own; the
- *    read is made inside the send's share of the turn lock, so that gap is one request long.
+ *    in the baseline read right before that send, and created at or after the newest job that read
+ *    showed" (both the server's own figures). Every send of every item (the first, and one sent again
+ *    after the list proved the last started nothing) reads its own baseline, once its turn has come
+ *    and before the request leaves: one GET of the newest BASELINE_PAGE jobs, BASELINE_READS reads
+ *    with the retries of any read. A recovery uses the baseline of the send it recovers. When that
+ *    read fails there is no baseline, and absence is proven only by a list read to its end that shows
+ *    no unclaimed job with this prompt at all. No older baseline stands in for a failed read: it would
+ *    let a job someone else made with the same request between that older read and this send pass for
+ *    this send's. A job without created_at proves nothing: it may be named, never adopted.
+ * 2. A job goes to an item only if the server made it after that item's send (as in 1: after the
+ *    read made just before it) and no other item, in any execution of this n8n process, holds it
+ *    (./claims: a claim is taken the moment a create is answered or a recovery adopts a job, keyed by
+ *    the normalised server, so two credentials that spell one server differently share claims). The
+ *    read is made inside the send's share of the turn lock, so only that one request lies between it
+ *    and the send: a job someone else made in that moment cannot be told from the send's own.
  *
  * How: every attempt carries the same `Idempotency-Key` (servers that honour it answer a repeated
  * request with the job they started); a lost answer (reset, timeout, 5xx, a cut-off body) is looked
@@ -67,8 +68,12 @@ const EXTRA_LOOKS = 3;
 const RECONCILE_PAGES = 3;
 /** Jobs read before each send, to know where "after it" begins on the server's clock. */
 const BASELINE_PAGE = 20;
-/** Reads of that list before giving up on it (it is read before anything is sent, so trying again costs nothing). */
-const BASELINE_READS = 3;
+/**
+ * Reads of that list (each with the retries of every read: 4 attempts) before giving up on it. It is
+ * read before anything is sent, so trying again costs nothing but time; and since every send reads
+ * it, a run of many items under a flaky list would otherwise leave some without a baseline.
+ */
+const BASELINE_READS = 2;
 
 /**
  * Where "made after this send" starts in the job list, on the server's clock only: the jobs listed,
@@ -99,7 +104,7 @@ async function readBaseline(client: SoraClient, itemIndex: number, signal: Abort
 	// Without a list nothing is ever looked for: look() says so.
 	if (!supports(client.server, 'list')) return { known: false };
 	const first = async () => {
-		for await (const page of client.listVideos('the check for lost creates', { order: 'desc', limit: BASELINE_PAGE, itemIndex, retry: false })) {
+		for await (const page of client.listVideos('the check for lost creates', { order: 'desc', limit: BASELINE_PAGE, itemIndex })) {
 			return page.data;
 		}
 		return [];
