@@ -3,7 +3,7 @@
  * server's behaviour and a workload, runs the REAL nodes inside n8n-core (test/harness) against the
  * emulator behind a misbehaving gateway (./scenarios/gateway.js), and checks
  *
- * - creates (server: clock skew, 503 bursts on the list and on creates, 429s, answers dropped after the
+ * - creates (server: clock skew, replicas stamping jobs apart, 503 bursts on the list and on creates, 429s, answers dropped after the
  *   server made the job, list lag, idempotency keys honoured or ignored, strangers' jobs made before the
  *   run or mid-run between item sends, untimed jobs, a second execution (same or other request) whose
  *   credential spells the server otherwise; workload: items alike or not, Additional Body Fields that
@@ -58,6 +58,8 @@ async function makeJob(baseUrl, prompt, body = {}) {
 const createCase = fc.record({
 	/** The server's clock against ours (s). */
 	skewS: fc.integer({ min: -900, max: 900 }),
+	/** Two replicas behind the gateway: every other job (as first shown) is stamped this much later (s). */
+	replicaS: fc.constantFrom(0, 0, 5, -5),
 	/**
 	 * 503s on the first list reads (the baseline read before each send is the first). A read is tried with
 	 * retries (4 attempts) twice, so more than 8 leave the first send without a baseline.
@@ -121,6 +123,7 @@ async function runCreateCase(c) {
 	let cancelled;
 	let emulatorUrl;
 	let midRunMade = false;
+	let stamps = 0;
 	const strangers = new Set();
 	const dropping = c.drops.slice();
 	const hooks = {
@@ -150,7 +153,7 @@ async function runCreateCase(c) {
 			if (!answer) await forward();
 			return 'drop';
 		},
-		answer: stamped(() => c.skewS, c.listLagMs ? listLagging(c.listLagMs) : undefined),
+		answer: stamped(() => c.skewS + (stamps++ % 2 ? c.replicaS : 0), c.listLagMs ? listLagging(c.listLagMs) : undefined),
 	};
 	return await withServer({ ignoreIdempotencyKeys: !c.honoursKeys }, hooks, async (emulator, gateway) => {
 		emulatorUrl = emulator.baseUrl;

@@ -4,11 +4,13 @@
  * 1. A create is sent again only when the server's own job list proves, on the server's clock, that
  *    no job of this request exists after the send. Otherwise the item fails with an error naming
  *    every job that may be it. Never our clock, never an allowance: "after the send" is "not listed
- *    in the baseline read right before that send, and created at or after the newest job that read
- *    showed" (both the server's own figures). Every send of every item (the first, and one sent again
- *    after the list proved the last started nothing) reads its own baseline, once its turn has come
- *    and before the request leaves: one GET of the newest BASELINE_PAGE jobs, BASELINE_READS reads
- *    with the retries of any read. A recovery uses the baseline of the send it recovers. When that
+ *    in the baseline read right before that send, and created at or after the newest job of another
+ *    prompt that read showed" (both the server's own figures; without such a job: the oldest listed
+ *    job with this prompt, or any time when the list ended within that read). Every send of every
+ *    item (the first, and one sent again after the list proved the last started nothing) reads its
+ *    own baseline, once its turn has come and before the request leaves: one GET of the newest
+ *    BASELINE_PAGE jobs, BASELINE_READS reads with the retries of any read. A recovery uses the
+ *    baseline of the send it recovers. When that
  *    read fails there is no baseline, and absence is proven only by a list read to its end that shows
  *    no unclaimed job with this prompt at all. No older baseline stands in for a failed read: it would
  *    let a job someone else made with the same request between that older read and this send pass for
@@ -77,7 +79,7 @@ const BASELINE_READS = 2;
 
 /**
  * Where "made after this send" starts in the job list, on the server's clock only: the jobs listed,
- * and the newest time among them, read right before the send. `known: false` when the list could not
+ * and the newest time among those of other prompts, read right before the send. `known: false` when the list could not
  * be read then: no job with this prompt can be told apart from an older one, so nothing is adopted,
  * and absence is proven only by a list read to its end that shows no unclaimed job with this prompt.
  */
@@ -86,8 +88,8 @@ type Baseline = { known: true; createdAt: number; before: Set<string> } | { know
 /**
  * The baselines of the creates inside each turn (one kind: identical creates of one execution), by
  * create, while they run. A job one of them may adopt but another one's baseline lists is of no use
- * to that other: a recovery takes such a job first among those of the same second, so that alike
- * creates whose answers were both lost never leave one of them with only jobs it may not take.
+ * to that other: a recovery takes such a job first, so that alike creates whose answers were both
+ * lost never leave one of them with only jobs it may not take (and a job of theirs to nobody).
  */
 const insideTurns = new WeakMap<Turns, Map<object, Baseline>>();
 
@@ -100,22 +102,29 @@ function baselinesInside(turns: Turns): Map<object, Baseline> {
 	return inside;
 }
 
-async function readBaseline(client: SoraClient, itemIndex: number, signal: AbortSignal | undefined): Promise<Baseline> {
+async function readBaseline(client: SoraClient, itemIndex: number, prompt: string, signal: AbortSignal | undefined): Promise<Baseline> {
 	// Without a list nothing is ever looked for: look() says so.
 	if (!supports(client.server, 'list')) return { known: false };
 	const first = async () => {
 		for await (const page of client.listVideos('the check for lost creates', { order: 'desc', limit: BASELINE_PAGE, itemIndex })) {
-			return page.data;
+			return { listed: page.data, ended: !page.next };
 		}
-		return [];
+		return { listed: [], ended: true };
 	};
 	for (let read = 1; ; read++) {
 		const outcome = await settle(first());
 		if (outcome.ok) {
-			const listed = outcome.value;
-			const timed = listed.filter((video) => video.created_at !== null).map((video) => video.created_at as number);
-			// Untimed jobs listed now are "before" by their id; the time line comes from the timed ones.
-			return { known: true, createdAt: timed.length ? Math.max(...timed) : -Infinity, before: new Set(listed.map((video) => video.id)) };
+			const { listed, ended } = outcome.value;
+			// Every job listed now is "before" by its id (timed or not). The time line, below which the list holds only
+			// older jobs, comes from the timed jobs of other prompts: a job with this prompt may be the fresh job of an
+			// alike create of this execution on the wire, stamped later by another replica than the one that makes this
+			// send's job; as the time line it would hide this send's job (and the list would "prove" there is none).
+			// Without such a job: nothing is older than a list that ended here; else the oldest listed bounds what was not.
+			const timed = (same: boolean) => listed.filter((video) => video.created_at !== null && (video.prompt === prompt) === same).map((video) => video.created_at as number);
+			const others = timed(false);
+			const alike = timed(true);
+			const createdAt = others.length ? Math.max(...others) : ended || !alike.length ? -Infinity : Math.min(...alike);
+			return { known: true, createdAt, before: new Set(listed.map((video) => video.id)) };
 		}
 		if (read >= BASELINE_READS || signal?.aborted) return { known: false };
 		await sleep(FIRST_GAP_MS * 2 ** (read - 1), signal).catch(() => {});
@@ -196,14 +205,16 @@ async function look(
 		if (++read >= RECONCILE_PAGES) break;
 	}
 	if (undatable) return { ambiguous: true, complete, lookalikes, mayBe };
-	// The earliest match is the one closest to this send. Within a second: first one that an alike create inside the
-	// turn may not take (its baseline lists it), then the one the server lists as older.
+	// First a match that an alike create inside the turn may not take (its own baseline lists it, so the job came
+	// before its send): left to it, such a job would go to nobody while this create took the only one the other may
+	// take, whatever order the server's clocks (replicas) put them in. Then the earliest, the one closest to this
+	// send; within a second, the one the server lists as older.
 	const others = [...baselinesInside(turns)].filter(([create]) => create !== self).map(([, other]) => other);
-	const unusableByOthers = (video: Video) => (others.some((other) => other.known && other.before.has(video.id)) ? 0 : 1);
+	const usableByOthers = (video: Video) => (others.some((other) => other.known && other.before.has(video.id)) ? 0 : 1);
 	matching.sort(
 		(a, b) =>
+			usableByOthers(a) - usableByOthers(b) ||
 			(a.created_at ?? 0) - (b.created_at ?? 0) ||
-			unusableByOthers(a) - unusableByOthers(b) ||
 			(position.get(b.id) ?? 0) - (position.get(a.id) ?? 0) ||
 			(a.id < b.id ? -1 : 1),
 	);
@@ -383,7 +394,7 @@ async function createInTurn(
 		await turns.lock.shared(async () => {
 			// This send's own baseline, read in its share of the lock: no look runs meanwhile, and nothing but this
 			// one request lies between the read and the send. Never an older baseline (see the top of this file).
-			baseline = await readBaseline(client, itemIndex, signal);
+			baseline = await readBaseline(client, itemIndex, fingerprint.prompt, signal);
 			baselinesInside(turns).set(self, baseline);
 			if (signal?.aborted) throw new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex });
 			sends++;

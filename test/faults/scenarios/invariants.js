@@ -202,6 +202,57 @@ module.exports = [
 		},
 	},
 	{
+		name: 'alike-lost-across-replicas',
+		description:
+			"Two identical items of one execution, both answers lost after the server made their jobs. The second item reads its baseline (the list right before its send) after the first item's job was made; replicas behind the gateway stamp that first job 5 s later than the second's. Each item gets one of the two jobs, none is paid for twice: the second item's baseline must not hide its own job behind the first's later stamp. (Passed with one baseline per run, as at 6b1a77e; failed with the per-send baseline of this change before its time line left out jobs with the item's own prompt: 3 paid jobs, one named nowhere.)",
+		async run(env) {
+			const emulator = await env.emulator(IGNORES_KEYS);
+			const prompt = `Alike across replicas ${tag()}`;
+			let lists = 0;
+			let creates = 0;
+			let stamps = 0;
+			let firstMade;
+			const made = new Promise((resolve) => (firstMade = resolve));
+			let secondArrived;
+			const arrived = new Promise((resolve) => (secondArrived = resolve));
+			const gateway = await env.gateway(emulator, {
+				// The second baseline read waits until the first item's job exists, so it lists that job.
+				list: async () => {
+					if (++lists === 2) await made;
+					return undefined;
+				},
+				create: async ({ forward }) => {
+					const n = ++creates;
+					if (n > 2) return undefined;
+					await forward();
+					if (n === 1) {
+						firstMade();
+						await arrived; // the first answer is lost first, so the first item looks first
+						return 'drop';
+					}
+					secondArrived();
+					await sleep(300);
+					return 'drop';
+				},
+				answer: stamped(() => (stamps++ === 0 ? 5 : 0)),
+			});
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo(), { inputItems: [{ json: { prompt } }, { json: { prompt } }] });
+			const outputs = result.items.map((item) => item.json);
+			const jobs = emulator.jobs().filter((job) => !before.has(job.id) && job.prompt === prompt);
+			const problems = [];
+			const ids = outputs.filter((out) => !out.error).map((out) => out.id);
+			const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+			if (twice.length) problems.push(`${twice.join(', ')} handed to both items`);
+			if (jobs.length > 2) problems.push(`${jobs.length} paid jobs for 2 items`);
+			const errors = outputs.filter((out) => out.error).map((out) => `${out.error} ${out.errorDescription ?? ''}`);
+			const unnamed = jobs.filter((job) => !ids.includes(job.id) && !errors.some((text) => text.includes(job.id)));
+			if (unnamed.length) problems.push(`${unnamed.length} paid job(s) neither delivered nor named`);
+			if (errors.length) problems.push(`${errors.length} item(s) failed: ${errors[0]}`);
+			return { jobs: 2, delivered: ids.length - twice.length, duplicates: twice.length, lost: unnamed.length, itemErrors: errors.length, extraCreates: Math.max(0, jobs.length - 2), problems };
+		},
+	},
+	{
 		name: 'replica-clocks',
 		description:
 			'Two gateway replicas whose clocks are 30 s apart take creates in turn (each job keeps the time of the replica that made it): the trigger emits all 30 finished videos exactly once.',
