@@ -4,17 +4,17 @@
  * 1. A create is sent again only when the server's own job list proves, on the server's clock, that
  *    no job of this request exists after the send. Otherwise the item fails with an error naming
  *    every job that may be it. Never our clock, never an allowance: "after the send" is "not listed
- *    in the baseline read right before that send, and created at or after the newest job of another
- *    prompt that read showed" (both the server's own figures; without such a job: the oldest listed
- *    job with this prompt, or any time when the list ended within that read). Every send of every
- *    item (the first, and one sent again after the list proved the last started nothing) reads its
- *    own baseline, once its turn has come and before the request leaves: one GET of the newest
- *    BASELINE_PAGE jobs, BASELINE_READS reads with the retries of any read. A recovery uses the
- *    baseline of the send it recovers. When that
- *    read fails there is no baseline, and absence is proven only by a list read to its end that shows
- *    no unclaimed job with this prompt at all. No older baseline stands in for a failed read: it would
- *    let a job someone else made with the same request between that older read and this send pass for
- *    this send's. A job without created_at proves nothing: it may be named, never adopted.
+ *    in the baseline read right before that send, and created at or after the newest job that read
+ *    showed of another prompt and held by no item of this process" (both the server's own figures;
+ *    without such a job: the oldest job it showed, or any time when the list ended within it). Every
+ *    send of every item (the first, and one sent again after the list proved the last started
+ *    nothing) reads its own baseline, once its turn has come and before the request leaves: one GET
+ *    of the newest BASELINE_PAGE jobs, BASELINE_READS reads with the retries of any read. A recovery
+ *    uses the baseline of the send it recovers. When that read fails there is no baseline, and
+ *    absence is proven only by a list read to its end that shows no unclaimed job with this prompt at
+ *    all. No older baseline stands in for a failed read: it would let a job someone else made with
+ *    the same request between that older read and this send pass for this send's. A job without
+ *    created_at proves nothing: it may be named, never adopted.
  * 2. A job goes to an item only if the server made it after that item's send (as in 1: after the
  *    read made just before it) and no other item, in any execution of this n8n process, holds it
  *    (./claims: a claim is taken the moment a create is answered or a recovery adopts a job, keyed by
@@ -79,7 +79,7 @@ const BASELINE_READS = 2;
 
 /**
  * Where "made after this send" starts in the job list, on the server's clock only: the jobs listed,
- * and the newest time among those of other prompts, read right before the send. `known: false` when the list could not
+ * and a time line (readBaseline), read right before the send. `known: false` when the list could not
  * be read then: no job with this prompt can be told apart from an older one, so nothing is adopted,
  * and absence is proven only by a list read to its end that shows no unclaimed job with this prompt.
  */
@@ -116,14 +116,16 @@ async function readBaseline(client: SoraClient, itemIndex: number, prompt: strin
 		if (outcome.ok) {
 			const { listed, ended } = outcome.value;
 			// Every job listed now is "before" by its id (timed or not). The time line, below which the list holds only
-			// older jobs, comes from the timed jobs of other prompts: a job with this prompt may be the fresh job of an
-			// alike create of this execution on the wire, stamped later by another replica than the one that makes this
-			// send's job; as the time line it would hide this send's job (and the list would "prove" there is none).
-			// Without such a job: nothing is older than a list that ended here; else the oldest listed bounds what was not.
-			const timed = (same: boolean) => listed.filter((video) => video.created_at !== null && (video.prompt === prompt) === same).map((video) => video.created_at as number);
-			const others = timed(false);
-			const alike = timed(true);
-			const createdAt = others.length ? Math.max(...others) : ended || !alike.length ? -Infinity : Math.min(...alike);
+			// older jobs, comes from the timed jobs that are neither of this prompt nor held by an item of this process:
+			// those may be fresh jobs of our own items (an alike create on the wire, an earlier item of this run), stamped
+			// ahead by another replica than the one that makes this send's job; as the time line they would hide this
+			// send's job (and the list would "prove" there is none). Without such a job: nothing is older than a list
+			// that ended here; else the oldest job listed bounds the ones not listed.
+			const server = serverKey(client.server.baseUrl);
+			const timed = listed.filter((video) => video.created_at !== null);
+			const strangers = timed.filter((video) => video.prompt !== prompt && !isClaimed(server, video.id)).map((video) => video.created_at as number);
+			const oldest = timed.length ? Math.min(...timed.map((video) => video.created_at as number)) : -Infinity;
+			const createdAt = strangers.length ? Math.max(...strangers) : ended ? -Infinity : oldest;
 			return { known: true, createdAt, before: new Set(listed.map((video) => video.id)) };
 		}
 		if (read >= BASELINE_READS || signal?.aborted) return { known: false };

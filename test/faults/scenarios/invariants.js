@@ -253,6 +253,32 @@ module.exports = [
 		},
 	},
 	{
+		name: 'next-item-behind-replica',
+		description:
+			"Two items with different prompts, one at a time (Concurrency 1); a replica stamps the first item's job 5 s ahead of the second's, and the second item's answer is lost after the server made its job. The second item's baseline lists the first item's job: that job, held by an item of this process, must not set the time line that hides the second item's own job (which would be sent again: two paid jobs). Passed at 6b1a77e (one baseline per run), failed with this change's per-send baseline before its time line left out jobs our items hold.",
+		async run(env) {
+			const emulator = await env.emulator(IGNORES_KEYS);
+			const t = tag();
+			const [first, second] = [`Ahead ${t}`, `Behind ${t}`];
+			let creates = 0;
+			let stamps = 0;
+			const gateway = await env.gateway(emulator, {
+				create: async ({ forward }) => {
+					if (++creates !== 2) return undefined;
+					await forward();
+					return 'drop';
+				},
+				answer: stamped(() => (stamps++ === 0 ? 5 : 0)),
+			});
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo({ concurrency: 1 }), { inputItems: [{ json: { prompt: first } }, { json: { prompt: second } }] });
+			const outputs = [0, 1].map((i) => result.items[i]?.json ?? { error: result.error?.message });
+			const a = judgeCreate(emulator, before, outputs[0], first);
+			const b = judgeCreate(emulator, before, outputs[1], second);
+			return { jobs: 2, delivered: a.delivered + b.delivered, lost: a.lost + b.lost, wrong: a.wrong + b.wrong, itemErrors: a.itemErrors + b.itemErrors, extraCreates: a.extraCreates + b.extraCreates, problems: [...a.problems, ...b.problems] };
+		},
+	},
+	{
 		name: 'replica-clocks',
 		description:
 			'Two gateway replicas whose clocks are 30 s apart take creates in turn (each job keeps the time of the replica that made it): the trigger emits all 30 finished videos exactly once.',
