@@ -6,11 +6,13 @@
  *    every job that may be it. Never our clock, never an allowance: "after the send" is "not listed
  *    in the baseline read right before that send, and created at or after the newest job that read
  *    showed of another prompt and held by no item of this process" (both the server's own figures;
- *    without such a job: the oldest job it showed, or any time when the list ended within it). Every
- *    send of every item (the first, and one sent again after the list proved the last started
- *    nothing) reads its own baseline, once its turn has come and before the request leaves: one GET
- *    of the newest BASELINE_PAGE jobs, BASELINE_READS reads with the retries of any read. A recovery
- *    uses the baseline of the send it recovers. When that read fails there is no baseline, and
+ *    without such a job: the oldest job it showed, or any time when the list ended within it). A job
+ *    with this prompt stamped before that line but not listed by the read and not older than all it
+ *    showed (a job listed late, or this send's own behind replicas that disagree) is named, never
+ *    adopted, and proves nothing absent. Every send of every item (the first, and one sent again
+ *    after the list proved the last started nothing) reads its own baseline, once its turn has come
+ *    and before the request leaves: one GET of the newest BASELINE_PAGE jobs, BASELINE_READS reads
+ *    with the retries of any read. A recovery uses the baseline of the send it recovers. When that read fails there is no baseline, and
  *    absence is proven only by a list read to its end that shows no unclaimed job with this prompt at
  *    all. No older baseline stands in for a failed read: it would let a job someone else made with
  *    the same request between that older read and this send pass for this send's. A job without
@@ -83,7 +85,7 @@ const BASELINE_READS = 2;
  * be read then: no job with this prompt can be told apart from an older one, so nothing is adopted,
  * and absence is proven only by a list read to its end that shows no unclaimed job with this prompt.
  */
-type Baseline = { known: true; createdAt: number; before: Set<string> } | { known: false };
+type Baseline = { known: true; createdAt: number; floor: number; before: Set<string> } | { known: false };
 
 /**
  * The baselines of the creates inside each turn (one kind: identical creates of one execution), by
@@ -126,7 +128,8 @@ async function readBaseline(client: SoraClient, itemIndex: number, prompt: strin
 			const strangers = timed.filter((video) => video.prompt !== prompt && !isClaimed(server, video.id)).map((video) => video.created_at as number);
 			const oldest = timed.length ? Math.min(...timed.map((video) => video.created_at as number)) : -Infinity;
 			const createdAt = strangers.length ? Math.max(...strangers) : ended ? -Infinity : oldest;
-			return { known: true, createdAt, before: new Set(listed.map((video) => video.id)) };
+			// Below `floor` only jobs older than the read can be listed (none, when the list ended within it).
+			return { known: true, createdAt, floor: ended ? -Infinity : oldest, before: new Set(listed.map((video) => video.id)) };
 		}
 		if (read >= BASELINE_READS || signal?.aborted) return { known: false };
 		await sleep(FIRST_GAP_MS * 2 ** (read - 1), signal).catch(() => {});
@@ -191,8 +194,18 @@ async function look(
 			position.set(video.id, position.size);
 			if (video.prompt === null) throw new Unverifiable('the job list does not show with which prompt jobs were created');
 			if (baseline.known && video.created_at !== null && video.created_at < baseline.createdAt) {
-				complete = true;
-				break;
+				if (video.created_at < baseline.floor) {
+					complete = true;
+					break;
+				}
+				// Stamped before the time line, yet not listed by the read and not older than what it showed: on one clock a
+				// job listed late; behind replicas that disagree, possibly this send's own job. Named, never adopted, and
+				// the list then proves nothing (so the create is not sent again).
+				if (!baseline.before.has(video.id) && video.prompt === fingerprint.prompt && !isClaimed(server, video.id)) {
+					mayBe.push(video.id);
+					undatable = true;
+				}
+				continue;
 			}
 			if ((baseline.known && baseline.before.has(video.id)) || video.prompt !== fingerprint.prompt || isClaimed(server, video.id)) continue;
 			mayBe.push(video.id);
@@ -368,7 +381,7 @@ async function createInTurn(
 			throw giveUp(
 				failure,
 				baseline.known
-					? 'the job list cannot tell it apart from another job with the same prompt (one that shows no creation time, or the job of another create with the same prompt, model, size and duration that was given up on: they differ only in what the list does not show)'
+					? 'the job list cannot tell it apart from another job with the same prompt (one that shows no creation time, one stamped before it was sent yet not listed then, or the job of another create with the same prompt, model, size and duration that was given up on: they differ only in what the list does not show)'
 					: "the job list could not be read right before it was sent, so on the server's clock nothing tells this job from an older one with the same prompt",
 			);
 		}

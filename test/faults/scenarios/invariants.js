@@ -279,6 +279,30 @@ module.exports = [
 		},
 	},
 	{
+		name: 'explore-replica-behind-stranger',
+		description:
+			"Found by npm run explore (seed 1303818945, path 8:0:2:2:2:3:5:5:5:5:5), shrunk by hand: someone else's job (another prompt) is on the server; a replica stamps this item's job 5 s behind it, and the item's answer is lost after the server made the job. The item's job, stamped before the newest job its baseline read showed but not listed by it, must not be taken for absent (it was sent again: two paid jobs, one named nowhere): delivered, or named in the item's error.",
+		async run(env) {
+			const emulator = await env.emulator(IGNORES_KEYS);
+			await makeJob(env, emulator.baseUrl, `Someone else's clip ${tag()}`);
+			await sleep(1100); // this item's job is made a second later on the server's clock, then stamped 5 s back
+			const prompt = `Behind a stranger ${tag()}`;
+			let creates = 0;
+			let stamps = 0;
+			const gateway = await env.gateway(emulator, {
+				create: async ({ forward }) => {
+					if (++creates > 1) return undefined;
+					await forward();
+					return 'drop';
+				},
+				answer: stamped(() => (stamps++ === 0 ? 0 : -5)),
+			});
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo(), { inputItems: [{ json: { prompt } }] });
+			return judgeCreate(emulator, before, result.items[0]?.json ?? { error: result.error?.message }, prompt);
+		},
+	},
+	{
 		name: 'replica-clocks',
 		description:
 			'Two gateway replicas whose clocks are 30 s apart take creates in turn (each job keeps the time of the replica that made it): the trigger emits all 30 finished videos exactly once.',
