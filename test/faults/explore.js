@@ -3,10 +3,14 @@
  * server's behaviour and a workload, runs the REAL nodes inside n8n-core (test/harness) against the
  * emulator behind a misbehaving gateway (./scenarios/gateway.js), and checks
  *
- * - creates (server: clock skew, 503 bursts on the list and on creates, 429s, answers dropped after the
- *   server made the job, list lag, idempotency keys honoured or ignored, strangers' and untimed jobs, a
- *   second execution spelling the server otherwise): no item pays twice; an item gets a job the server made for it, never another's; a job
- *   paid for and not delivered is named (by id) in its item's error;
+ * - creates (server: clock skew, replicas stamping jobs apart, 503 bursts on the list and on creates, 429s, answers dropped after the
+ *   server made the job, list lag, idempotency keys honoured or ignored, strangers' jobs made before the
+ *   run or mid-run between item sends, untimed jobs, a second execution (same or other request) whose
+ *   credential spells the server otherwise; workload: items alike or not, Additional Body Fields that
+ *   the list does not show or that change what it shows; a cancellation while a create is on the
+ *   server): no item pays twice; an item gets a job the server made for it with what it sent, never
+ *   another's; a job paid for and not delivered is named (by id) in its item's error, or, in a
+ *   cancelled execution, by id or prompt;
  * - trigger: every finished video is emitted exactly once.
  *
  * A failure is shrunk by fast-check to a minimal schedule and reported with its `seed` and `path`, so
@@ -18,7 +22,7 @@ const crypto = require('crypto');
 const path = require('path');
 const harness = require('../harness');
 const { startEmulator } = require('../emulator');
-const { startGateway, errorPage, listLagging, stamped, json } = require('./scenarios/gateway');
+const { startGateway, errorPage, listLagging, promptOf, stamped, json } = require('./scenarios/gateway');
 const { recorder } = require('../engine/triggerKit');
 
 const PKG = path.resolve(__dirname, '../..');
@@ -38,11 +42,11 @@ async function withServer(emulatorOptions, hooks, work) {
 
 const credentials = (baseUrl) => ({ soraApi: { apiKey: API_KEY, baseUrl, authHeader: 'bearer' } });
 
-async function makeJob(baseUrl, prompt) {
+async function makeJob(baseUrl, prompt, body = {}) {
 	const response = await fetch(`${baseUrl}/videos`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ prompt, model: 'sora-2', seconds: '4', size: '720x1280' }),
+		body: JSON.stringify({ prompt, model: 'sora-2', seconds: '4', size: '720x1280', ...body }),
 	});
 	return await response.json();
 }
@@ -54,8 +58,13 @@ async function makeJob(baseUrl, prompt) {
 const createCase = fc.record({
 	/** The server's clock against ours (s). */
 	skewS: fc.integer({ min: -900, max: 900 }),
-	/** 503s on the first list reads (the baseline read before the first create is the first). */
-	listFailures: fc.integer({ min: 0, max: 4 }),
+	/** Two replicas behind the gateway: every other job (as first shown) is stamped this much later (s). */
+	replicaS: fc.constantFrom(0, 0, 5, -5),
+	/**
+	 * 503s on the first list reads (the baseline read before each send is the first). A read is tried with
+	 * retries (4 attempts) twice, so more than 8 leave the first send without a baseline.
+	 */
+	listFailures: fc.constantFrom(0, 0, 1, 2, 4, 9),
 	/** Answers to the first creates that never reach the server: 503 pages and 429s with Retry-After. */
 	createRefusals: fc.array(fc.constantFrom('503', '429'), { maxLength: 2 }),
 	/** Per item: its first create's answer is lost after the server made the job. */
@@ -64,54 +73,129 @@ const createCase = fc.record({
 	alike: fc.boolean(),
 	/** Someone else made a job with the same request shortly before. */
 	stranger: fc.boolean(),
+	/**
+	 * Someone else makes a job with the LAST item's exact request while the first item's create is on the
+	 * server, and the items go one at a time (Concurrency 1): after the run began, before that item's send.
+	 */
+	strangerMidRun: fc.boolean(),
 	/** An older job on the server shows no created_at. */
 	untimedNeighbour: fc.boolean(),
 	honoursKeys: fc.boolean(),
 	/** A second execution at once, with the credential spelling the server otherwise. */
 	secondExecution: fc.boolean(),
+	/** The second execution sends the first item's exact request (so claims and turns must be shared across spellings). */
+	secondSame: fc.boolean(),
+	/** How each execution's credential spells the server: a family (host) and a spelling in it that serverKey makes one. */
+	spelling: fc.record({ localhost: fc.boolean(), first: fc.nat(3), second: fc.nat(3) }),
+	/** Additional Body Fields per item: invisible in the list (seed) or changing what it shows (size, seconds). */
+	bodies: fc.array(fc.constantFrom('', '', '{"seed":7}', '{"seed":8}', '{"size":"1280x720"}', '{"seconds":"8"}'), { minLength: 3, maxLength: 3 }),
+	/** The first execution is cancelled when the server has made the job of this create (its answer then lost); -1: never. */
+	cancelAt: fc.constantFrom(-1, -1, -1, 0, 1),
 	/** The list shows a new job this late (ms). */
 	listLagMs: fc.constantFrom(0, 0, 1500),
 });
 
+/**
+ * Spellings of one server that serverKey (nodes/Sora/jobs/claims.ts) promises to treat as one: scheme and
+ * host in any case, trailing slashes, blanks around. `localhost` and 127.0.0.1 are NOT one key, so a case
+ * keeps to one host.
+ */
+function spellingsOf(origin, localhost) {
+	const { port } = new URL(origin);
+	const host = localhost ? 'localhost' : '127.0.0.1';
+	const upper = localhost ? 'LOCALHOST' : '127.0.0.1';
+	const mixed = localhost ? 'LocalHost' : '127.0.0.1';
+	return [`http://${host}:${port}/v1`, `HTTP://${upper}:${port}/v1/`, `Http://${mixed}:${port}/v1//`, ` http://${host}:${port}/v1/ `];
+}
+
 async function runCreateCase(c) {
 	const t = crypto.randomBytes(3).toString('hex');
 	const prompts = c.drops.map((_, i) => (c.alike ? `explore ${t} alike` : `explore ${t} item ${i}`));
-	const second = c.secondExecution ? [`explore ${t} other execution`] : [];
+	const second = c.secondExecution ? [c.secondSame ? prompts[0] : `explore ${t} other execution`] : [];
+	// What each item sends: the form (sora-2, 720x1280, 4 s) with its Additional Body Fields over it.
+	const sent = (i) => ({ size: '720x1280', seconds: '4', ...JSON.parse(c.bodies[i] || '{}') });
+	// A mid-run stranger needs a later item whose request no earlier item shares.
+	const midRunPrompt = c.strangerMidRun && !c.alike && prompts.length > 1 ? prompts.at(-1) : undefined;
 	let lists = 0;
 	let creates = 0;
 	let refused = 0;
+	let handle;
+	let cancelled;
+	let emulatorUrl;
+	let midRunMade = false;
+	let stamps = 0;
+	const strangers = new Set();
 	const dropping = c.drops.slice();
 	const hooks = {
 		list: async () => (++lists <= c.listFailures ? errorPage(503) : undefined),
-		create: async ({ forward }) => {
+		create: async ({ request, forward }) => {
 			const refusal = c.createRefusals[refused++];
 			if (refusal === '503') return errorPage(503);
 			if (refusal === '429') return { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: Buffer.from(JSON.stringify({ error: { message: 'Rate limit reached.', type: 'requests', code: 'rate_limit_exceeded' } })) };
 			const index = creates++;
-			if (!dropping[index]) return undefined;
+			if (index === c.cancelAt) {
+				await forward();
+				cancelled = handle?.cancel();
+				await sleep(200);
+				return 'drop';
+			}
+			let answer;
+			// The first create of the first item's request: the last item (after it, one at a time; a second execution
+			// with that request takes turns with it) reads its baseline only after this.
+			if (midRunPrompt && !midRunMade && promptOf(request) === prompts[0]) {
+				midRunMade = true;
+				answer = await forward();
+				strangers.add((await makeJob(emulatorUrl, midRunPrompt, sent(prompts.length - 1))).id);
+				await sleep(1100); // the later item's own job is a second later on the server's clock
+			}
+			if (!dropping[index]) return answer;
 			dropping[index] = false;
-			await forward();
+			if (!answer) await forward();
 			return 'drop';
 		},
-		answer: stamped(() => c.skewS, c.listLagMs ? listLagging(c.listLagMs) : undefined),
+		answer: stamped(() => c.skewS + (stamps++ % 2 ? c.replicaS : 0), c.listLagMs ? listLagging(c.listLagMs) : undefined),
 	};
 	return await withServer({ ignoreIdempotencyKeys: !c.honoursKeys }, hooks, async (emulator, gateway) => {
+		emulatorUrl = emulator.baseUrl;
 		if (c.untimedNeighbour) {
 			emulator.setConfig({ omitCreatedAt: true });
 			await makeJob(emulator.baseUrl, `someone else ${t}`);
 			emulator.setConfig({ omitCreatedAt: false });
 		}
-		const strangers = new Set();
 		if (c.stranger) {
-			strangers.add((await makeJob(emulator.baseUrl, prompts[0])).id);
+			strangers.add((await makeJob(emulator.baseUrl, prompts[0], sent(0))).id);
 			await sleep(1000); // a second earlier on the server's clock
 		}
 		const before = new Set(emulator.jobs().map((job) => job.id));
-		const parameters = { resource: 'video', operation: 'textToVideo', prompt: '={{ $json.prompt }}', model: { __rl: true, mode: 'list', value: 'sora-2' }, seconds: '4', size: '720x1280', options: { lostJobSearchSeconds: 5 } };
-		const run = (baseUrl, items) => harness.runNode({ pkg: PKG, nodeType: 'sora', credentials: credentials(baseUrl), parameters, continueOnFail: true, inputItems: items.map((prompt) => ({ json: { prompt } })) });
-		// The second execution spells the server otherwise (a trailing slash): claims must still be shared.
-		const results = await Promise.all([run(gateway.baseUrl, prompts), ...(second.length ? [run(`${gateway.baseUrl}/`, second)] : [])]);
-		const outputs = results.flatMap((result, r) => (r === 0 ? prompts : second).map((prompt, i) => ({ prompt, json: result.items[i]?.json ?? { error: result.error?.message ?? 'no output' } })));
+		const parameters = (concurrency) => ({
+			resource: 'video',
+			operation: 'textToVideo',
+			prompt: '={{ $json.prompt }}',
+			model: { __rl: true, mode: 'list', value: 'sora-2' },
+			seconds: '4',
+			size: '720x1280',
+			options: { lostJobSearchSeconds: 5, additionalBodyFields: '={{ $json.body || "{}" }}', ...(concurrency ? { concurrency } : {}) },
+		});
+		const spellings = spellingsOf(gateway.origin, c.spelling.localhost);
+		const start = (baseUrl, items, concurrency) =>
+			harness.startNode({ pkg: PKG, nodeType: 'sora', credentials: credentials(baseUrl), parameters: parameters(concurrency), continueOnFail: true, inputItems: items.map((prompt, i) => ({ json: { prompt, body: c.bodies[i] } })) });
+		// Items one at a time when a stranger comes mid-run, so the later item's send follows it.
+		handle = start(spellings[c.spelling.first], prompts, midRunPrompt ? 1 : undefined);
+		const runs = [handle, ...(second.length ? [start(spellings[c.spelling.second], second)] : [])];
+		const results = await Promise.all(runs.map((run) => run.promise));
+		await cancelled;
+		if (c.cancelAt >= 0) await sleep(300); // a create still on its way reaches the server
+		const outputs = results.flatMap((result, r) => {
+			const items = r === 0 ? prompts : second;
+			// A cancelled execution may name a job by its prompt and time instead of its id (README "Exactly once").
+			const whole = r === 0 && cancelled ? JSON.stringify([result.error, result.executionError, result.items.map((item) => item.json)]) : undefined;
+			return items.map((prompt, i) => ({
+				prompt,
+				want: sent(r === 0 ? i : 0),
+				whole,
+				json: result.items[i]?.json ?? { error: whole ?? result.error?.message ?? 'no output' },
+			}));
+		});
 		return judgeCreates(emulator, before, strangers, outputs);
 	});
 }
@@ -119,15 +203,17 @@ async function runCreateCase(c) {
 /** Problems with the invariants of creates, [] when they hold. */
 function judgeCreates(emulator, before, strangers, outputs) {
 	const problems = [];
-	const jobs = emulator.jobs().filter((job) => !before.has(job.id));
+	const jobs = emulator.jobs().filter((job) => !before.has(job.id) && !strangers.has(job.id));
 	const handed = new Map();
 	const errors = outputs.filter((o) => o.json.error).map((o) => `${o.json.error} ${o.json.errorDescription ?? ''}`);
-	for (const { prompt, json: out } of outputs) {
+	const wholes = outputs.map((o) => o.whole).filter(Boolean);
+	for (const { prompt, want, json: out } of outputs) {
 		if (out.error) continue;
 		if (strangers.has(out.id)) problems.push(`an item was handed a stranger's job ${out.id}`);
 		const job = jobs.find((one) => one.id === out.id);
-		if (!job) problems.push(`an item got ${out.id}, not made in this run`);
-		else if (job.prompt !== prompt) problems.push(`an item got ${out.id}, made for another prompt`);
+		if (!job && !strangers.has(out.id)) problems.push(`an item got ${out.id}, not made in this run`);
+		else if (job && job.prompt !== prompt) problems.push(`an item got ${out.id}, made for another prompt`);
+		else if (job && (job.size !== want.size || String(job.seconds) !== want.seconds)) problems.push(`an item that sent ${want.size} ${want.seconds} s got ${out.id} (${job.size} ${job.seconds} s)`);
 		if (handed.has(out.id)) problems.push(`${out.id} handed to two items`);
 		handed.set(out.id, prompt);
 	}
@@ -137,7 +223,9 @@ function judgeCreates(emulator, before, strangers, outputs) {
 		if (made.length > items) problems.push(`${made.length} paid jobs for ${items} item(s) with prompt "${prompt}"`);
 		for (const job of made) {
 			if (handed.has(job.id)) continue;
-			if (!errors.some((text) => text.includes(job.id))) problems.push(`paid job ${job.id} neither delivered nor named in an error`);
+			if (errors.some((text) => text.includes(job.id))) continue;
+			if (wholes.some((text) => text.includes(job.id) || text.includes(prompt))) continue;
+			problems.push(`paid job ${job.id} neither delivered nor named in an error`);
 		}
 	}
 	return problems;

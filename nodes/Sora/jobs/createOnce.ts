@@ -4,15 +4,25 @@
  * 1. A create is sent again only when the server's own job list proves, on the server's clock, that
  *    no job of this request exists after the send. Otherwise the item fails with an error naming
  *    every job that may be it. Never our clock, never an allowance: "after the send" is "not listed
- *    in the baseline read before this run's first create, and created at or after the newest job that
- *    read showed" (both the server's own figures). When that read fails (it is tried BASELINE_READS
- *    times before anything is sent) there is no baseline, and absence is proven only by a list read to
- *    its end that shows no unclaimed job with this prompt at all. A job without created_at proves
- *    nothing: it may be named, never adopted.
- * 2. A job goes to an item only if the server made it after that item's send (1) and no other item,
- *    in any execution of this n8n process, holds it (./claims: a claim is taken the moment a create is
- *    answered or a recovery adopts a job, keyed by the normalised server, so two credentials that
- *    spell one server differently share claims).
+ *    in the baseline read right before that send, and created at or after the newest job that read
+ *    showed of another prompt and held by no item of this process" (both the server's own figures;
+ *    without such a job: the oldest job it showed, or any time when the list ended within it). A job
+ *    with this prompt stamped before that line but not listed by the read and not older than all it
+ *    showed (a job listed late, or this send's own behind replicas that disagree) is named, never
+ *    adopted, and proves nothing absent. Every send of every item (the first, and one sent again
+ *    after the list proved the last started nothing) reads its own baseline, once its turn has come
+ *    and before the request leaves: one GET of the newest BASELINE_PAGE jobs, BASELINE_READS reads
+ *    with the retries of any read. A recovery uses the baseline of the send it recovers. When that read fails there is no baseline, and
+ *    absence is proven only by a list read to its end that shows no unclaimed job with this prompt at
+ *    all. No older baseline stands in for a failed read: it would let a job someone else made with
+ *    the same request between that older read and this send pass for this send's. A job without
+ *    created_at proves nothing: it may be named, never adopted.
+ * 2. A job goes to an item only if the server made it after that item's send (as in 1: after the
+ *    read made just before it) and no other item, in any execution of this n8n process, holds it
+ *    (./claims: a claim is taken the moment a create is answered or a recovery adopts a job, keyed by
+ *    the normalised server, so two credentials that spell one server differently share claims). The
+ *    read is made inside the send's share of the turn lock, so only that one request lies between it
+ *    and the send: a job someone else made in that moment cannot be told from the send's own.
  *
  * How: every attempt carries the same `Idempotency-Key` (servers that honour it answer a repeated
  * request with the job they started); a lost answer (reset, timeout, 5xx, a cut-off body) is looked
@@ -21,7 +31,9 @@
  * refused before sending) was never processed and is sent again after the server's Retry-After.
  * Creates that look alike in the list but differ in what it does not show (another first frame,
  * other characters, another execution) take turns (./claims Turns), so a recovery never guesses
- * between them. An execution cancelled while a create is on the wire names what may exist.
+ * between them; alike creates of one execution send together, each after its own read, and any of
+ * their jobs is as good as another. An execution cancelled while a create is on the wire names what
+ * may exist.
  */
 import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
@@ -58,57 +70,70 @@ const MAX_GAP_MS = 10_000;
 const EXTRA_LOOKS = 3;
 /** Pages of 100 recent jobs read per look. */
 const RECONCILE_PAGES = 3;
-/** Jobs read before a run's first create, to know where "after it" begins on the server's clock. */
+/** Jobs read before each send, to know where "after it" begins on the server's clock. */
 const BASELINE_PAGE = 20;
-/** Reads of that list before giving up on it (it is read before anything is sent, so trying again costs nothing). */
-const BASELINE_READS = 3;
+/**
+ * Reads of that list (each with the retries of every read: 4 attempts) before giving up on it. It is
+ * read before anything is sent, so trying again costs nothing but time; and since every send reads
+ * it, a run of many items under a flaky list would otherwise leave some without a baseline.
+ */
+const BASELINE_READS = 2;
 
 /**
- * Where "made after this run began creating" starts in the job list, on the server's clock only.
- * `known: false` when the list could not be read before the first create: then no job with this
- * prompt can be told apart from an older one, so nothing is adopted, and absence is proven only by a
- * list read to its end that shows no unclaimed job with this prompt at all.
+ * Where "made after this send" starts in the job list, on the server's clock only: the jobs listed,
+ * and a time line (readBaseline), read right before the send. `known: false` when the list could not
+ * be read then: no job with this prompt can be told apart from an older one, so nothing is adopted,
+ * and absence is proven only by a list read to its end that shows no unclaimed job with this prompt.
  */
-type Baseline = { known: true; createdAt: number; before: Set<string> } | { known: false };
+type Baseline = { known: true; createdAt: number; floor: number; before: Set<string> } | { known: false };
 
-/** One baseline per node run and server, taken before the run's first create. */
-const baselines = new WeakMap<object, Map<string, Promise<Baseline>>>();
+/**
+ * The baselines of the creates inside each turn (one kind: identical creates of one execution), by
+ * create, while they run. A job one of them may adopt but another one's baseline lists is of no use
+ * to that other: a recovery takes such a job first, so that alike creates whose answers were both
+ * lost never leave one of them with only jobs it may not take (and a job of theirs to nobody).
+ */
+const insideTurns = new WeakMap<Turns, Map<object, Baseline>>();
 
-async function readBaseline(client: SoraClient, signal: AbortSignal | undefined): Promise<Baseline> {
+function baselinesInside(turns: Turns): Map<object, Baseline> {
+	let inside = insideTurns.get(turns);
+	if (!inside) {
+		inside = new Map();
+		insideTurns.set(turns, inside);
+	}
+	return inside;
+}
+
+async function readBaseline(client: SoraClient, itemIndex: number, prompt: string, signal: AbortSignal | undefined): Promise<Baseline> {
 	// Without a list nothing is ever looked for: look() says so.
 	if (!supports(client.server, 'list')) return { known: false };
 	const first = async () => {
-		for await (const page of client.listVideos('the check for lost creates', { order: 'desc', limit: BASELINE_PAGE, retry: false })) {
-			return page.data;
+		for await (const page of client.listVideos('the check for lost creates', { order: 'desc', limit: BASELINE_PAGE, itemIndex })) {
+			return { listed: page.data, ended: !page.next };
 		}
-		return [];
+		return { listed: [], ended: true };
 	};
 	for (let read = 1; ; read++) {
 		const outcome = await settle(first());
 		if (outcome.ok) {
-			const listed = outcome.value;
-			const timed = listed.filter((video) => video.created_at !== null).map((video) => video.created_at as number);
-			// Untimed jobs listed now are "before" by their id; the time line comes from the timed ones.
-			return { known: true, createdAt: timed.length ? Math.max(...timed) : -Infinity, before: new Set(listed.map((video) => video.id)) };
+			const { listed, ended } = outcome.value;
+			// Every job listed now is "before" by its id (timed or not). The time line, below which the list holds only
+			// older jobs, comes from the timed jobs that are neither of this prompt nor held by an item of this process:
+			// those may be fresh jobs of our own items (an alike create on the wire, an earlier item of this run), stamped
+			// ahead by another replica than the one that makes this send's job; as the time line they would hide this
+			// send's job (and the list would "prove" there is none). Without such a job: nothing is older than a list
+			// that ended here; else the oldest job listed bounds the ones not listed.
+			const server = serverKey(client.server.baseUrl);
+			const timed = listed.filter((video) => video.created_at !== null);
+			const strangers = timed.filter((video) => video.prompt !== prompt && !isClaimed(server, video.id)).map((video) => video.created_at as number);
+			const oldest = timed.length ? Math.min(...timed.map((video) => video.created_at as number)) : -Infinity;
+			const createdAt = strangers.length ? Math.max(...strangers) : ended ? -Infinity : oldest;
+			// Below `floor` only jobs older than the read can be listed (none, when the list ended within it).
+			return { known: true, createdAt, floor: ended ? -Infinity : oldest, before: new Set(listed.map((video) => video.id)) };
 		}
 		if (read >= BASELINE_READS || signal?.aborted) return { known: false };
 		await sleep(FIRST_GAP_MS * 2 ** (read - 1), signal).catch(() => {});
 	}
-}
-
-async function baselineFor(ctx: IExecuteFunctions, client: SoraClient, signal: AbortSignal | undefined): Promise<Baseline> {
-	let byServer = baselines.get(ctx);
-	if (!byServer) {
-		byServer = new Map();
-		baselines.set(ctx, byServer);
-	}
-	const key = serverKey(client.server.baseUrl);
-	let baseline = byServer.get(key);
-	if (!baseline) {
-		baseline = readBaseline(client, signal);
-		byServer.set(key, baseline);
-	}
-	return await baseline;
 }
 
 function searchWindowMs(ctx: IExecuteFunctions, itemIndex: number): number {
@@ -138,9 +163,10 @@ interface Look {
 /**
  * Reads the recent jobs once. Throws Unverifiable when the server cannot be checked at all (no
  * list, no prompts), and the list's own error when it fails. A job is adopted only when the
- * server's own clock puts it at or after the baseline and it was not listed before the first
- * create; a job without created_at, or any job when there is no baseline, may be it but is never
- * adopted (it could be older, or someone else's).
+ * server's own clock puts it at or after the baseline of the send being recovered and that read did
+ * not list it; a job without created_at, or any job when there is no baseline, may be it but is
+ * never adopted (it could be older, or someone else's). `self` is the create looking (its entry
+ * among the baselines inside the turn).
  */
 async function look(
 	client: SoraClient,
@@ -149,11 +175,14 @@ async function look(
 	baseline: Baseline,
 	turns: Turns,
 	kind: string,
+	self: object,
 ): Promise<Look> {
 	const { baseUrl } = client.server;
 	const server = serverKey(baseUrl);
 	if (!supports(client.server, 'list')) throw new Unverifiable(`${client.server.name} has no job list to check`);
 	const matching: Video[] = [];
+	/** Where each job stood in the list (newest first): the server's own order within a second. */
+	const position = new Map<string, number>();
 	const mayBe: string[] = [];
 	let undatable = false;
 	let lookalikes = 0;
@@ -162,10 +191,21 @@ async function look(
 	const pages = client.listVideos('the check for a lost create', { order: 'desc', limit: 100, itemIndex, retry: false });
 	for await (const page of pages) {
 		for (const video of page.data) {
+			position.set(video.id, position.size);
 			if (video.prompt === null) throw new Unverifiable('the job list does not show with which prompt jobs were created');
 			if (baseline.known && video.created_at !== null && video.created_at < baseline.createdAt) {
-				complete = true;
-				break;
+				if (video.created_at < baseline.floor) {
+					complete = true;
+					break;
+				}
+				// Stamped before the time line, yet not listed by the read and not older than what it showed: on one clock a
+				// job listed late; behind replicas that disagree, possibly this send's own job. Named, never adopted, and
+				// the list then proves nothing (so the create is not sent again).
+				if (!baseline.before.has(video.id) && video.prompt === fingerprint.prompt && !isClaimed(server, video.id)) {
+					mayBe.push(video.id);
+					undatable = true;
+				}
+				continue;
 			}
 			if ((baseline.known && baseline.before.has(video.id)) || video.prompt !== fingerprint.prompt || isClaimed(server, video.id)) continue;
 			mayBe.push(video.id);
@@ -180,8 +220,19 @@ async function look(
 		if (++read >= RECONCILE_PAGES) break;
 	}
 	if (undatable) return { ambiguous: true, complete, lookalikes, mayBe };
-	// The earliest match is the one closest to this item's first attempt.
-	matching.sort((a, b) => (a.created_at ?? 0) - (b.created_at ?? 0) || (a.id < b.id ? -1 : 1));
+	// First a match that an alike create inside the turn may not take (its own baseline lists it, so the job came
+	// before its send): left to it, such a job would go to nobody while this create took the only one the other may
+	// take, whatever order the server's clocks (replicas) put them in. Then the earliest, the one closest to this
+	// send; within a second, the one the server lists as older.
+	const others = [...baselinesInside(turns)].filter(([create]) => create !== self).map(([, other]) => other);
+	const usableByOthers = (video: Video) => (others.some((other) => other.known && other.before.has(video.id)) ? 0 : 1);
+	matching.sort(
+		(a, b) =>
+			usableByOthers(a) - usableByOthers(b) ||
+			(a.created_at ?? 0) - (b.created_at ?? 0) ||
+			(position.get(b.id) ?? 0) - (position.get(a.id) ?? 0) ||
+			(a.id < b.id ? -1 : 1),
+	);
 	const [found] = matching;
 	if (found && turns.couldBeOrphan(kind, found)) return { ambiguous: true, complete, lookalikes, mayBe };
 	if (found && !claimJob(server, found.id)) return { ambiguous: true, complete, lookalikes, mayBe };
@@ -237,8 +288,9 @@ export function startedNoJob(error: unknown): boolean {
 interface CreateContext {
 	fingerprint: Fingerprint;
 	kind: string;
-	baseline: Baseline;
 	turns: Turns;
+	/** This create among those inside the turn (their baselines steer a recovery's choice among alike jobs). */
+	self: object;
 	signal: AbortSignal | undefined;
 }
 
@@ -255,7 +307,7 @@ async function createInTurn(
 	client: SoraClient,
 	itemIndex: number,
 	job: JobRequest,
-	{ fingerprint, kind, baseline, turns, signal }: CreateContext,
+	{ fingerprint, kind, turns, self, signal }: CreateContext,
 ): Promise<{ video: Video; submittedAt: number }> {
 	const headers = { 'idempotency-key': `n8n-sora-${randomUUID()}` };
 	const submittedAt = Date.now();
@@ -272,6 +324,8 @@ async function createInTurn(
 	let onTheWire = false;
 	/** Every job any look saw that may be this create's: an error names them all. */
 	const mayBe = new Set<string>();
+	/** What the list showed right before the last send (invariant 1): a recovery of that send looks only past it. */
+	let baseline: Baseline = { known: false };
 
 	const giveUp = (failure: Error, reason: string): Error => {
 		gaveUp = true;
@@ -296,7 +350,7 @@ async function createInTurn(
 		let unreadable: Error | undefined;
 		let ambiguous = false;
 		for (;;) {
-			const seen = await settle(turns.lock.exclusive(async () => await look(client, itemIndex, fingerprint, baseline, turns, kind)));
+			const seen = await settle(turns.lock.exclusive(async () => await look(client, itemIndex, fingerprint, baseline, turns, kind, self)));
 			if (signal?.aborted) throw seen.ok ? failure : seen.error;
 			if (seen.ok) {
 				if (seen.value.found) return seen.value.found;
@@ -327,8 +381,8 @@ async function createInTurn(
 			throw giveUp(
 				failure,
 				baseline.known
-					? 'the job list cannot tell it apart from another job with the same prompt (one that shows no creation time, or the job of another create with the same prompt, model, size and duration that was given up on: they differ only in what the list does not show)'
-					: "the job list could not be read before the first create, so on the server's clock nothing tells this job from an older one with the same prompt",
+					? 'the job list cannot tell it apart from another job with the same prompt (one that shows no creation time, one stamped before it was sent yet not listed then, or the job of another create with the same prompt, model, size and duration that was given up on: they differ only in what the list does not show)'
+					: "the job list could not be read right before it was sent, so on the server's clock nothing tells this job from an older one with the same prompt",
 			);
 		}
 		if (!last.complete) {
@@ -336,7 +390,7 @@ async function createInTurn(
 				failure,
 				baseline.known
 					? `after ${searched} the job list still does not reach back to when it was sent (too many newer jobs), so it cannot be ruled out`
-					: `the job list could not be read before the first create, and after ${searched} it does not end within the pages read, so it cannot be ruled out`,
+					: `the job list could not be read right before it was sent, and after ${searched} it does not end within the pages read, so it cannot be ruled out`,
 			);
 		}
 		if (last.lookalikes > 0) {
@@ -353,6 +407,11 @@ async function createInTurn(
 	let sentAt = submittedAt;
 	const send = async (): Promise<{ video: Video; mine: boolean }> =>
 		await turns.lock.shared(async () => {
+			// This send's own baseline, read in its share of the lock: no look runs meanwhile, and nothing but this
+			// one request lies between the read and the send. Never an older baseline (see the top of this file).
+			baseline = await readBaseline(client, itemIndex, fingerprint.prompt, signal);
+			baselinesInside(turns).set(self, baseline);
+			if (signal?.aborted) throw new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex });
 			sends++;
 			sentAt = Date.now();
 			onTheWire = true;
@@ -446,10 +505,11 @@ export async function createJobOnce(
 	const signal = cancelSignal(this);
 	const fingerprint = fingerprintOf(job);
 	const kind = `${executionKey(this)}\n${await digestOf(job)}`;
-	const baseline = await baselineFor(this, client, signal);
 	const turns = turnsFor(serverKey(client.server.baseUrl), fingerprint.prompt);
 	await turns.enter(kind, signal, () => new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex }));
-	const outcome = await settle(createInTurn.call(this, client, itemIndex, job, { fingerprint, kind, baseline, turns, signal }));
+	const self = {};
+	const outcome = await settle(createInTurn.call(this, client, itemIndex, job, { fingerprint, kind, turns, self, signal }));
+	baselinesInside(turns).delete(self);
 	turns.leave();
 	if (outcome.ok) return outcome.value;
 	throw outcome.error;

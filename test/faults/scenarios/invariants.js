@@ -166,6 +166,143 @@ module.exports = [
 		},
 	},
 	{
+		name: 'stranger-mid-run',
+		description:
+			"A run of two items, one at a time (Concurrency 1). While the first item's create is on the server, someone else makes a job with the second item's exact request (directly on the server); the second item's create answer is then lost after the server made its job. The stranger's job came after the run began but before the second item's send: the second item must not be handed it, and its own job must be delivered or named.",
+		async run(env) {
+			const emulator = await env.emulator(IGNORES_KEYS);
+			const t = tag();
+			const [first, second] = [`Mid-run first ${t}`, `Mid-run second ${t}`];
+			let stranger;
+			let creates = 0;
+			const gateway = await env.gateway(emulator, {
+				create: async ({ forward }) => {
+					const n = ++creates;
+					if (n === 1) {
+						const answer = await forward();
+						stranger = await makeJob(env, emulator.baseUrl, second);
+						await sleep(1100); // the second item's job is a second later on the server's clock
+						return answer;
+					}
+					if (n === 2) {
+						await forward();
+						return 'drop';
+					}
+					return undefined;
+				},
+			});
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo({ concurrency: 1 }), { inputItems: [{ json: { prompt: first } }, { json: { prompt: second } }] });
+			const outputs = [0, 1].map((i) => result.items[i]?.json ?? { error: result.error?.message });
+			const strangers = new Set(stranger ? [stranger.id] : []);
+			const a = judgeCreate(emulator, before, outputs[0], first, { strangers });
+			const b = judgeCreate(emulator, before, outputs[1], second, { strangers });
+			const problems = [...(stranger ? [] : ['the stranger was never made: the scenario did not run as meant']), ...a.problems, ...b.problems];
+			return { jobs: 2, delivered: a.delivered + b.delivered, lost: a.lost + b.lost, wrong: a.wrong + b.wrong, itemErrors: a.itemErrors + b.itemErrors, extraCreates: a.extraCreates + b.extraCreates, problems };
+		},
+	},
+	{
+		name: 'alike-lost-across-replicas',
+		description:
+			"Two identical items of one execution, both answers lost after the server made their jobs. The second item reads its baseline (the list right before its send) after the first item's job was made; replicas behind the gateway stamp that first job 5 s later than the second's. Each item gets one of the two jobs, none is paid for twice: the second item's baseline must not hide its own job behind the first's later stamp. (Passed with one baseline per run, as at 6b1a77e; failed with the per-send baseline of this change before its time line left out jobs with the item's own prompt: 3 paid jobs, one named nowhere.)",
+		async run(env) {
+			const emulator = await env.emulator(IGNORES_KEYS);
+			const prompt = `Alike across replicas ${tag()}`;
+			let lists = 0;
+			let creates = 0;
+			let stamps = 0;
+			let firstMade;
+			const made = new Promise((resolve) => (firstMade = resolve));
+			let secondArrived;
+			const arrived = new Promise((resolve) => (secondArrived = resolve));
+			const gateway = await env.gateway(emulator, {
+				// The second baseline read waits until the first item's job exists, so it lists that job.
+				list: async () => {
+					if (++lists === 2) await made;
+					return undefined;
+				},
+				create: async ({ forward }) => {
+					const n = ++creates;
+					if (n > 2) return undefined;
+					await forward();
+					if (n === 1) {
+						firstMade();
+						await arrived; // the first answer is lost first, so the first item looks first
+						return 'drop';
+					}
+					secondArrived();
+					await sleep(300);
+					return 'drop';
+				},
+				answer: stamped(() => (stamps++ === 0 ? 5 : 0)),
+			});
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo(), { inputItems: [{ json: { prompt } }, { json: { prompt } }] });
+			const outputs = result.items.map((item) => item.json);
+			const jobs = emulator.jobs().filter((job) => !before.has(job.id) && job.prompt === prompt);
+			const problems = [];
+			const ids = outputs.filter((out) => !out.error).map((out) => out.id);
+			const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+			if (twice.length) problems.push(`${twice.join(', ')} handed to both items`);
+			if (jobs.length > 2) problems.push(`${jobs.length} paid jobs for 2 items`);
+			const errors = outputs.filter((out) => out.error).map((out) => `${out.error} ${out.errorDescription ?? ''}`);
+			const unnamed = jobs.filter((job) => !ids.includes(job.id) && !errors.some((text) => text.includes(job.id)));
+			if (unnamed.length) problems.push(`${unnamed.length} paid job(s) neither delivered nor named`);
+			if (errors.length) problems.push(`${errors.length} item(s) failed: ${errors[0]}`);
+			return { jobs: 2, delivered: ids.length - twice.length, duplicates: twice.length, lost: unnamed.length, itemErrors: errors.length, extraCreates: Math.max(0, jobs.length - 2), problems };
+		},
+	},
+	{
+		name: 'next-item-behind-replica',
+		description:
+			"Two items with different prompts, one at a time (Concurrency 1); a replica stamps the first item's job 5 s ahead of the second's, and the second item's answer is lost after the server made its job. The second item's baseline lists the first item's job: that job, held by an item of this process, must not set the time line that hides the second item's own job (which would be sent again: two paid jobs). Passed at 6b1a77e (one baseline per run), failed with this change's per-send baseline before its time line left out jobs our items hold.",
+		async run(env) {
+			const emulator = await env.emulator(IGNORES_KEYS);
+			const t = tag();
+			const [first, second] = [`Ahead ${t}`, `Behind ${t}`];
+			let creates = 0;
+			let stamps = 0;
+			const gateway = await env.gateway(emulator, {
+				create: async ({ forward }) => {
+					if (++creates !== 2) return undefined;
+					await forward();
+					return 'drop';
+				},
+				answer: stamped(() => (stamps++ === 0 ? 5 : 0)),
+			});
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo({ concurrency: 1 }), { inputItems: [{ json: { prompt: first } }, { json: { prompt: second } }] });
+			const outputs = [0, 1].map((i) => result.items[i]?.json ?? { error: result.error?.message });
+			const a = judgeCreate(emulator, before, outputs[0], first);
+			const b = judgeCreate(emulator, before, outputs[1], second);
+			return { jobs: 2, delivered: a.delivered + b.delivered, lost: a.lost + b.lost, wrong: a.wrong + b.wrong, itemErrors: a.itemErrors + b.itemErrors, extraCreates: a.extraCreates + b.extraCreates, problems: [...a.problems, ...b.problems] };
+		},
+	},
+	{
+		name: 'explore-replica-behind-stranger',
+		description:
+			"Found by npm run explore (seed 1303818945, path 8:0:2:2:2:3:5:5:5:5:5), shrunk by hand: someone else's job (another prompt) is on the server; a replica stamps this item's job 5 s behind it, and the item's answer is lost after the server made the job. The item's job, stamped before the newest job its baseline read showed but not listed by it, must not be taken for absent (it was sent again: two paid jobs, one named nowhere): delivered, or named in the item's error.",
+		async run(env) {
+			const emulator = await env.emulator(IGNORES_KEYS);
+			await makeJob(env, emulator.baseUrl, `Someone else's clip ${tag()}`);
+			await sleep(1100); // this item's job is made a second later on the server's clock, then stamped 5 s back
+			const prompt = `Behind a stranger ${tag()}`;
+			let creates = 0;
+			let stamps = 0;
+			const gateway = await env.gateway(emulator, {
+				create: async ({ forward }) => {
+					if (++creates > 1) return undefined;
+					await forward();
+					return 'drop';
+				},
+				answer: stamped(() => (stamps++ === 0 ? 0 : -5)),
+			});
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo(), { inputItems: [{ json: { prompt } }] });
+			return judgeCreate(emulator, before, result.items[0]?.json ?? { error: result.error?.message }, prompt);
+		},
+	},
+	{
 		name: 'replica-clocks',
 		description:
 			'Two gateway replicas whose clocks are 30 s apart take creates in turn (each job keeps the time of the replica that made it): the trigger emits all 30 finished videos exactly once.',
