@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, jsonParse } from 'n8n-workflow';
 
 import { composePrompt } from '../descriptions/promptBuilder';
+import { lostJobSearchMs } from '../jobs/createOnce';
 import { DEFAULT_CONCURRENCY, normaliseConcurrency } from '../jobs/pool';
 import type { JobOptions } from '../jobs/submit';
 import type { CreateFields, Server, ModelExtras } from '../servers';
@@ -229,7 +230,7 @@ export function readConcurrency(this: IExecuteFunctions): number {
 	return normaliseConcurrency(this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
 }
 
-/** Wait for Completion, the output options and the cost limit of every operation that starts a job. */
+/** Wait for Completion, the output options, the cost limit and Lost Job Search of every operation that starts a job. */
 export function readJobOptions(this: IExecuteFunctions, itemIndex: number): JobOptions {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const binaryProperty = String(options.binaryPropertyOutput ?? 'data').trim() || 'data';
@@ -239,5 +240,6 @@ export function readJobOptions(this: IExecuteFunctions, itemIndex: number): JobO
 		binaryProperty,
 		downloadThumbnail: options.downloadThumbnail === true,
 		maxCostUsd: Math.max(0, Number(options.maxCostPerExecution ?? 0) || 0),
+		lostJobSearchMs: lostJobSearchMs(options.lostJobSearchSeconds),
 	};
 }

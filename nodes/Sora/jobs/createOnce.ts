@@ -36,7 +36,7 @@
  * may exist.
  */
 import { randomUUID } from 'crypto';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { JobRequest, SoraClient } from '../api/client';
@@ -136,9 +136,9 @@ async function readBaseline(client: SoraClient, itemIndex: number, prompt: strin
 	}
 }
 
-function searchWindowMs(ctx: IExecuteFunctions, itemIndex: number): number {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const seconds = Number(options.lostJobSearchSeconds ?? DEFAULT_SEARCH_SECONDS);
+/** The "Lost Job Search (Seconds)" option as a window in ms, kept within 5–600 s (the default when unset or not a number). */
+export function lostJobSearchMs(option: unknown): number {
+	const seconds = Number(option ?? DEFAULT_SEARCH_SECONDS);
 	if (!Number.isFinite(seconds)) return DEFAULT_SEARCH_SECONDS * 1000;
 	return Math.min(Math.max(seconds, MIN_SEARCH_SECONDS), MAX_SEARCH_SECONDS) * 1000;
 }
@@ -292,6 +292,8 @@ interface CreateContext {
 	/** This create among those inside the turn (their baselines steer a recovery's choice among alike jobs). */
 	self: object;
 	signal: AbortSignal | undefined;
+	/** How long the job list is searched for a lost answer's job before the create may be sent again (ms). */
+	windowMs: number;
 }
 
 /** "Jobs that may be it: …", for an error that must name every job a create may have started. */
@@ -307,11 +309,10 @@ async function createInTurn(
 	client: SoraClient,
 	itemIndex: number,
 	job: JobRequest,
-	{ fingerprint, kind, turns, self, signal }: CreateContext,
+	{ fingerprint, kind, turns, self, signal, windowMs }: CreateContext,
 ): Promise<{ video: Video; submittedAt: number }> {
 	const headers = { 'idempotency-key': `n8n-sora-${randomUUID()}` };
 	const submittedAt = Date.now();
-	const windowMs = searchWindowMs(this, itemIndex);
 	/** The answer of the last send was lost: a job may exist that is not found yet. */
 	let lost: Error | undefined;
 	/** A job may exist for other reasons (an answer that is not a video). */
@@ -501,6 +502,8 @@ export async function createJobOnce(
 	client: SoraClient,
 	itemIndex: number,
 	job: JobRequest,
+	/** Lost Job Search, read once with the item's options (lostJobSearchMs). */
+	windowMs: number,
 ): Promise<{ video: Video; submittedAt: number }> {
 	const signal = cancelSignal(this);
 	const fingerprint = fingerprintOf(job);
@@ -508,7 +511,7 @@ export async function createJobOnce(
 	const turns = turnsFor(serverKey(client.server.baseUrl), fingerprint.prompt);
 	await turns.enter(kind, signal, () => new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex }));
 	const self = {};
-	const outcome = await settle(createInTurn.call(this, client, itemIndex, job, { fingerprint, kind, turns, self, signal }));
+	const outcome = await settle(createInTurn.call(this, client, itemIndex, job, { fingerprint, kind, turns, self, signal, windowMs }));
 	baselinesInside(turns).delete(self);
 	turns.leave();
 	if (outcome.ok) return outcome.value;

@@ -21,6 +21,8 @@ export interface JobOptions {
 	downloadThumbnail: boolean;
 	/** Max Estimated Cost per Execution in USD; 0 sets no limit. */
 	maxCostUsd: number;
+	/** Lost Job Search: how long a create whose answer was lost is looked for in the job list (ms). */
+	lostJobSearchMs: number;
 }
 
 /** A job the router still has to wait for (or hand back at once when waiting is off). */
@@ -48,7 +50,7 @@ export async function submitJob(
 	estimate?: Estimate,
 ): Promise<SubmittedJob> {
 	const reservation = estimate ? reserveBudget.call(this, itemIndex, options.maxCostUsd, estimate, asSent(job, estimate)) : undefined;
-	const created = await settle(createJobOnce.call(this, client, itemIndex, job));
+	const created = await settle(createJobOnce.call(this, client, itemIndex, job, options.lostJobSearchMs));
 	if (!created.ok) {
 		// Refused (4xx) or never accepted: nothing was spent. A job that may exist stays counted.
 		if (startedNoJob(created.error)) reservation?.release();

@@ -117,7 +117,8 @@ export function watchVideos(
 	};
 	signal?.addEventListener('abort', wake, { once: true });
 
-	const settle = (job: PendingJob, outcome: () => Promise<void>) => {
+	/** A job is done with: it leaves the watch list and its handler (finished, failed, timed out, cancelled) runs. */
+	const conclude = (job: PendingJob, outcome: () => Promise<void>) => {
 		tracked.delete(job);
 		handling.push(
 			outcome().catch((error) => {
@@ -174,12 +175,12 @@ export function watchVideos(
 			entry.hintMs = pollAfterMs;
 			if (video.status === 'completed' || video.status === 'failed') {
 				if (video.status === 'completed' && entry.observations.length > 1) learnRunTime(entry, at);
-				settle(job, async () => await handlers.onFinished(job, video));
+				conclude(job, async () => await handlers.onFinished(job, video));
 				pullInQueued(at);
 				return;
 			}
 			if (at - job.submittedAt > job.maxWaitMs) {
-				settle(job, async () => await handlers.onError(job, timeoutError(this, job)));
+				conclude(job, async () => await handlers.onError(job, timeoutError(this, job)));
 				return;
 			}
 			entry.nextAt = at + nextPollDelay(entry, at, { queuedAhead: queuedAhead(entry), likeRuns: likeRunTimes(entry.key), phase: entry.phase });
@@ -187,7 +188,7 @@ export function watchVideos(
 			entry.nextAt = Math.min(entry.nextAt, Math.max(job.submittedAt + job.maxWaitMs + 1, at + MIN_POLL_GAP_MS));
 		} catch (error) {
 			if (signal?.aborted) {
-				settle(job, async () => await handlers.onError(job, cancelledError(this, job)));
+				conclude(job, async () => await handlers.onError(job, cancelledError(this, job)));
 				return;
 			}
 			if (isTransient(error) && ++entry.failures < MAX_TRANSIENT_FAILURES) {
@@ -195,7 +196,7 @@ export function watchVideos(
 				entry.nextAt = Date.now() + clamp(2000 * entry.failures, 1000, MAX_POLL_GAP_MS);
 				return;
 			}
-			settle(job, async () => await handlers.onError(job, error as Error));
+			conclude(job, async () => await handlers.onError(job, error as Error));
 		} finally {
 			entry.busy = false;
 			wake();
@@ -207,7 +208,7 @@ export function watchVideos(
 			woken = false;
 			if (signal?.aborted) {
 				for (const entry of [...tracked.values()]) {
-					if (!entry.busy) settle(entry.job, async () => await handlers.onError(entry.job, cancelledError(this, entry.job)));
+					if (!entry.busy) conclude(entry.job, async () => await handlers.onError(entry.job, cancelledError(this, entry.job)));
 				}
 			}
 			if (closed && tracked.size === 0) break;
@@ -240,7 +241,7 @@ export function watchVideos(
 	return {
 		add: (job: PendingJob) => {
 			if (job.video.status === 'completed' || job.video.status === 'failed') {
-				settle(job, async () => await handlers.onFinished(job, job.video));
+				conclude(job, async () => await handlers.onFinished(job, job.video));
 			} else {
 				const key = likeKey(job.video);
 				const likeAdded = (likeCount.get(key) ?? 0) + 1;
