@@ -3,18 +3,9 @@
  * downloads, a server that caps running jobs, cancellation and Max Wait. Assertions are on counts
  * and on the order of events the emulator saw, never on durations.
  */
-const { startServer, model, runSora, harness, PKG } = require('./setup');
+const { startServer, runSora, harness, PKG, textToVideo: baseTextToVideo } = require('./setup');
 
-const textToVideo = (options = {}, overrides = {}) => ({
-	resource: 'video',
-	operation: 'textToVideo',
-	prompt: '={{ "Clip number " + $json.n }}',
-	model: model('sora-2'),
-	seconds: '4',
-	size: '720x1280',
-	options,
-	...overrides,
-});
+const textToVideo = (options = {}, overrides = {}) => baseTextToVideo({ prompt: '={{ "Clip number " + $json.n }}', options, ...overrides });
 
 const inputs = (n) => Array.from({ length: n }, (_, i) => ({ json: { n: i } }));
 

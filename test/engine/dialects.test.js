@@ -6,7 +6,7 @@
  */
 const http = require('node:http');
 const { startEmulator } = require('../emulator');
-const { PKG, API_KEY, model, byId, runSora, expectNoKey, harness } = require('./setup');
+const { PKG, API_KEY, model, byId, runSora, expectNoKey, harness, textToVideo: baseTextToVideo } = require('./setup');
 const { clip, image, probe } = require('../fixtures/media');
 
 /** litellm-gemini: LiteLLM proxy with Veo behind it (provider gemini). */
@@ -60,15 +60,7 @@ async function sha256Served(emulator, id) {
 	return (await (await fetch(`${emulator.origin}/__emulator/videos/${encodeURIComponent(id)}/sha256`)).json()).sha256;
 }
 
-const textToVideo = (overrides = {}) => ({
-	resource: 'video',
-	operation: 'textToVideo',
-	prompt: 'A lighthouse beam sweeps across a stormy sea, waves crash',
-	model: model('sora-2'),
-	seconds: '4',
-	size: '1280x720',
-	...overrides,
-});
+const textToVideo = (overrides = {}) => baseTextToVideo({ prompt: 'A lighthouse beam sweeps across a stormy sea, waves crash', size: '1280x720', ...overrides });
 
 describe.each(MODES)('%s dialect', (dialect) => {
 	// OpenRouter names models by slug (GET /api/v1/videos/models).

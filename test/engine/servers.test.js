@@ -3,7 +3,7 @@
  * proxy in front of the emulator rewrites its answers the way each server's own code does (the file is
  * named at each case); the node must follow the job, never abandon it, and never store a wrong file.
  */
-const { startServer, byId, model, runSora, expectNoKey, API_KEY } = require('./setup');
+const { startServer, byId, runSora, expectNoKey, API_KEY, textToVideo: baseTextToVideo } = require('./setup');
 const { startProxy } = require('../faults/servers');
 
 let server;
@@ -14,15 +14,7 @@ afterAll(async () => server.emulator.close());
 
 const credentialsFor = (baseUrl, extra = {}) => ({ soraApi: { ...server.credentials.soraApi, baseUrl, ...extra } });
 
-const textToVideo = (overrides = {}) => ({
-	resource: 'video',
-	operation: 'textToVideo',
-	prompt: `A kite over a beach ${Math.random()}`,
-	model: model('sora-2'),
-	seconds: '4',
-	size: '1280x720',
-	...overrides,
-});
+const textToVideo = (overrides = {}) => baseTextToVideo({ prompt: `A kite over a beach ${Math.random()}`, size: '1280x720', ...overrides });
 
 const isStatus = (req) => req.method === 'GET' && /^\/v1\/videos\/[^/?]+$/.test(req.url);
 const isContent = (req) => req.method === 'GET' && /^\/v1\/videos\/[^/]+\/content/.test(req.url);

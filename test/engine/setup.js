@@ -14,6 +14,19 @@ async function startServer(options = {}) {
 
 const model = (value) => ({ __rl: true, mode: 'list', value });
 const byId = (value) => ({ __rl: true, mode: 'id', value });
+/**
+ * Text to Video parameters every test starts from: sora-2, 4 s, 720x1280, the prompt from the item's `prompt`;
+ * `overrides` replace any of them.
+ */
+const textToVideo = (overrides = {}) => ({
+	resource: 'video',
+	operation: 'textToVideo',
+	prompt: '={{ $json.prompt }}',
+	model: model('sora-2'),
+	seconds: '4',
+	size: '720x1280',
+	...overrides,
+});
 
 /** Runs the Sora node once inside WorkflowExecute. */
 async function runSora(credentials, parameters, extra = {}) {
@@ -25,4 +38,4 @@ function expectNoKey(value) {
 	expect(JSON.stringify(value, (key, v) => (key === 'raw' || key === 'run' || key === 'runData' ? undefined : v))).not.toContain(API_KEY);
 }
 
-module.exports = { PKG, API_KEY, startServer, model, byId, runSora, expectNoKey, harness };
+module.exports = { PKG, API_KEY, startServer, model, byId, textToVideo, runSora, expectNoKey, harness };

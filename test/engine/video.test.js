@@ -1,4 +1,4 @@
-const { startServer, model, byId, runSora, expectNoKey, harness } = require('./setup');
+const { startServer, model, byId, runSora, expectNoKey, harness, textToVideo: baseTextToVideo } = require('./setup');
 const { image, probe } = require('../fixtures/media');
 
 let server;
@@ -7,15 +7,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server.emulator.close());
 
-const textToVideo = (overrides = {}) => ({
-	resource: 'video',
-	operation: 'textToVideo',
-	prompt: 'A paper boat drifts down a rain gutter, macro shot, soft rain sounds',
-	model: model('sora-2'),
-	seconds: '4',
-	size: '720x1280',
-	...overrides,
-});
+const textToVideo = (overrides = {}) => baseTextToVideo({ prompt: 'A paper boat drifts down a rain gutter, macro shot, soft rain sounds', ...overrides });
 
 describe('Video → Text to Video', () => {
 	test('waits, then streams a real MP4 of the requested size and length into binary', async () => {

@@ -4,7 +4,7 @@
  * cost guard per execution, and a delete that says what happened. (The named scenarios in
  * ./scenarios cover lagging lists, skewed clocks, look-alike creates and concurrent executions.)
  */
-const { startServer, model, byId, runSora, expectNoKey } = require('../engine/setup');
+const { startServer, byId, textToVideo: baseTextToVideo, runSora, expectNoKey } = require('../engine/setup');
 const { image } = require('../fixtures/media');
 const { startGateway, errorPage, json } = require('./scenarios/gateway');
 
@@ -21,17 +21,8 @@ const tag = () => Math.random().toString(16).slice(2, 8);
 const credentialsFor = (baseUrl) => ({ soraApi: { ...server.credentials.soraApi, baseUrl } });
 const SEARCH = { lostJobSearchSeconds: 5 };
 
-const textToVideo = (overrides = {}) => ({
-	resource: 'video',
-	operation: 'textToVideo',
-	prompt: `A paper boat in the rain ${tag()}`,
-	model: model('sora-2'),
-	seconds: '4',
-	size: '720x1280',
-	waitForCompletion: false,
-	...overrides,
-	options: { ...SEARCH, ...overrides.options },
-});
+const textToVideo = (overrides = {}) =>
+	baseTextToVideo({ prompt: `A paper boat in the rain ${tag()}`, waitForCompletion: false, ...overrides, options: { ...SEARCH, ...overrides.options } });
 
 async function finishedJob(prompt = `a finished clip ${tag()}`) {
 	const response = await fetch(`${server.emulator.baseUrl}/videos`, {

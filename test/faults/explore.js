@@ -24,6 +24,7 @@ const harness = require('../harness');
 const { startEmulator } = require('../emulator');
 const { startGateway, errorPage, listLagging, promptOf, stamped, json } = require('./scenarios/gateway');
 const { recorder } = require('../engine/triggerKit');
+const { textToVideo } = require('../engine/setup');
 
 const PKG = path.resolve(__dirname, '../..');
 const API_KEY = 'sk-explore-4f1c9a2e7b3d5068-secret';
@@ -167,15 +168,8 @@ async function runCreateCase(c) {
 			await sleep(1000); // a second earlier on the server's clock
 		}
 		const before = new Set(emulator.jobs().map((job) => job.id));
-		const parameters = (concurrency) => ({
-			resource: 'video',
-			operation: 'textToVideo',
-			prompt: '={{ $json.prompt }}',
-			model: { __rl: true, mode: 'list', value: 'sora-2' },
-			seconds: '4',
-			size: '720x1280',
-			options: { lostJobSearchSeconds: 5, additionalBodyFields: '={{ $json.body || "{}" }}', ...(concurrency ? { concurrency } : {}) },
-		});
+		const parameters = (concurrency) =>
+			textToVideo({ options: { lostJobSearchSeconds: 5, additionalBodyFields: '={{ $json.body || "{}" }}', ...(concurrency ? { concurrency } : {}) } });
 		const spellings = spellingsOf(gateway.origin, c.spelling.localhost);
 		const start = (baseUrl, items, concurrency) =>
 			harness.startNode({ pkg: PKG, nodeType: 'sora', credentials: credentials(baseUrl), parameters: parameters(concurrency), continueOnFail: true, inputItems: items.map((prompt, i) => ({ json: { prompt, body: c.bodies[i] } })) });

@@ -12,6 +12,7 @@ const path = require('path');
 const harness = require('../harness');
 const { startEmulator } = require('../emulator');
 const { runBadInputCorpus } = require('./badInput');
+const { textToVideo } = require('../engine/setup');
 const { countSecret, visibleParts } = require('./secrets');
 
 const PKG = path.resolve(__dirname, '../..');
@@ -95,19 +96,13 @@ async function runBatch(batch, emulator, index) {
 		credentials,
 		continueOnFail: true,
 		inputItems,
-		parameters: {
-			resource: 'video',
-			operation: 'textToVideo',
-			prompt: '={{ $json.prompt }}',
-			model: { __rl: true, mode: 'list', value: 'sora-2' },
-			seconds: '4',
-			size: '720x1280',
+		parameters: textToVideo({
 			// The emulator lists a job the moment it exists, so a lost create is found on the first look;
 			// the window matters only for creates a fault refused before processing, which wait all of
 			// it before they are sent again. 10 s keeps the suite quick; the 45 s default, for gateways
 			// that list late, is exercised by the scenarios (./scenarios).
 			options: { maxWaitMinutes: 3, lostJobSearchSeconds: 10 },
-		},
+		}),
 	});
 	emulator.setConfig({ faults: {} });
 	const ms = Date.now() - started;

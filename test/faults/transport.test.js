@@ -5,7 +5,7 @@
  * carry the key to another origin.
  */
 const http = require('http');
-const { startServer, model, byId, runSora, expectNoKey, harness, API_KEY } = require('../engine/setup');
+const { startServer, byId, runSora, expectNoKey, harness, API_KEY, textToVideo: baseTextToVideo } = require('../engine/setup');
 const { startProxy } = require('./servers');
 
 let server;
@@ -15,15 +15,7 @@ beforeAll(async () => {
 afterAll(async () => server.emulator.close());
 afterEach(() => server.emulator.setConfig({ faults: {}, ignoreIdempotencyKeys: false }));
 
-const textToVideo = (overrides = {}) => ({
-	resource: 'video',
-	operation: 'textToVideo',
-	prompt: `A paper boat in the rain ${Math.random()}`,
-	model: model('sora-2'),
-	seconds: '4',
-	size: '720x1280',
-	...overrides,
-});
+const textToVideo = (overrides = {}) => baseTextToVideo({ prompt: `A paper boat in the rain ${Math.random()}`, ...overrides });
 
 const credentialsFor = (baseUrl, extra = {}) => ({ soraApi: { ...server.credentials.soraApi, baseUrl, ...extra } });
 

@@ -4,6 +4,7 @@
  * emulator behind a gateway (./gateway.js) that loses answers the way real gateways do.
  */
 const crypto = require('crypto');
+const { textToVideo: baseTextToVideo } = require('../../engine/setup');
 const { image } = require('../../fixtures/media');
 const { errorPage, promptOf, listLagging, clockShifted } = require('./gateway');
 
@@ -17,15 +18,7 @@ const sha256 = (buffer) => crypto.createHash('sha256').update(buffer).digest('he
 const tag = () => crypto.randomBytes(3).toString('hex');
 const sora2 = { __rl: true, mode: 'list', value: 'sora-2' };
 
-const textToVideo = (options = {}) => ({
-	resource: 'video',
-	operation: 'textToVideo',
-	prompt: '={{ $json.prompt }}',
-	model: sora2,
-	seconds: '4',
-	size: '720x1280',
-	options: { lostJobSearchSeconds: SEARCH_SECONDS, ...options },
-});
+const textToVideo = (options = {}) => baseTextToVideo({ options: { lostJobSearchSeconds: SEARCH_SECONDS, ...options } });
 
 const imageToVideo = (prompt) => ({
 	resource: 'video',

@@ -11,6 +11,7 @@
  * - scheduler: one slow job among like ones does not spoil the watch of the next like jobs.
  */
 const crypto = require('crypto');
+const { textToVideo: baseTextToVideo } = require('../../engine/setup');
 const harness = require('../../harness');
 const { errorPage, clockShifted, stamped, json } = require('./gateway');
 const { sleep, recorder, figures } = require('../../engine/triggerKit');
@@ -19,16 +20,7 @@ const tag = () => crypto.randomBytes(3).toString('hex');
 const sora2 = { __rl: true, mode: 'list', value: 'sora-2' };
 const IGNORES_KEYS = { ignoreIdempotencyKeys: true };
 
-const textToVideo = (options = {}, extra = {}) => ({
-	resource: 'video',
-	operation: 'textToVideo',
-	prompt: '={{ $json.prompt }}',
-	model: sora2,
-	seconds: '4',
-	size: '720x1280',
-	options: { lostJobSearchSeconds: 8, ...options },
-	...extra,
-});
+const textToVideo = (options = {}, extra = {}) => baseTextToVideo({ options: { lostJobSearchSeconds: 8, ...options }, ...extra });
 
 async function makeJob(env, baseUrl, prompt, body = {}) {
 	const response = await fetch(`${baseUrl}/videos`, {
