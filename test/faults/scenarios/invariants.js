@@ -66,6 +66,25 @@ function judgeCreate(emulator, beforeIds, json, prompt, { strangers = new Set() 
 	return { jobs: 1, delivered, lost, wrong, itemErrors, extraCreates, problems };
 }
 
+/**
+ * Two items with one prompt in one run: no job handed to both, at most two paid jobs, every paid job delivered or
+ * named in an item's error; with `errorsAreProblems`, an item that failed is a problem too.
+ */
+function judgeAlikePair(emulator, before, prompt, result, { errorsAreProblems = false } = {}) {
+	const outputs = result.items.map((item) => item.json);
+	const made = emulator.jobs().filter((job) => !before.has(job.id) && job.prompt === prompt);
+	const problems = [];
+	const ids = outputs.filter((out) => !out.error).map((out) => out.id);
+	const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+	if (twice.length) problems.push(`${twice.join(', ')} handed to both items`);
+	if (made.length > 2) problems.push(`${made.length} paid jobs for 2 items`);
+	const errors = outputs.filter((out) => out.error).map((out) => `${out.error} ${out.errorDescription ?? ''}`);
+	const unnamed = made.filter((job) => !ids.includes(job.id) && !errors.some((text) => text.includes(job.id)));
+	if (unnamed.length) problems.push(`${unnamed.length} paid job(s) neither delivered nor named`);
+	if (errorsAreProblems && errors.length) problems.push(`${errors.length} item(s) failed: ${errors[0]}`);
+	return { jobs: 2, delivered: ids.length - twice.length, duplicates: twice.length, lost: unnamed.length, itemErrors: errors.length, extraCreates: Math.max(0, made.length - 2), problems };
+}
+
 const triggerParameters = (options = {}) => ({ events: ['completed'], onlyNew: true, options: { download: false, maxPerPoll: 100, ...options } });
 
 /** Makes `rounds` × `perRound` finished videos through the gateway, polling between rounds; then polls until all came. */
@@ -230,18 +249,7 @@ module.exports = [
 			});
 			const before = new Set(emulator.jobs().map((job) => job.id));
 			const result = await env.runSora(gateway.baseUrl, textToVideo(), { inputItems: [{ json: { prompt } }, { json: { prompt } }] });
-			const outputs = result.items.map((item) => item.json);
-			const jobs = emulator.jobs().filter((job) => !before.has(job.id) && job.prompt === prompt);
-			const problems = [];
-			const ids = outputs.filter((out) => !out.error).map((out) => out.id);
-			const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
-			if (twice.length) problems.push(`${twice.join(', ')} handed to both items`);
-			if (jobs.length > 2) problems.push(`${jobs.length} paid jobs for 2 items`);
-			const errors = outputs.filter((out) => out.error).map((out) => `${out.error} ${out.errorDescription ?? ''}`);
-			const unnamed = jobs.filter((job) => !ids.includes(job.id) && !errors.some((text) => text.includes(job.id)));
-			if (unnamed.length) problems.push(`${unnamed.length} paid job(s) neither delivered nor named`);
-			if (errors.length) problems.push(`${errors.length} item(s) failed: ${errors[0]}`);
-			return { jobs: 2, delivered: ids.length - twice.length, duplicates: twice.length, lost: unnamed.length, itemErrors: errors.length, extraCreates: Math.max(0, jobs.length - 2), problems };
+			return judgeAlikePair(emulator, before, prompt, result, { errorsAreProblems: true });
 		},
 	},
 	{
@@ -506,17 +514,7 @@ module.exports = [
 			const prompt = `Two alike ${tag()}`;
 			const before = new Set(emulator.jobs().map((job) => job.id));
 			const result = await env.runSora(gateway.baseUrl, textToVideo(), { inputItems: [{ json: { prompt } }, { json: { prompt } }] });
-			const outputs = result.items.map((item) => item.json);
-			const made = emulator.jobs().filter((job) => !before.has(job.id) && job.prompt === prompt);
-			const problems = [];
-			const ids = outputs.filter((out) => !out.error).map((out) => out.id);
-			const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
-			if (twice.length) problems.push(`${twice.join(', ')} handed to both items`);
-			if (made.length > 2) problems.push(`${made.length} paid jobs for 2 items`);
-			const errors = outputs.filter((out) => out.error).map((out) => `${out.error} ${out.errorDescription ?? ''}`);
-			const unnamed = made.filter((job) => !ids.includes(job.id) && !errors.some((text) => text.includes(job.id)));
-			if (unnamed.length) problems.push(`${unnamed.length} paid job(s) neither delivered nor named`);
-			return { jobs: 2, delivered: ids.length - twice.length, duplicates: twice.length, lost: unnamed.length, itemErrors: errors.length, extraCreates: Math.max(0, made.length - 2), problems };
+			return judgeAlikePair(emulator, before, prompt, result);
 		},
 	},
 ];
