@@ -40,6 +40,10 @@ describe('asSent: the limit prices the body that is sent', () => {
 	test('Additional Body Fields in a JSON body win over the form', () => {
 		expect(asSent({ body: { prompt: 'x', model: 'sora-2-pro', size: '1792x1024', seconds: '12' } }, asked)).toEqual({ model: 'sora-2-pro', size: '1792x1024', seconds: 12 });
 	});
+	test('an extension is priced for the seconds it adds, not the stitched total its list shows', () => {
+		const job = { body: { prompt: 'x', seconds: '8', video: { id: 'v' } }, shows: { prompt: 'x', model: 'sora-2', size: '720x1280', seconds: ['20', '8'] } };
+		expect(asSent(job, { model: 'sora-2', size: '720x1280', seconds: 8 })).toEqual({ model: 'sora-2', size: '720x1280', seconds: 8 });
+	});
 	test('a duration spelled "duration", and fields the body does not carry keep the form value', () => {
 		expect(asSent({ body: { prompt: 'x', duration: 8 } }, asked)).toEqual({ model: 'sora-2', size: '720x1280', seconds: 8 });
 	});

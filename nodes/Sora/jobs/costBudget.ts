@@ -71,7 +71,9 @@ export function asSent(job: Pick<JobRequest, 'body' | 'shows'>, asked: Estimate)
 		return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 	};
 	const shows = job.shows ?? {};
-	const seconds = Number(shows.seconds?.[0] ?? read('seconds') ?? read('duration') ?? Number.NaN);
+	// The body's own `seconds` first: an extension's list shows the stitched total, but the body asks for (and the
+	// server charges) the seconds added. Then the server's reading (OpenRouter's `duration`).
+	const seconds = Number(read('seconds') ?? shows.seconds?.[0] ?? read('duration') ?? Number.NaN);
 	return {
 		model: shows.model ?? read('model') ?? asked.model,
 		size: shows.size ?? read('size') ?? asked.size,

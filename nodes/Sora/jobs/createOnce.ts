@@ -3,7 +3,7 @@
  *
  * 1. A create is sent again only when the server's own job list proves, on the server's clock, that
  *    no job of this request exists after the send. Otherwise the item fails with an error naming
- *    every job that may be it. Never our clock, never an allowance: "after the send" is "not listed
+ *    every job that may be it. Never our clock, never an allowance that lets a job pass: "after the send" is "not listed
  *    in the baseline read right before that send, and created at or after the newest job that read
  *    showed of another prompt and held by no item of this process" (both the server's own figures;
  *    without such a job: the oldest job it showed, or any time when the list ended within it). A job
@@ -12,17 +12,23 @@
  *    adopted, and proves nothing absent. Every send of every item (the first, and one sent again
  *    after the list proved the last started nothing) reads its own baseline, once its turn has come
  *    and before the request leaves: one GET of the newest BASELINE_PAGE jobs, BASELINE_READS reads
- *    with the retries of any read. A recovery uses the baseline of the send it recovers. When that read fails there is no baseline, and
- *    absence is proven only by a list read to its end that shows no unclaimed job with this prompt at
- *    all. No older baseline stands in for a failed read: it would let a job someone else made with
+ *    with the retries of any read. A recovery uses the baseline of the send it recovers, and the list
+ *    proves absence only once it reaches CLOCK_SLACK_S below the oldest job that read showed (or its
+ *    end). When that read fails there is no baseline, and absence is proven only by a list read to its
+ *    end that shows no unclaimed job with this prompt at all. No older baseline stands in for a failed read: it would let a job someone else made with
  *    the same request between that older read and this send pass for this send's. A job without
  *    created_at proves nothing: it may be named, never adopted.
  * 2. A job goes to an item only if the server made it after that item's send (as in 1: after the
  *    read made just before it) and no other item, in any execution of this n8n process, holds it
  *    (./claims: a claim is taken the moment a create is answered or a recovery adopts a job, keyed by
  *    the normalised server, so two credentials that spell one server differently share claims). The
- *    read is made inside the send's share of the turn lock, so only that one request lies between it
- *    and the send: a job someone else made in that moment cannot be told from the send's own.
+ *    read is made inside the send's share of the turn lock, so no look runs between it and the send.
+ *
+ * Where these hold, and where not (README "Where the rules still fall short"): the server's clocks
+ * (replicas) may disagree by up to CLOCK_SLACK_S; a job someone else makes with this request between
+ * the read and the send, or before the read but listed only after it, cannot be told from the send's
+ * own; alike creates of the turn may send between one's read and its send, and any of their jobs is
+ * as good as another.
  *
  * How: every attempt carries the same `Idempotency-Key` (servers that honour it answer a repeated
  * request with the job they started); a lost answer (reset, timeout, 5xx, a cut-off body) is looked
@@ -70,6 +76,11 @@ const MAX_GAP_MS = 10_000;
 const EXTRA_LOOKS = 3;
 /** Pages of 100 recent jobs read per look. */
 const RECONCILE_PAGES = 3;
+/**
+ * How far apart the clocks of one server's replicas may stamp jobs (s), as the Sora Trigger allows (trigger/state
+ * CLOCK_SLACK_S): the job list must reach this far below the read before a send counts as having made no job.
+ */
+const CLOCK_SLACK_S = 60;
 /** Jobs read before each send, to know where "after it" begins on the server's clock. */
 const BASELINE_PAGE = 20;
 /**
@@ -105,8 +116,9 @@ function baselinesInside(turns: Turns): Map<object, Baseline> {
 }
 
 async function readBaseline(client: SoraClient, itemIndex: number, prompt: string, signal: AbortSignal | undefined): Promise<Baseline> {
-	// Without a list nothing is ever looked for: look() says so.
-	if (!supports(client.server, 'list')) return { known: false };
+	// Without a list that shows prompts nothing is ever looked for (look() says so), so the read would only cost a
+	// request per create (LiteLLM forwards it upstream).
+	if (!supports(client.server, 'list') || !supports(client.server, 'listPrompts')) return { known: false };
 	const first = async () => {
 		for await (const page of client.listVideos('the check for lost creates', { order: 'desc', limit: BASELINE_PAGE, itemIndex })) {
 			return { listed: page.data, ended: !page.next };
@@ -128,8 +140,12 @@ async function readBaseline(client: SoraClient, itemIndex: number, prompt: strin
 			const strangers = timed.filter((video) => video.prompt !== prompt && !isClaimed(server, video.id)).map((video) => video.created_at as number);
 			const oldest = timed.length ? Math.min(...timed.map((video) => video.created_at as number)) : -Infinity;
 			const createdAt = strangers.length ? Math.max(...strangers) : ended ? -Infinity : oldest;
-			// Below `floor` only jobs older than the read can be listed (none, when the list ended within it).
-			return { known: true, createdAt, floor: ended ? -Infinity : oldest, before: new Set(listed.map((video) => video.id)) };
+			// Below `floor` only jobs older than the read can be listed (none, when the list ended within it). It lies
+			// CLOCK_SLACK_S below the oldest job the read showed: on a busy server the newest jobs span a second or two,
+			// and a job of this send stamped a few seconds back by another replica would sit below their oldest; taken for
+			// "older than the read", it would let the list prove there is none (two paid jobs). Reading further back only
+			// asks more of the list before it proves absence; a list that does not reach that far proves nothing.
+			return { known: true, createdAt, floor: ended ? -Infinity : oldest - CLOCK_SLACK_S, before: new Set(listed.map((video) => video.id)) };
 		}
 		if (read >= BASELINE_READS || signal?.aborted) return { known: false };
 		await sleep(FIRST_GAP_MS * 2 ** (read - 1), signal).catch(() => {});

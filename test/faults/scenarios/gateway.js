@@ -144,7 +144,7 @@ function clockShifted(seconds) {
 }
 
 /**
- * Answer rewrites for clocks that differ per job: each job keeps the shift (s) `shiftOf()` gives when it is first
+ * Answer rewrites for clocks that differ per job: each job keeps the shift (s) `shiftOf(video)` gives when it is first
  * seen (the replica that created it), in every answer, as a real job's stored created_at does. `then` rewrites
  * the result further (list lag, say).
  */
@@ -152,7 +152,7 @@ function stamped(shiftOf, then) {
 	const shifts = new Map();
 	const shift = (video) => {
 		if (!video || typeof video !== 'object' || !video.id) return video;
-		if (!shifts.has(video.id)) shifts.set(video.id, shiftOf());
+		if (!shifts.has(video.id)) shifts.set(video.id, shiftOf(video));
 		const s = shifts.get(video.id);
 		const out = { ...video };
 		for (const key of ['created_at', 'completed_at', 'expires_at']) if (typeof out[key] === 'number') out[key] += s;

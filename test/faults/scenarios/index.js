@@ -91,7 +91,11 @@ function allScenarios() {
 }
 
 /** Runs one scenario by name; never throws (a scenario that throws fails with that problem). */
-async function runScenario(name) {
+/**
+ * Runs one scenario. `timing: false` (jest) reports a scenario's wall-clock problems (`timing`) without failing on
+ * them: on a shared, noisy machine they are figures, not assertions.
+ */
+async function runScenario(name, { timing = true } = {}) {
 	const scenario = allScenarios().find((s) => s.name === name);
 	if (!scenario) throw new Error(`no scenario named ${name}`);
 	const started = Date.now();
@@ -104,7 +108,7 @@ async function runScenario(name) {
 	} finally {
 		await env.close();
 	}
-	const result = { ...FIGURES, ...figures, problems: figures.problems ?? [] };
+	const result = { ...FIGURES, ...figures, problems: [...(figures.problems ?? []), ...(timing ? (figures.timing ?? []) : [])], timing: figures.timing ?? [] };
 	result.passed = result.problems.length === 0 && ['lost', 'duplicates', 'extraCreates', 'wrong'].every((key) => result[key] === 0);
 	result.seconds = Math.round((Date.now() - started) / 100) / 10;
 	return result;

@@ -303,6 +303,29 @@ module.exports = [
 		},
 	},
 	{
+		name: 'busy-replica-behind',
+		description:
+			"Found by review: explore-replica-behind-stranger on a busy server. 25 jobs of other prompts made within a second, then this item's job, stamped 5 s behind them by another replica; its answer is lost after the server made it. The newest 20 jobs span under a second, so the list must not count as read back past the send at the oldest of them (the item was sent again: two paid jobs): its job is delivered, or named in the item's error.",
+		async run(env) {
+			const emulator = await env.emulator(IGNORES_KEYS);
+			for (let i = 0; i < 25; i++) await makeJob(env, emulator.baseUrl, `Someone else ${i} ${tag()}`);
+			await sleep(1100);
+			const prompt = `Busy and behind ${tag()}`;
+			let creates = 0;
+			const gateway = await env.gateway(emulator, {
+				create: async ({ forward }) => {
+					if (++creates > 1) return undefined;
+					await forward();
+					return 'drop';
+				},
+				answer: stamped((video) => (video.prompt === prompt ? -5 : 0)),
+			});
+			const before = new Set(emulator.jobs().map((job) => job.id));
+			const result = await env.runSora(gateway.baseUrl, textToVideo(), { inputItems: [{ json: { prompt } }] });
+			return judgeCreate(emulator, before, result.items[0]?.json ?? { error: result.error?.message }, prompt);
+		},
+	},
+	{
 		name: 'replica-clocks',
 		description:
 			'Two gateway replicas whose clocks are 30 s apart take creates in turn (each job keeps the time of the replica that made it): the trigger emits all 30 finished videos exactly once.',
@@ -448,11 +471,15 @@ module.exports = [
 			if (failed.length) problems.push(`${failed.length} item(s) failed: ${failed[0].json.error}`);
 			const retrieves = (id) => gateway.requests.filter((r) => r.route === 'retrieve' && r.url.includes(id)).length;
 			const rows = second.items.map((item) => ({ id: item.json.id, lagMs: (seenDone.get(item.json.id) ?? Infinity) - ((createdAt.get(item.json.id) ?? 0) + LIKE_MS), requests: retrieves(item.json.id) }));
+			// The lag is a wall-clock figure: a timing problem, which `npm run test:faults` counts and jest only reports
+			// (no timed assertions in tests on a shared machine; `npm run bench` measures it as a figure).
+			const timing = [];
 			for (const f of rows) {
 				if (f.requests > 10) problems.push(`${f.id}: ${f.requests} status requests (at most 10)`);
-				if (f.lagMs > 1500) problems.push(`${f.id}: seen ${(f.lagMs / 1000).toFixed(1)} s after it finished (at most 1.5 s)`);
+				if (f.lagMs > 1500) timing.push(`${f.id}: seen ${(f.lagMs / 1000).toFixed(1)} s after it finished (at most 1.5 s)`);
 			}
-			return { jobs: rows.length, delivered: rows.length - new Set(problems.map((p) => p.split(':')[0])).size, problems };
+			const spoilt = new Set(problems.map((p) => p.split(':')[0])).size;
+			return { jobs: rows.length, delivered: rows.length - spoilt, problems, timing };
 		},
 	},
 	{
