@@ -66,6 +66,9 @@ test('the Sora entry: its own description; Text to Video and Image to Video firs
 	}
 	await sora.click();
 	await expect(page.getByTestId('node-creator-item-name').filter({ hasText: /^(Generate a video from a prompt|Delete a video)$/ }).first()).toBeVisible();
+	// The search results stay in the page while the actions slide in (seen in CI: the list read as "Sora", "OpenAI",
+	// …): read the panel once the node entry itself is gone.
+	await expect(page.getByTestId('node-creator-item-name').filter({ hasText: /^Sora$/ })).toHaveCount(0);
 	// The entry's details: its name, then its description (n8n's community-node details header).
 	const lines = (await page.getByTestId('node-creator').innerText()).split('\n').map((l) => l.trim()).filter(Boolean);
 	const description = lines.slice(lines.indexOf('Sora') + 1).find((l) => !/^(Installed|Docs|Node details)$/.test(l)) ?? '';
